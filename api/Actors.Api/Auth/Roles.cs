@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Actors.Grains.Customers;
+
+namespace Actors.Api.Auth;
+
+/// <summary>The roles a token can carry in its <c>role</c> claim.</summary>
+public static class Roles
+{
+    /// <summary>A customer acting on their own profile only: the token's <c>sub</c> is their customer id.</summary>
+    public const string Customer = "customer";
+
+    /// <summary>Customer support: reads any customer, with personal data masked.</summary>
+    public const string Support = "support";
+
+    /// <summary>The merchant's operators: administer customers and the cluster.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>A store terminal acting for a customer it identifies by loyalty card.</summary>
+    public const string Pos = "pos";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { Customer, Support, Operator, Pos };
+
+    public const string SubjectClaim = "sub";
+    public const string RoleClaim = "role";
+}
+
+public static class Policies
+{
+    public const string ReadCustomer = "read-customer";
+    public const string WriteCustomer = "write-customer";
+    public const string CreateCustomer = "create-customer";
+
+    public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
+        .AddAuthorizationBuilder()
+        .AddPolicy(ReadCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator))
+        .AddPolicy(WriteCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Operator))
+        .AddPolicy(CreateCustomer, policy => policy.RequireRole(Roles.Operator, Roles.Pos))
+        .Services;
+}
+
+public static class CustomerAccess
+{
+    /// <summary>
+    /// Whether <paramref name="user"/> may see <paramref name="customerId"/> at all. A customer sees only
+    /// themselves; the caller answers 404 otherwise, so another customer's existence is never revealed.
+    /// </summary>
+    public static bool MaySee(this ClaimsPrincipal user, string customerId) =>
+        CustomerId.IsWellFormed(customerId)
+        && (!user.IsInRole(Roles.Customer) || user.FindFirstValue(Roles.SubjectClaim) == customerId);
+
+    /// <summary>Support reads customers with personal data masked.</summary>
+    public static bool SeesMaskedData(this ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Support) && !user.IsInRole(Roles.Operator);
+}

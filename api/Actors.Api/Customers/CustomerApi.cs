@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Actors.Api.Auth;
+using Actors.Api.Problems;
+using Actors.Grains.Customers;
+using Actors.Grains.Profiles;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Actors.Api.Customers;
+
+public static class CustomerApi
+{
+    public static RouteGroupBuilder MapCustomerApi(this IEndpointRouteBuilder app)
+    {
+        var customers = app.MapGroup("/v1/customers").WithTags("Customers");
+        customers.MapPost("", Create).RequireAuthorization(Policies.CreateCustomer);
+
+        var customer = customers.MapGroup("/{customerId}").AddEndpointFilter(VisibleToCaller);
+        customer.MapGet("", Get).RequireAuthorization(Policies.ReadCustomer);
+        customer.MapPatch("", Patch)
+            .RequireAuthorization(Policies.WriteCustomer)
+            .Accepts<ProfileRequest>("application/merge-patch+json", "application/json");
+        return customers;
+    }
+
+    private static async Task<Results<Created<CustomerView>, ValidationProblem, ProblemHttpResult>> Create(
+        ProfileRequest request, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken)
+    {
+        var id = CustomerId.New();
+        var result = await cluster.GetGrain<ICustomerGrain>(id).Create(request.ToDraft(), cancellationToken);
+        switch (result)
+        {
+            case ProfileResult.Found found:
+                http.Response.Headers.ETag = EntityTag.Of(found.Profile.Version);
+                return TypedResults.Created($"/v1/customers/{id}", CustomerView.From(found.Profile, http.User.SeesMaskedData()));
+            case ProfileResult.Invalid invalid:
+                return ApiProblems.Validation(invalid.Errors);
+            default:
+                // A fresh 100-bit id that already exists: astronomically unlikely, and the client may simply retry.
+                return ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Customer id collision; retry.");
+        }
+    }
+
+    private static async Task<Results<Ok<CustomerView>, ProblemHttpResult>> Get(
+        string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await cluster.GetGrain<ICustomerGrain>(customerId).GetProfile(cancellationToken);
+        if (result is not ProfileResult.Found found)
+        {
+            return ApiProblems.CustomerNotFound();
+        }
+        http.Response.Headers.ETag = EntityTag.Of(found.Profile.Version);
+        return TypedResults.Ok(CustomerView.From(found.Profile, http.User.SeesMaskedData()));
+    }
+
+    private static async Task<Results<Ok<CustomerView>, ValidationProblem, ProblemHttpResult>> Patch(
+        string customerId, [FromBody] JsonElement body, [FromHeader(Name = "If-Match")] string? ifMatch,
+        IClusterClient cluster, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (ifMatch is null)
+        {
+            return ApiProblems.Of(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired,
+                "If-Match is required.", "Send the profile's ETag in If-Match so a concurrent change is not overwritten.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var patch = ProfileRequest.ParsePatch(body, errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        // An unparsable If-Match names no version: it can only fail to match, like a stale one.
+        var expected = EntityTag.TryParse(ifMatch, out var version) ? version : -1;
+        var result = await cluster.GetGrain<ICustomerGrain>(customerId).UpdateProfile(expected, patch, cancellationToken);
+        switch (result)
+        {
+            case ProfileResult.Found found:
+                http.Response.Headers.ETag = EntityTag.Of(found.Profile.Version);
+                return TypedResults.Ok(CustomerView.From(found.Profile, http.User.SeesMaskedData()));
+            case ProfileResult.Invalid invalid:
+                return ApiProblems.Validation(invalid.Errors);
+            case ProfileResult.VersionMismatch mismatch:
+                http.Response.Headers.ETag = EntityTag.Of(mismatch.Current.Version);
+                return ApiProblems.Of(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
+                    "The profile has changed since you read it.",
+                    "Read the profile again, reapply your change, and send the new ETag in If-Match.",
+                    new Dictionary<string, object?> { ["currentVersion"] = mismatch.Current.Version });
+            default:
+                return ApiProblems.CustomerNotFound();
+        }
+    }
+
+    /// <summary>A customer who is not the caller does not exist as far as the caller can tell: 404, not 403.</summary>
+    private static async ValueTask<object?> VisibleToCaller(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var customerId = context.HttpContext.GetRouteValue("customerId") as string ?? "";
+        return context.HttpContext.User.MaySee(customerId)
+            ? await next(context)
+            : ApiProblems.CustomerNotFound();
+    }
+}

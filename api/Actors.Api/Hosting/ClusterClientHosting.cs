@@ -1,0 +1,38 @@
+using Actors.Grains.Hosting;
+using Orleans.Configuration;
+
+namespace Actors.Api.Hosting;
+
+public static partial class ClusterClientHosting
+{
+    /// <summary>An Orleans client that finds the silos through the membership table in PostgreSQL.</summary>
+    public static IHostApplicationBuilder AddActorsClusterClient(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.PostgresConnectionString();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(builder.Configuration.GetSection(HostConfiguration.OrleansSection));
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = PostgresConnection.Invariant;
+                options.ConnectionString = connectionString;
+            });
+            client.UseConnectionRetryFilter<RetryUntilStopped>();
+        });
+        return builder;
+    }
+
+    /// <summary>The API may start before any silo: keep trying to reach the cluster until the host stops.</summary>
+    private sealed partial class RetryUntilStopped(ILogger<RetryUntilStopped> log) : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            LogWaiting(log, exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return !cancellationToken.IsCancellationRequested;
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the cluster: {Reason}")]
+        private static partial void LogWaiting(ILogger logger, string reason);
+    }
+}

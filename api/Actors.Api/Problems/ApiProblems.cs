@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace Actors.Api.Problems;
+
+public static class ApiProblems
+{
+    public static ProblemHttpResult Of(int status, string type, string title, string? detail = null,
+        IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
+
+    public static ValidationProblem Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request has invalid fields.", type: ProblemTypes.Validation);
+
+    public static ProblemHttpResult CustomerNotFound() =>
+        Of(StatusCodes.Status404NotFound, ProblemTypes.CustomerNotFound, "No such customer.");
+
+    /// <summary>
+    /// Problem details for every response, including the empty 401/403/404/405 the framework writes:
+    /// a stable type per status and the trace id, never exception details.
+    /// </summary>
+    public static IServiceCollection AddActorsProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            if (problem.Type is null || !problem.Type.StartsWith('/'))
+            {
+                problem.Type = ProblemTypes.ForStatus(status);
+            }
+            problem.Extensions.Remove("exception");
+            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ExceptionProblems>();
+        return services;
+    }
+}
+
+/// <summary>Turns exceptions into problem details: bad requests by their cause, cluster faults as 503, the rest as a bare 500.</summary>
+public sealed partial class ExceptionProblems(IProblemDetailsService problemDetails, ILogger<ExceptionProblems> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(log, exception.GetType().Name, exception.Message);
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+        else if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            LogUnexpected(log, exception);
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Describe(Exception exception) => exception switch
+    {
+        BadHttpRequestException { InnerException: JsonException json } => new()
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.MalformedJson,
+            Title = "The request body is not valid JSON for this endpoint.",
+            Detail = json.Message,
+        },
+        BadHttpRequestException bad => new()
+        {
+            Status = bad.StatusCode,
+            Type = ProblemTypes.ForStatus(bad.StatusCode),
+            Title = bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+                StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
+                _ => "The request is not valid.",
+            },
+            Detail = bad.Message,
+        },
+        // Another activation won a write, a silo left, or the cluster is busy: safe to retry shortly.
+        InconsistentStateException or OrleansMessageRejectionException or SiloUnavailableException or TimeoutException
+            or OrleansException => new()
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.Unavailable,
+            Title = "The service is briefly unavailable; retry shortly.",
+        },
+        _ => new()
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Type = ProblemTypes.Internal,
+            Title = "An unexpected error occurred.",
+        },
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable for a request: {ExceptionType}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
+}

@@ -1,0 +1,45 @@
+namespace Actors.Api.Problems;
+
+/// <summary>
+/// The stable <c>type</c> of every problem the API returns, one per kind of error, so clients can branch on it.
+/// Relative references (RFC 9457 allows them) keep the API free of any one public host name.
+/// </summary>
+public static class ProblemTypes
+{
+    private const string Base = "/errors/";
+
+    public const string Validation = Base + "validation";
+    public const string MalformedJson = Base + "malformed-json";
+    public const string BadRequest = Base + "bad-request";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string Forbidden = Base + "forbidden";
+    public const string NotFound = Base + "not-found";
+    public const string CustomerNotFound = Base + "customer-not-found";
+    public const string MethodNotAllowed = Base + "method-not-allowed";
+    public const string Conflict = Base + "conflict";
+    public const string VersionMismatch = Base + "version-mismatch";
+    public const string PayloadTooLarge = Base + "payload-too-large";
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
+    public const string PreconditionRequired = Base + "precondition-required";
+    public const string TooManyRequests = Base + "too-many-requests";
+    public const string Internal = Base + "internal";
+    public const string Unavailable = Base + "unavailable";
+
+    /// <summary>The type for a bare status code, used where no handler chose a more specific one.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => BadRequest,
+        StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status409Conflict => Conflict,
+        StatusCodes.Status412PreconditionFailed => VersionMismatch,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status428PreconditionRequired => PreconditionRequired,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
+        StatusCodes.Status503ServiceUnavailable => Unavailable,
+        _ => Internal,
+    };
+}

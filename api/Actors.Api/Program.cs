@@ -1,0 +1,36 @@
+using Actors.Api.Auth;
+using Actors.Api.Customers;
+using Actors.Api.Hosting;
+using Actors.Api.Problems;
+using OpenTelemetry.Metrics;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddActorsClusterClient();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling =
+    System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
+builder.Services.AddActorsProblemDetails();
+builder.Services.AddActorsAuth();
+builder.Services.AddActorsHealthChecks();
+builder.Services.AddOpenApi();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddAspNetCoreInstrumentation()
+    .AddMeter("Microsoft.Orleans")
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapActorsHealth();
+app.MapOpenApi();
+app.MapDevTokenApi();
+app.MapCustomerApi();
+
+app.Run();

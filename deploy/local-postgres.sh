@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster made from this machine's own binaries, kept in a folder of the project.
+#
+#   deploy/local-postgres.sh start DIR [--fast]   create (first time) and start; prints the connection string
+#   deploy/local-postgres.sh stop DIR             stop it (the data stays)
+#
+# It listens on 127.0.0.1 only, on the port it used last time if that is still free, else on a free one,
+# so it never fights a system PostgreSQL for 5432. --fast turns durability off: for test runs only.
+set -euo pipefail
+
+usage() { echo "usage: $0 start|stop DIR [--fast]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+command=$1
+dir=$(realpath -m "$2")
+fast=${3:-}
+database=actors
+
+bin_dir() {
+  if command -v initdb >/dev/null 2>&1; then
+    dirname "$(readlink -f "$(command -v initdb)")"
+  else
+    local found
+    found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$found" ] || { echo "PostgreSQL binaries not found: install them (apt-get install -y postgresql)." >&2; exit 1; }
+    echo "$found"
+  fi
+}
+bin=$(bin_dir)
+
+# initdb and the server refuse to run as root: then they run as the postgres account.
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+source "$(dirname "$0")/ports.sh"
+
+running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
+
+start() {
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      echo "The postgres account cannot reach $dir (a parent folder is private); allow it with: chmod o+x on the parents." >&2
+      exit 1
+    fi
+  fi
+
+  if [ ! -s "$dir/data/PG_VERSION" ]; then
+    as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-instructions >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+  fi
+
+  if ! running; then
+    local port options
+    port=$(free_port "$(cat "$dir/port" 2>/dev/null || true)")
+    options="-k $dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=200"
+    if [ "$fast" = "--fast" ]; then
+      options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -o "$options" -w -t 60 start >/dev/null \
+      || { tail -n 20 "$dir/data/server.log" >&2; exit 1; }
+    echo "$port" >"$dir/port"
+  fi
+
+  local port
+  port=$(cat "$dir/port")
+  if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+    "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$database"
+  fi
+  echo "Host=127.0.0.1;Port=$port;Database=$database;Username=postgres"
+}
+
+stop() {
+  if running; then
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  fi
+}
+
+case "$command" in
+  start) start ;;
+  stop) stop ;;
+  *) usage ;;
+esac

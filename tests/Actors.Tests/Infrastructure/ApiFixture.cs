@@ -1,0 +1,78 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// The API on a real Kestrel port as an Orleans client of a real silo, both on a fresh PostgreSQL database,
+/// with development tokens switched on the way the local start does.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string SigningKey = "test-signing-key-of-at-least-32-characters";
+
+    private IHost silo = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+    public string ClusterId { get; } = "api-tests-" + Guid.NewGuid().ToString("N")[..8];
+    public ApiFactory Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.Instance.CreateDatabase();
+        silo = await Hosts.StartSilo(ConnectionString, ClusterId);
+        Api = new ApiFactory(Settings(devTokens: true));
+        Api.UseKestrel(0);
+        Api.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        await silo.StopAsync();
+        silo.Dispose();
+    }
+
+    public Dictionary<string, string?> Settings(bool devTokens)
+    {
+        var settings = Hosts.Settings(ConnectionString, ClusterId);
+        settings["Auth:SigningKey"] = SigningKey;
+        settings["Auth:DevTokens"] = devTokens ? "true" : "false";
+        return settings;
+    }
+
+    /// <summary>A client that presents a development token for <paramref name="role"/>.</summary>
+    public async Task<HttpClient> ClientAs(string role, string? customerId = null)
+    {
+        var client = Api.CreateClient();
+        var response = await client.PostAsJsonAsync("/v1/dev/tokens", new { role, customerId });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private sealed record TokenBody(string AccessToken);
+}
+
+/// <summary>The API's own Program with settings given the way operators give them (configuration keys).</summary>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Actors.Api.Hosting.ApiEntryPoint>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environments.Production);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,42 @@
+using Actors.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process Orleans cluster per test collection, with the real grain storage and reminders on a fresh
+/// PostgreSQL database and a clock the tests move. Tests use unique customer ids, so they share it safely.
+/// </summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.Instance.CreateDatabase();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddActorsPersistence(ConnectionString);
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain cluster";
+}

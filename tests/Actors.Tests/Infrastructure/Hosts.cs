@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using Actors.Api.Hosting;
+using Actors.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// Real silos and cluster clients built with the same hosting code as <c>silo/</c> and <c>api/</c>: ADO.NET
+/// membership, storage and reminders on PostgreSQL, real TCP between them. They share the test process only.
+/// </summary>
+public static class Hosts
+{
+    public static async Task<IHost> StartSilo(string connectionString, string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        Configure(builder, connectionString, clusterId, new()
+        {
+            ["Orleans:SiloPort"] = FreePort().ToString(),
+            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:AdvertisedIP"] = "127.0.0.1",
+        });
+        builder.UseOrleans(silo => silo.UseActorsCluster(builder.Configuration));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public static async Task<IHost> StartClient(string connectionString, string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        Configure(builder, connectionString, clusterId, []);
+        builder.AddActorsClusterClient();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>The settings every host of one test cluster shares; the same keys as the local start.</summary>
+    public static Dictionary<string, string?> Settings(string connectionString, string clusterId) => new()
+    {
+        ["ConnectionStrings:Actors"] = connectionString,
+        ["Orleans:ClusterId"] = clusterId,
+        ["Orleans:ServiceId"] = "actors-tests",
+    };
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Configure(HostApplicationBuilder builder, string connectionString, string clusterId, Dictionary<string, string?> extra)
+    {
+        builder.Configuration.AddInMemoryCollection(Settings(connectionString, clusterId).Concat(extra));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
+    }
+}

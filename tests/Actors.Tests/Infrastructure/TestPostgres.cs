@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Actors.Silo.Schema;
+using Npgsql;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server for the whole test run: the server named by <c>ACTORS_TEST_POSTGRES</c>, or a
+/// throwaway cluster started by <c>deploy/local-postgres.sh</c> in the repository's <c>.local/</c> folder and
+/// removed when the run ends. Each fixture gets a fresh database of its own on it.
+/// </summary>
+public sealed class TestPostgres
+{
+    private static readonly Lazy<TestPostgres> Shared = new(Start);
+
+    private readonly string serverConnectionString;
+
+    private TestPostgres(string serverConnectionString) => this.serverConnectionString = serverConnectionString;
+
+    public static TestPostgres Instance => Shared.Value;
+
+    /// <summary>A new, empty database; with <paramref name="migrate"/>, the project's schema applied.</summary>
+    public async Task<string> CreateDatabase(bool migrate = true)
+    {
+        var name = "test_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(serverConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
+        if (migrate)
+        {
+            await new SchemaMigrator(connectionString).Apply();
+        }
+        return connectionString;
+    }
+
+    private static TestPostgres Start()
+    {
+        if (Environment.GetEnvironmentVariable("ACTORS_TEST_POSTGRES") is { Length: > 0 } given)
+        {
+            return new TestPostgres(given);
+        }
+
+        var folder = Path.Combine(RepositoryRoot.Path, ".local", $"test-postgres-{Environment.ProcessId}");
+        var connectionString = RunScript("start", folder, "--fast");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            RunScript("stop", folder);
+            Directory.Delete(folder, recursive: true);
+        };
+        return new TestPostgres(connectionString);
+    }
+
+    private static string RunScript(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "deploy", "local-postgres.sh"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"local-postgres.sh {string.Join(' ', arguments)} failed: {error.Result}");
+        }
+        return output.Result.Trim();
+    }
+}
+
+public static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(folder.FullName, "Actors.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("Actors.sln not found above the test binaries.");
+    }
+}
