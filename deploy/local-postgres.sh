@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster made from this machine's own binaries, kept in a folder of the project.
 #
-#   deploy/local-postgres.sh start DIR [--fast]   create (first time) and start; prints the connection string
-#   deploy/local-postgres.sh stop DIR             stop it (the data stays)
+#   deploy/local-postgres.sh start DIR [--fast] [--until-exit PID]
+#       create (first time) and start; prints the connection string
+#   deploy/local-postgres.sh stop DIR
+#       stop it (the data stays)
 #
 # It listens on 127.0.0.1 only, on the port it used last time if that is still free, else on a free one,
-# so it never fights a system PostgreSQL for 5432. --fast turns durability off: for test runs only.
+# so it never fights a system PostgreSQL for 5432. --fast turns durability off, for test runs only.
+# --until-exit PID stops the cluster and deletes DIR once process PID has ended, however it ended.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR [--fast]" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop DIR [--fast] [--until-exit PID]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 command=$1
 dir=$(realpath -m "$2")
-fast=${3:-}
+shift 2
+fast=""
+owner_pid=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast) fast=yes; shift ;;
+    --until-exit) owner_pid=$2; shift 2 ;;
+    *) usage ;;
+  esac
+done
 database=actors
 
 bin_dir() {
@@ -55,7 +67,7 @@ start() {
     local port options
     port=$(free_port "$(cat "$dir/port" 2>/dev/null || true)")
     options="-k $dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=200"
-    if [ "$fast" = "--fast" ]; then
+    if [ -n "$fast" ]; then
       options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -o "$options" -w -t 60 start >/dev/null \
@@ -67,6 +79,11 @@ start() {
   port=$(cat "$dir/port")
   if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
     "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$database"
+  fi
+  if [ -n "$owner_pid" ]; then
+    # Detached, with no inherited output, so the caller is not left waiting on it.
+    setsid bash -c "while kill -0 $owner_pid 2>/dev/null; do sleep 1; done; '$0' stop '$dir'; rm -rf '$dir'" \
+      </dev/null >/dev/null 2>&1 &
   fi
   echo "Host=127.0.0.1;Port=$port;Database=$database;Username=postgres"
 }

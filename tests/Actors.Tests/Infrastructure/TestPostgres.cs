@@ -7,7 +7,7 @@ namespace Actors.Tests.Infrastructure;
 /// <summary>
 /// One PostgreSQL server for the whole test run: the server named by <c>ACTORS_TEST_POSTGRES</c>, or a
 /// throwaway cluster started by <c>deploy/local-postgres.sh</c> in the repository's <c>.local/</c> folder and
-/// removed when the run ends. Each fixture gets a fresh database of its own on it.
+/// removed when the test process ends. Each fixture gets a fresh database of its own on it.
 /// </summary>
 public sealed class TestPostgres
 {
@@ -45,14 +45,9 @@ public sealed class TestPostgres
             return new TestPostgres(given);
         }
 
+        // The script's watcher stops and deletes the cluster once this process ends, even if it crashes.
         var folder = Path.Combine(RepositoryRoot.Path, ".local", $"test-postgres-{Environment.ProcessId}");
-        var connectionString = RunScript("start", folder, "--fast");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            RunScript("stop", folder);
-            Directory.Delete(folder, recursive: true);
-        };
-        return new TestPostgres(connectionString);
+        return new TestPostgres(RunScript("start", folder, "--fast", "--until-exit", Environment.ProcessId.ToString()));
     }
 
     private static string RunScript(params string[] arguments)
