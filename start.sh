@@ -21,24 +21,14 @@ if port_in_use "$api_port"; then
 fi
 
 mkdir -p .local/logs
-echo "Starting PostgreSQL in .local/postgres ..."
-connection=$(deploy/local-postgres.sh start .local/postgres)
-
-if [ ! -s .local/dev-signing-key ]; then
-  (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >.local/dev-signing-key)
-fi
-
-echo "Building ..."
-dotnet build Actors.sln -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
-silo_dll=silo/Actors.Silo/bin/Release/net10.0/Actors.Silo.dll
-api_dll=api/Actors.Api/bin/Release/net10.0/Actors.Api.dll
-
-export ConnectionStrings__Actors="$connection"
-export Orleans__ClusterId=local
-export Orleans__ServiceId=actors
-dotnet "$silo_dll" migrate
 
 pids=()
+# Each host runs from its build folder, which is its content root: that is where its appsettings.json is.
+start_host() {
+  local dir=$1 dll=$2 log=$3
+  (cd "$dir" && exec dotnet "$dll") >"$log" 2>&1 &
+  pids+=($!)
+}
 stop_all() {
   trap - INT TERM EXIT
   echo
@@ -48,22 +38,38 @@ stop_all() {
   deploy/local-postgres.sh stop .local/postgres
   echo "Stopped. The data stays in .local/postgres."
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+echo "Starting PostgreSQL in .local/postgres ..."
+connection=$(deploy/local-postgres.sh start .local/postgres)
+
+if [ ! -s .local/dev-signing-key ]; then
+  (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >.local/dev-signing-key)
+fi
+
+echo "Building ..."
+dotnet build Actors.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+silo_dir=silo/Actors.Silo/bin/Release/net10.0
+api_dir=api/Actors.Api/bin/Release/net10.0
+logs=$PWD/.local/logs
+
+export ConnectionStrings__Actors="$connection"
+export Orleans__ClusterId=local
+export Orleans__ServiceId=actors
+dotnet "$silo_dir/Actors.Silo.dll" migrate
 
 for i in $(seq 1 "$silo_count"); do
   silo_port=$(free_port $((11110 + i)))
   gateway_port=$(free_port $((30000 + i - 1)))
   metrics_port=$(free_port $((9463 + i)))
   Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Orleans__AdvertisedIP=127.0.0.1 \
-    Urls="http://127.0.0.1:$metrics_port" \
-    dotnet "$silo_dll" >".local/logs/silo-$i.log" 2>&1 &
-  pids+=($!)
+    Urls="http://127.0.0.1:$metrics_port" start_host "$silo_dir" Actors.Silo.dll "$logs/silo-$i.log"
   echo "Silo $i: silo port $silo_port, gateway $gateway_port, metrics http://127.0.0.1:$metrics_port/metrics (log .local/logs/silo-$i.log)"
 done
 
 Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
-  dotnet "$api_dll" >.local/logs/api.log 2>&1 &
-pids+=($!)
+  start_host "$api_dir" Actors.Api.dll "$logs/api.log"
 
 url="http://127.0.0.1:$api_port"
 echo "Waiting for the API to be ready ..."
@@ -88,4 +94,6 @@ Create a customer with an operator token:
 
 Press Ctrl-C to stop.
 EOT
-wait
+wait -n "${pids[@]}" || true
+echo "A process stopped by itself; see .local/logs/." >&2
+exit 1
