@@ -46,32 +46,41 @@ as_owner() {
 
 source "$(dirname "$0")/ports.sh"
 
-running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
+# Where the server's own files live: DIR itself, unless the postgres account cannot reach it (a private
+# parent folder, e.g. a clone under a 0700 temporary folder); then a folder of its own in the temp area.
+server_dir() {
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+    echo "${TMPDIR:-/tmp}/actors-postgres-$(echo "$dir" | md5sum | cut -c1-16)"
+  else
+    echo "$dir"
+  fi
+}
+
+running() { [ -f "$pg/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$pg/data" status >/dev/null 2>&1; }
 
 start() {
   mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres "$dir"
-    if ! runuser -u postgres -- test -w "$dir"; then
-      echo "The postgres account cannot reach $dir (a parent folder is private); allow it with: chmod o+x on the parents." >&2
-      exit 1
-    fi
+  [ "$(id -u)" != 0 ] || chown postgres "$dir"
+  pg=$(server_dir)
+  if [ "$pg" != "$dir" ]; then
+    mkdir -p "$pg"
+    chown postgres "$pg"
   fi
 
-  if [ ! -s "$dir/data/PG_VERSION" ]; then
-    as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-instructions >"$dir/initdb.log" 2>&1 \
-      || { cat "$dir/initdb.log" >&2; exit 1; }
+  if [ ! -s "$pg/data/PG_VERSION" ]; then
+    as_owner "$bin/initdb" -D "$pg/data" -U postgres -A trust -E UTF8 --locale=C --no-instructions >"$pg/initdb.log" 2>&1 \
+      || { cat "$pg/initdb.log" >&2; exit 1; }
   fi
 
   if ! running; then
     local port options
     port=$(free_port "$(cat "$dir/port" 2>/dev/null || true)")
-    options="-k $dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=200"
+    options="-k $pg -p $port -c listen_addresses=127.0.0.1 -c max_connections=200"
     if [ -n "$fast" ]; then
       options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -o "$options" -w -t 60 start >/dev/null \
-      || { tail -n 20 "$dir/data/server.log" >&2; exit 1; }
+    as_owner "$bin/pg_ctl" -D "$pg/data" -l "$pg/data/server.log" -o "$options" -w -t 60 start >/dev/null \
+      || { tail -n 20 "$pg/data/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
   fi
 
@@ -82,15 +91,16 @@ start() {
   fi
   if [ -n "$owner_pid" ]; then
     # Detached, with no inherited output, so the caller is not left waiting on it.
-    setsid bash -c "while kill -0 $owner_pid 2>/dev/null; do sleep 1; done; '$0' stop '$dir'; rm -rf '$dir'" \
+    setsid bash -c "while kill -0 $owner_pid 2>/dev/null; do sleep 1; done; '$0' stop '$dir'; rm -rf '$dir' '$pg'" \
       </dev/null >/dev/null 2>&1 &
   fi
   echo "Host=127.0.0.1;Port=$port;Database=$database;Username=postgres"
 }
 
 stop() {
+  pg=$(server_dir)
   if running; then
-    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    as_owner "$bin/pg_ctl" -D "$pg/data" -m fast -w stop >/dev/null
   fi
 }
 
