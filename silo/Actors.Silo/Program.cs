@@ -2,7 +2,6 @@ using Actors.Grains.Hosting;
 using Actors.Silo.Hosting;
 using Actors.Silo.Schema;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);

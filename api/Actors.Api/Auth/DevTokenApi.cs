@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Actors.Grains.Customers;
 using Actors.Api.Problems;
+using Actors.Grains.Customers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Actors.Api.Auth;
 using Actors.Api.Problems;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Actors.Api.Problems;
@@ -88,13 +87,13 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
             Detail = bad.Message,
         },
         // Another activation won a write, a silo left, or the cluster is busy: safe to retry shortly.
-        InconsistentStateException or OrleansMessageRejectionException or SiloUnavailableException or TimeoutException
-            or OrleansException => new()
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Type = ProblemTypes.Unavailable,
-            Title = "The service is briefly unavailable; retry shortly.",
-        },
+        InconsistentStateException or OrleansMessageRejectionException or SiloUnavailableException
+            or TimeoutException => new()
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = ProblemTypes.Unavailable,
+                Title = "The service is briefly unavailable; retry shortly.",
+            },
         _ => new()
         {
             Status = StatusCodes.Status500InternalServerError,

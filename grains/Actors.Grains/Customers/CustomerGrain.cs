@@ -1,7 +1,6 @@
-using Orleans.Runtime;
-using Orleans.Storage;
 using Actors.Grains.Hosting;
 using Actors.Grains.Profiles;
+using Orleans.Storage;
 
 namespace Actors.Grains.Customers;
 

@@ -1,6 +1,5 @@
 using Actors.Grains.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Runtime;
 
 namespace Actors.Silo.Hosting;
 
