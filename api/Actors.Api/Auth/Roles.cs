@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Actors.Api.Problems;
 using Actors.Grains.Customers;
 
 namespace Actors.Api.Auth;
@@ -47,6 +48,18 @@ public static class CustomerAccess
     public static bool MaySee(this ClaimsPrincipal user, string customerId) =>
         CustomerId.IsWellFormed(customerId)
         && (!user.IsInRole(Roles.Customer) || user.FindFirstValue(Roles.SubjectClaim) == customerId);
+
+    /// <summary>
+    /// Endpoint filter for every route under <c>/v1/customers/{customerId}</c>: a customer who is not the caller
+    /// does not exist as far as the caller can tell, so 404 rather than 403.
+    /// </summary>
+    public static async ValueTask<object?> VisibleToCaller(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var customerId = context.HttpContext.GetRouteValue("customerId") as string ?? "";
+        return context.HttpContext.User.MaySee(customerId)
+            ? await next(context)
+            : ApiProblems.CustomerNotFound();
+    }
 
     /// <summary>Support reads customers with personal data masked.</summary>
     public static bool SeesMaskedData(this ClaimsPrincipal user) =>

@@ -15,7 +15,7 @@ public static class CustomerApi
         var customers = app.MapGroup("/v1/customers").WithTags("Customers");
         customers.MapPost("", Create).RequireAuthorization(Policies.CreateCustomer);
 
-        var customer = customers.MapGroup("/{customerId}").AddEndpointFilter(VisibleToCaller);
+        var customer = customers.MapGroup("/{customerId}").AddEndpointFilter(CustomerAccess.VisibleToCaller);
         customer.MapGet("", Get).RequireAuthorization(Policies.ReadCustomer);
         customer.MapPatch("", Patch)
             .RequireAuthorization(Policies.WriteCustomer)
@@ -89,14 +89,5 @@ public static class CustomerApi
             default:
                 return ApiProblems.CustomerNotFound();
         }
-    }
-
-    /// <summary>A customer who is not the caller does not exist as far as the caller can tell: 404, not 403.</summary>
-    private static async ValueTask<object?> VisibleToCaller(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var customerId = context.HttpContext.GetRouteValue("customerId") as string ?? "";
-        return context.HttpContext.User.MaySee(customerId)
-            ? await next(context)
-            : ApiProblems.CustomerNotFound();
     }
 }

@@ -22,6 +22,22 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string PreconditionRequired = Base + "precondition-required";
     public const string TooManyRequests = Base + "too-many-requests";
+    public const string DeviceRequired = Base + "device-required";
+    public const string RawCardNumber = Base + "raw-card-number";
+    public const string IdempotencyKeyRequired = Base + "idempotency-key-required";
+    public const string IdempotencyMismatch = Base + "idempotency-mismatch";
+    public const string IdempotencyInFlight = Base + "idempotency-in-flight";
+    public const string CapExceeded = Base + "cap-exceeded";
+    public const string SelfExcluded = Base + "self-excluded";
+    public const string UnsupportedCurrency = Base + "unsupported-currency";
+    public const string AmountOverflow = Base + "amount-overflow";
+    public const string CheckoutNotFound = Base + "checkout-not-found";
+    public const string CheckoutExpired = Base + "checkout-expired";
+    public const string CheckoutClosed = Base + "checkout-closed";
+    public const string PaymentMethodNotFound = Base + "payment-method-not-found";
+    public const string PaymentNotFound = Base + "payment-not-found";
+    public const string RefundExceedsCaptured = Base + "refund-exceeds-captured";
+    public const string CartEmpty = Base + "cart-empty";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

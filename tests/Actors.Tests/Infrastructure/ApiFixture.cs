@@ -52,6 +52,8 @@ public sealed class ApiFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        client.DefaultRequestHeaders.Add("X-Device-Id", $"test-{role}");
+        client.DefaultRequestHeaders.Add("X-Channel", role == "pos" ? "pos" : "web");
         return client;
     }
 
