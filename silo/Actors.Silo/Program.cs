@@ -1,4 +1,5 @@
 using Actors.Grains.Hosting;
+using Actors.Grains.Payments;
 using Actors.Silo.Hosting;
 using Actors.Silo.Schema;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -15,7 +16,7 @@ if (args is ["migrate", ..])
 
 builder.UseOrleans(silo => silo.UseActorsCluster(builder.Configuration));
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter("Microsoft.Orleans")
+    .AddMeter("Microsoft.Orleans", PaymentMetrics.MeterName)
     .AddPrometheusExporter());
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])

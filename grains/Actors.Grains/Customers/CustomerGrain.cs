@@ -1,13 +1,61 @@
 using Actors.Grains.Hosting;
+using Actors.Grains.Money;
+using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
+using Actors.Grains.Sessions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 
 namespace Actors.Grains.Customers;
 
-public sealed class CustomerGrain(
+/// <summary>
+/// The customer: loads state, asks a pure rule what to do, persists once, answers. Profile, commerce and sessions
+/// are separate rows so a profile edit or a device sighting never rewrites the money state.
+/// </summary>
+public sealed partial class CustomerGrain(
     [PersistentState("profile", StorageNames.Customers)] IPersistentState<ProfileState> profile,
-    TimeProvider clock) : Grain, ICustomerGrain
+    [PersistentState("commerce", StorageNames.Customers)] IPersistentState<CommerceState> commerce,
+    [PersistentState("sessions", StorageNames.Customers)] IPersistentState<SessionsState> sessions,
+    IPaymentGateway gateway,
+    ILedger ledger,
+    ExchangeRates rates,
+    IOptions<PaymentSettings> paymentSettings,
+    PaymentMetrics metrics,
+    TimeProvider clock,
+    ILogger<CustomerGrain> log) : Grain, ICustomerGrain, IRemindable, IIncomingGrainCallFilter
 {
+    private static readonly TimeSpan SessionFlushInterval = TimeSpan.FromSeconds(30);
+
+    private readonly PaymentSettings settings = paymentSettings.Value;
+    private bool sessionsChanged;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Ledger entries a crashed activation persisted but may not have inserted: insert them now (duplicates are ignored).
+        await FlushOutbox(cancellationToken);
+        this.RegisterGrainTimer(FlushSessions, new GrainTimerCreationOptions(SessionFlushInterval, SessionFlushInterval));
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (sessionsChanged && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        {
+            await FlushSessions(cancellationToken);
+        }
+    }
+
+    /// <summary>Notes the device and channel of every call (after it, so creating the customer counts); written lazily, so reads stay free of writes.</summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        await context.Invoke();
+        if (RequestContext.Get(Caller.ContextKey) is Caller caller && profile.State.Profile is not null)
+        {
+            sessions.State = sessions.State.Seen(caller, clock.GetUtcNow());
+            sessionsChanged = true;
+        }
+    }
+
     public async Task<ProfileResult> Create(ProfileDraft draft, CancellationToken cancellationToken)
     {
         if (profile.State.Profile is { } existing)
@@ -19,7 +67,7 @@ public sealed class CustomerGrain(
         if (created is ProfileResult.Found found)
         {
             profile.State = new ProfileState { Profile = found.Profile };
-            await Persist(cancellationToken);
+            await Persist(profile, cancellationToken);
         }
         return created;
     }
@@ -40,20 +88,36 @@ public sealed class CustomerGrain(
         if (updated is ProfileResult.Found found && found.Profile.Version != current.Version)
         {
             profile.State = profile.State with { Profile = found.Profile };
-            await Persist(cancellationToken);
+            await Persist(profile, cancellationToken);
         }
         return updated;
     }
+
+    public Task<IReadOnlyList<DeviceSession>?> GetSessions(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DeviceSession>?>(profile.State.Profile is null ? null : sessions.State.Sessions);
+
+    private async Task FlushSessions(CancellationToken cancellationToken)
+    {
+        if (!sessionsChanged)
+        {
+            return;
+        }
+        sessionsChanged = false;
+        await Persist(sessions, cancellationToken);
+    }
+
+    /// <summary>The customer's own time zone, in which daily, weekly and monthly windows begin.</summary>
+    private TimeZoneInfo Zone(Profile customer) => TimeZoneInfo.FindSystemTimeZoneById(customer.TimeZone);
 
     /// <summary>
     /// A write that fails its ETag check means another activation of this customer won (possible for a moment
     /// during membership changes): this one steps aside so the caller's retry reaches the winner.
     /// </summary>
-    private async Task Persist(CancellationToken cancellationToken)
+    private async Task Persist<TState>(IPersistentState<TState> state, CancellationToken cancellationToken)
     {
         try
         {
-            await profile.WriteStateAsync(cancellationToken);
+            await state.WriteStateAsync(cancellationToken);
         }
         catch (InconsistentStateException)
         {

@@ -1,11 +1,19 @@
+using Actors.Grains.Carts;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Idempotency;
+using Actors.Grains.Limits;
+using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
+using Actors.Grains.Sessions;
+using Actors.Grains.Wallets;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Customers;
 
 /// <summary>
 /// One customer's whole live state, keyed by its <c>cus_…</c> id. Non-reentrant on purpose: one turn at a time
-/// is what keeps every check-then-write on the customer race-free without locks.
+/// is what keeps every check-then-write on the customer (caps, idempotency, cart versions) race-free without locks.
+/// The device and channel of each call travel in the request context (<see cref="Caller.ContextKey"/>).
 /// </summary>
 [Alias("customer-grain")]
 public interface ICustomerGrain : IGrainWithStringKey
@@ -19,4 +27,60 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Applies <paramref name="patch"/> only when the profile is still at <paramref name="expectedVersion"/>.</summary>
     [Alias("update-profile")]
     Task<ProfileResult> UpdateProfile(long expectedVersion, ProfilePatch patch, CancellationToken cancellationToken = default);
+
+    /// <summary>The devices and channels this customer has been seen on, most recent first; null for no such customer.</summary>
+    [Alias("get-sessions"), ReadOnly]
+    Task<IReadOnlyList<DeviceSession>?> GetSessions(CancellationToken cancellationToken = default);
+
+    [Alias("get-cart"), ReadOnly]
+    Task<CartResult> GetCart(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a line or replaces the line with its SKU, when the cart is still at <paramref name="expectedVersion"/>.</summary>
+    [Alias("put-cart-line")]
+    Task<CartResult> PutCartLine(long expectedVersion, CartLine line, CancellationToken cancellationToken = default);
+
+    [Alias("remove-cart-line")]
+    Task<CartResult> RemoveCartLine(long expectedVersion, string sku, CancellationToken cancellationToken = default);
+
+    [Alias("get-payment-methods"), ReadOnly]
+    Task<WalletResult> GetPaymentMethods(CancellationToken cancellationToken = default);
+
+    [Alias("add-payment-method")]
+    Task<WalletResult> AddPaymentMethod(PaymentMethodDraft draft, CancellationToken cancellationToken = default);
+
+    [Alias("remove-payment-method")]
+    Task<WalletResult> RemovePaymentMethod(string paymentMethodId, CancellationToken cancellationToken = default);
+
+    [Alias("get-limits"), ReadOnly]
+    Task<LimitsResult> GetLimits(CancellationToken cancellationToken = default);
+
+    /// <summary>States all three caps; stricter ones apply at once, looser ones after the cooling-off.</summary>
+    [Alias("set-limits")]
+    Task<LimitsResult> SetLimits(CapRequest caps, CancellationToken cancellationToken = default);
+
+    [Alias("self-exclude")]
+    Task<LimitsResult> SelfExclude(DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Answers at once, even while another turn runs, whether <paramref name="request"/> is a retry (its stored
+    /// answer), a reused key (mismatch), or still running (in flight); null when the request should go ahead.
+    /// </summary>
+    [Alias("check-idempotency"), AlwaysInterleave]
+    Task<MoneyResult?> CheckIdempotency(IdempotentRequest request, CancellationToken cancellationToken = default);
+
+    [Alias("create-checkout")]
+    Task<MoneyResult> CreateCheckout(IdempotentRequest request, CheckoutDraft draft, CancellationToken cancellationToken = default);
+
+    [Alias("confirm-checkout")]
+    Task<MoneyResult> ConfirmCheckout(IdempotentRequest request, string checkoutId, ConfirmDraft draft, CancellationToken cancellationToken = default);
+
+    [Alias("refund-payment")]
+    Task<MoneyResult> RefundPayment(IdempotentRequest request, string paymentId, RefundDraft draft, CancellationToken cancellationToken = default);
+
+    [Alias("get-checkout"), ReadOnly]
+    Task<Checkout?> GetCheckout(string checkoutId, CancellationToken cancellationToken = default);
+
+    /// <summary>A payment this customer's state still holds (open ones and the most recent settled ones).</summary>
+    [Alias("get-payment"), ReadOnly]
+    Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,10 @@
 using System.Net;
 using Actors.Grains.Hosting;
+using Actors.Grains.Money;
+using Actors.Grains.Payments;
+using Actors.Silo.Payments;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -39,7 +43,39 @@ public static class SiloHosting
         {
             silo.ConfigureEndpoints(endpoints.SiloPort, endpoints.GatewayPort, listenOnAnyHostAddress: true);
         }
-        return silo.AddActorsPersistence(connectionString);
+        return silo.AddActorsPersistence(connectionString).AddActorsPayments(connectionString);
+    }
+
+    /// <summary>
+    /// What checkout needs: the <c>Payments</c> settings (validated at start), the exchange-rate table, the
+    /// gateway and ledger on PostgreSQL, the platform's metrics, and reminders as frequent as reconciliation asks.
+    /// </summary>
+    public static ISiloBuilder AddActorsPayments(this ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.AddOptions<PaymentSettings>()
+            .BindConfiguration(PaymentSettings.Section)
+            .ValidateDataAnnotations()
+            .Validate(HasValidRates, "Payments:ExchangeRates must give a positive rate for known ISO-4217 currency codes.")
+            .ValidateOnStart();
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<PaymentSettings>>((reminders, payments) =>
+            reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, payments.Value.ReconcileEvery.Ticks)));
+        silo.Services.AddSingleton(services => new ExchangeRates(services.GetRequiredService<IOptions<PaymentSettings>>().Value.ExchangeRates));
+        silo.Services.AddSingleton<PaymentMetrics>();
+        silo.Services.AddPaymentsStore(connectionString);
+        return silo;
+    }
+
+    private static bool HasValidRates(PaymentSettings settings)
+    {
+        try
+        {
+            _ = new ExchangeRates(settings.ExchangeRates);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Grain storage and reminders on PostgreSQL: everything a silo needs apart from membership.</summary>

@@ -10,11 +10,14 @@ namespace Actors.Tests.Infrastructure;
 /// The API on a real Kestrel port as an Orleans client of a real silo, both on a fresh PostgreSQL database,
 /// with development tokens switched on the way the local start does.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public const string SigningKey = "test-signing-key-of-at-least-32-characters";
 
-    private IHost silo = null!;
+    private readonly List<IHost> silos = [];
+
+    /// <summary>How many silos the API's cluster has.</summary>
+    protected virtual int SiloCount => 1;
 
     public string ConnectionString { get; private set; } = null!;
     public string ClusterId { get; } = "api-tests-" + Guid.NewGuid().ToString("N")[..8];
@@ -23,7 +26,10 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
-        silo = await Hosts.StartSilo(ConnectionString, ClusterId);
+        for (var i = 0; i < SiloCount; i++)
+        {
+            silos.Add(await Hosts.StartSilo(ConnectionString, ClusterId));
+        }
         Api = new ApiFactory(Settings(devTokens: true));
         Api.UseKestrel(0);
         Api.StartServer();
@@ -32,8 +38,11 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Api.DisposeAsync();
-        await silo.StopAsync();
-        silo.Dispose();
+        foreach (var silo in silos)
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
     }
 
     public Dictionary<string, string?> Settings(bool devTokens)
@@ -71,6 +80,12 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             builder.UseSetting(key, value);
         }
     }
+}
+
+/// <summary>The API over a cluster of two silos, for behaviour that must hold across silos.</summary>
+public sealed class TwoSiloApiFixture : ApiFixture
+{
+    protected override int SiloCount => 2;
 }
 
 [CollectionDefinition(Name)]

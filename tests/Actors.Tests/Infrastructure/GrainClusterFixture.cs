@@ -1,4 +1,5 @@
 using Actors.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -23,9 +24,10 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
         var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(PaymentTestSettings.Values));
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddActorsPersistence(ConnectionString);
+            silo.AddActorsPersistence(ConnectionString).AddActorsPayments(ConnectionString);
             silo.Services.AddSingleton<TimeProvider>(Clock);
         });
         Cluster = builder.Build();

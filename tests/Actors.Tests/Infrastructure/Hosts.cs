@@ -15,7 +15,8 @@ namespace Actors.Tests.Infrastructure;
 /// </summary>
 public static class Hosts
 {
-    public static async Task<IHost> StartSilo(string connectionString, string clusterId)
+    /// <param name="configureServices">Replaces services after the silo's own, e.g. to inject a fault.</param>
+    public static async Task<IHost> StartSilo(string connectionString, string clusterId, Action<IServiceCollection>? configureServices = null)
     {
         var builder = Host.CreateApplicationBuilder();
         Configure(builder, connectionString, clusterId, new()
@@ -25,6 +26,7 @@ public static class Hosts
             ["Orleans:AdvertisedIP"] = "127.0.0.1",
         });
         builder.UseOrleans(silo => silo.UseActorsCluster(builder.Configuration));
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return host;
@@ -41,7 +43,7 @@ public static class Hosts
     }
 
     /// <summary>The settings every host of one test cluster shares; the same keys as the local start.</summary>
-    public static Dictionary<string, string?> Settings(string connectionString, string clusterId) => new()
+    public static Dictionary<string, string?> Settings(string connectionString, string clusterId) => new(PaymentTestSettings.Values)
     {
         ["ConnectionStrings:Actors"] = connectionString,
         ["Orleans:ClusterId"] = clusterId,

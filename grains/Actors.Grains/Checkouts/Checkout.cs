@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using Actors.Grains.Limits;
+using Actors.Grains.Wallets;
+
+namespace Actors.Grains.Checkouts;
+
+/// <summary>A line being paid for; the checkout's currency applies to every line.</summary>
+[GenerateSerializer, Immutable, Alias("checkout-line-v1")]
+public sealed record CheckoutLine(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long UnitPrice,
+    [property: Id(3)] int Quantity);
+
+public enum CheckoutStatus
+{
+    RequiresConfirmation,
+    Processing,
+    RequiresAction,
+    Succeeded,
+}
+
+/// <summary>
+/// The first step of a payment: what is about to be paid, frozen, until <see cref="ExpiresAt"/>. Nothing is
+/// charged until the customer confirms it. <see cref="ConvertedTotal"/> is the total in the caps' currency.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("checkout-v1")]
+public sealed record Checkout(
+    [property: Id(0)] string Id,
+    [property: Id(1)] ImmutableList<CheckoutLine> Lines,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] long Total,
+    [property: Id(4)] string CapCurrency,
+    [property: Id(5)] long ConvertedTotal,
+    [property: Id(6)] bool FromCart,
+    [property: Id(7)] string Description,
+    [property: Id(8)] string Channel,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] DateTimeOffset ExpiresAt,
+    [property: Id(11)] CheckoutStatus Status,
+    [property: Id(12)] string? PaymentId)
+{
+    public const string Prefix = "chk_";
+
+    public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
+}
+
+/// <summary>What a client asks to pay for: explicit lines, or (when <see cref="Lines"/> is null) the shared cart.</summary>
+[GenerateSerializer, Immutable, Alias("checkout-draft-v1")]
+public sealed record CheckoutDraft(
+    [property: Id(0)] ImmutableList<CheckoutDraftLine>? Lines,
+    [property: Id(1)] string? Description);
+
+[GenerateSerializer, Immutable, Alias("checkout-draft-line-v1")]
+public sealed record CheckoutDraftLine(
+    [property: Id(0)] string? Sku,
+    [property: Id(1)] string? Name,
+    [property: Id(2)] long UnitPrice,
+    [property: Id(3)] string? Currency,
+    [property: Id(4)] int Quantity);
+
+/// <summary>
+/// The personalized summary a checkout returns: the payment methods in the order to offer them (preferred
+/// first) and the headroom left under each cap, in <see cref="Checkout.CapCurrency"/>, before this payment.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("checkout-summary-v1")]
+public sealed record CheckoutSummary(
+    [property: Id(0)] Checkout Checkout,
+    [property: Id(1)] ImmutableList<PaymentMethod> PaymentMethods,
+    [property: Id(2)] string? PreferredMethodId,
+    [property: Id(3)] ImmutableList<Headroom> Headroom);
+
+/// <summary>The explicit confirmation of a checkout: which saved method pays, and the step-up code when one was asked for.</summary>
+[GenerateSerializer, Immutable, Alias("confirm-draft-v1")]
+public sealed record ConfirmDraft(
+    [property: Id(0)] string? PaymentMethodId,
+    [property: Id(1)] string? StepUpCode);

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace Actors.Grains.Limits;
+
+/// <summary>A customer's caps as they stand now, the changes waiting out their cooling-off, and the headroom left.</summary>
+[GenerateSerializer, Immutable, Alias("limits-view-v1")]
+public sealed record LimitsView(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] long? Daily,
+    [property: Id(2)] long? Weekly,
+    [property: Id(3)] long? Monthly,
+    [property: Id(4)] ImmutableList<PendingCap> Pending,
+    [property: Id(5)] DateTimeOffset? ExcludedUntil,
+    [property: Id(6)] ImmutableList<Headroom> Headroom);
+
+[GenerateSerializer, Immutable, Alias("limits-result")]
+public abstract record LimitsResult
+{
+    [GenerateSerializer, Immutable, Alias("limits-result-current")]
+    public sealed record Current([property: Id(0)] LimitsView Limits) : LimitsResult;
+
+    [GenerateSerializer, Immutable, Alias("limits-result-invalid")]
+    public sealed record Invalid([property: Id(0)] IReadOnlyDictionary<string, string[]> Errors) : LimitsResult;
+
+    [GenerateSerializer, Immutable, Alias("limits-result-exclusion-too-soon")]
+    public sealed record ExclusionTooSoon([property: Id(0)] DateTimeOffset Earliest) : LimitsResult;
+
+    [GenerateSerializer, Immutable, Alias("limits-result-exclusion-would-shorten")]
+    public sealed record ExclusionWouldShorten([property: Id(0)] DateTimeOffset Until) : LimitsResult;
+
+    [GenerateSerializer, Immutable, Alias("limits-result-customer-not-found")]
+    public sealed record CustomerNotFound : LimitsResult;
+}

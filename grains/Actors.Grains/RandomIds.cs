@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+
+namespace Actors.Grains;
+
+/// <summary>
+/// Ids this platform issues: a type prefix (<c>cus_</c>, <c>chk_</c>, <c>pay_</c>…) plus 20 random base-32
+/// characters (100 bits): unguessable, URL-safe and readable in logs.
+/// </summary>
+public static class RandomIds
+{
+    public const int RandomLength = 20;
+    private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+
+    public static string New(string prefix)
+    {
+        Span<char> chars = stackalloc char[RandomLength];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        }
+        return prefix + new string(chars);
+    }
+
+    /// <summary>True when <paramref name="value"/> has the shape of an id issued with <paramref name="prefix"/>.</summary>
+    public static bool IsWellFormed(string? value, string prefix) =>
+        value is not null
+        && value.Length == prefix.Length + RandomLength
+        && value.StartsWith(prefix, StringComparison.Ordinal)
+        && value.AsSpan(prefix.Length).IndexOfAnyExcept(Alphabet) < 0;
+}

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+
+namespace Actors.Grains.Sessions;
+
+/// <summary>The channels a merchant sells through.</summary>
+public static class Channels
+{
+    public const string Web = "web";
+    public const string Mobile = "mobile";
+    public const string Pos = "pos";
+
+    public static readonly ImmutableArray<string> All = [Web, Mobile, Pos];
+
+    public static bool IsKnown(string? channel) => channel is Web or Mobile or Pos;
+}
+
+/// <summary>Where a request comes from: the device (or store till) and its channel, as the client states them.</summary>
+[GenerateSerializer, Immutable, Alias("caller-v1")]
+public sealed partial record Caller(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] string Channel,
+    [property: Id(2)] string? DeviceLabel)
+{
+    public const int MaxDeviceId = 64;
+    public const int MaxDeviceLabel = 100;
+
+    /// <summary>The request-context key the API puts the caller under for every grain call.</summary>
+    public const string ContextKey = "actors.caller";
+
+    /// <summary>The caller described by request headers, or the reasons they do not describe one.</summary>
+    public static Caller? TryParse(string? deviceId, string? channel, string? deviceLabel, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(deviceId) || deviceId.Length > MaxDeviceId || !DeviceIdShape().IsMatch(deviceId))
+        {
+            errors["X-Device-Id"] = [$"is required: 1–{MaxDeviceId} letters, digits, '.', '_', ':' or '-'"];
+        }
+        if (!Channels.IsKnown(channel))
+        {
+            errors["X-Channel"] = [$"is required: one of {string.Join(", ", Channels.All)}"];
+        }
+        var label = string.IsNullOrWhiteSpace(deviceLabel) ? null : deviceLabel.Trim();
+        if (label is { Length: > MaxDeviceLabel } || (label is not null && label.Any(char.IsControl)))
+        {
+            errors["X-Device-Label"] = [$"must be at most {MaxDeviceLabel} printable characters"];
+        }
+        return errors.Count == 0 ? new Caller(deviceId!, channel!, label) : null;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    private static partial Regex DeviceIdShape();
+}
+
+/// <summary>A device or till this customer has used: when it was first and last seen, and through which channel.</summary>
+[GenerateSerializer, Immutable, Alias("device-session-v1")]
+public sealed record DeviceSession(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] string Channel,
+    [property: Id(2)] string? DeviceLabel,
+    [property: Id(3)] DateTimeOffset FirstSeen,
+    [property: Id(4)] DateTimeOffset LastSeen);
+
+/// <summary>The devices a customer has been seen on, most recent first; bounded so state stays small.</summary>
+[GenerateSerializer, Immutable, Alias("sessions-state-v1")]
+public sealed record SessionsState
+{
+    public const int MaxSessions = 20;
+
+    [Id(0)] public ImmutableList<DeviceSession> Sessions { get; init; } = [];
+
+    /// <summary>Records a request from <paramref name="caller"/>; the least recently seen device drops off past the bound.</summary>
+    public SessionsState Seen(Caller caller, DateTimeOffset now)
+    {
+        var existing = Sessions.Find(session => session.DeviceId == caller.DeviceId);
+        var updated = existing is null
+            ? new DeviceSession(caller.DeviceId, caller.Channel, caller.DeviceLabel, now, now)
+            : existing with { Channel = caller.Channel, DeviceLabel = caller.DeviceLabel ?? existing.DeviceLabel, LastSeen = now };
+        var rest = existing is null ? Sessions : Sessions.Remove(existing);
+        return this with { Sessions = rest.Insert(0, updated).Take(MaxSessions).ToImmutableList() };
+    }
+}

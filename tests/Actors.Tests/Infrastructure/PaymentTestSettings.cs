@@ -1,0 +1,21 @@
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// The <c>Payments</c> settings every test host runs with: the production defaults except that reconciliation
+/// runs every two seconds (so tests see it happen) and a small rate table with EUR as the base.
+/// </summary>
+public static class PaymentTestSettings
+{
+    public static readonly TimeSpan ReconcileAfter = TimeSpan.FromSeconds(2);
+
+    public static Dictionary<string, string?> Values => new()
+    {
+        ["Payments:GatewayTimeout"] = "00:00:03",
+        ["Payments:ReconcileAfter"] = ReconcileAfter.ToString(),
+        ["Payments:ReconcileEvery"] = ReconcileAfter.ToString(),
+        ["Payments:ExchangeRates:EUR"] = "1",
+        ["Payments:ExchangeRates:USD"] = "1.1",
+        ["Payments:ExchangeRates:GBP"] = "0.8",
+        ["Payments:ExchangeRates:JPY"] = "160",
+    };
+}
