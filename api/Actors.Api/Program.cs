@@ -1,7 +1,11 @@
 using Actors.Api.Auth;
+using Actors.Api.Carts;
+using Actors.Api.Checkouts;
 using Actors.Api.Customers;
 using Actors.Api.Hosting;
+using Actors.Api.Limits;
 using Actors.Api.Problems;
+using Actors.Api.Wallets;
 using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,5 +36,9 @@ app.MapActorsHealth();
 app.MapOpenApi();
 app.MapDevTokenApi();
 app.MapCustomerApi();
+app.MapCartApi();
+app.MapPaymentMethodApi();
+app.MapLimitsApi();
+app.MapCheckoutApi();
 
 app.Run();

@@ -30,12 +30,15 @@ public static class Policies
     public const string ReadCustomer = "read-customer";
     public const string WriteCustomer = "write-customer";
     public const string CreateCustomer = "create-customer";
+    public const string Refund = "refund";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
         .AddPolicy(ReadCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator))
         .AddPolicy(WriteCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Operator))
         .AddPolicy(CreateCustomer, policy => policy.RequireRole(Roles.Operator, Roles.Pos))
+        // Money goes back to the customer on the merchant's decision, not the customer's.
+        .AddPolicy(Refund, policy => policy.RequireRole(Roles.Operator))
         .Services;
 }
 

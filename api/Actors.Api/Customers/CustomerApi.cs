@@ -15,11 +15,12 @@ public static class CustomerApi
         var customers = app.MapGroup("/v1/customers").WithTags("Customers");
         customers.MapPost("", Create).RequireAuthorization(Policies.CreateCustomer);
 
-        var customer = customers.MapGroup("/{customerId}").AddEndpointFilter(CustomerAccess.VisibleToCaller);
+        var customer = app.MapCustomerGroup().WithTags("Customers");
         customer.MapGet("", Get).RequireAuthorization(Policies.ReadCustomer);
         customer.MapPatch("", Patch)
             .RequireAuthorization(Policies.WriteCustomer)
             .Accepts<ProfileRequest>("application/merge-patch+json", "application/json");
+        customer.MapGet("/sessions", Sessions).RequireAuthorization(Policies.ReadCustomer);
         return customers;
     }
 
@@ -51,6 +52,16 @@ public static class CustomerApi
         }
         http.Response.Headers.ETag = EntityTag.Of(found.Profile.Version);
         return TypedResults.Ok(CustomerView.From(found.Profile, http.User.SeesMaskedData()));
+    }
+
+    private static async Task<Results<Ok<SessionView[]>, ProblemHttpResult>> Sessions(
+        string customerId, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var sessions = await cluster.GetGrain<ICustomerGrain>(customerId).GetSessions(cancellationToken);
+        return sessions is null
+            ? ApiProblems.CustomerNotFound()
+            : TypedResults.Ok(sessions.Select(session => new SessionView(
+                session.DeviceId, session.Channel, session.DeviceLabel, session.FirstSeen, session.LastSeen)).ToArray());
     }
 
     private static async Task<Results<Ok<CustomerView>, ValidationProblem, ProblemHttpResult>> Patch(

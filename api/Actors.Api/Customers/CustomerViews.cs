@@ -91,6 +91,9 @@ public sealed record CustomerView(
 }
 
 /// <summary>Strong entity tags carry the profile version: <c>"7"</c>.</summary>
+/// <summary>A device or till the customer has been seen on.</summary>
+public sealed record SessionView(string DeviceId, string Channel, string? DeviceLabel, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
+
 public static class EntityTag
 {
     public static string Of(long version) => $"\"{version}\"";

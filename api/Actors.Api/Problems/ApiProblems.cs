@@ -33,7 +33,15 @@ public static class ApiProblems
                 problem.Type = ProblemTypes.ForStatus(status);
             }
             problem.Extensions.Remove("exception");
-            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // A money response must replay byte for byte under its idempotency key, so it carries no per-request id.
+            if (context.HttpContext.Items.ContainsKey(Payments.MoneyResponses.ReplayableItem))
+            {
+                problem.Extensions.Remove("traceId");
+            }
+            else
+            {
+                problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            }
         });
         services.AddExceptionHandler<ExceptionProblems>();
         return services;

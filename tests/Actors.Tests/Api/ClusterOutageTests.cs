@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Actors.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Actors.Tests.Api;
 
@@ -21,6 +20,8 @@ public sealed class ClusterOutageTests
         var client = api.CreateClient();
         var token = await (await client.PostAsJsonAsync("/v1/dev/tokens", new { role = "operator" })).Content.ReadFromJsonAsync<TokenBody>();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token!.AccessToken);
+        client.DefaultRequestHeaders.Add("X-Device-Id", "console");
+        client.DefaultRequestHeaders.Add("X-Channel", "web");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/customers/cus_0123456789abcdefghjk")).StatusCode);
 
         await silo.StopAsync();

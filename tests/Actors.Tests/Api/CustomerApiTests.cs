@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Actors.Grains.Customers;
 using Actors.Tests.Infrastructure;
+using static Actors.Tests.Infrastructure.HttpAssert;
 
 namespace Actors.Tests.Api;
 
@@ -41,18 +42,6 @@ public sealed class CustomerApiTests(ApiFixture fixture)
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
         return request;
-    }
-
-    private static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.DoesNotContain("   at ", text);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(type, problem.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
     }
 
     [Fact]

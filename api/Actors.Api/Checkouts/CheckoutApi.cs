@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using Actors.Api.Auth;
+using Actors.Api.Customers;
+using Actors.Api.Idempotency;
+using Actors.Api.Payments;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Customers;
+using Actors.Grains.Idempotency;
+using Actors.Grains.Payments;
+
+namespace Actors.Api.Checkouts;
+
+/// <summary>
+/// Two-step checkout. Creating one charges nothing; confirming it is the explicit consent to pay. Both need an
+/// <c>Idempotency-Key</c>. Totals in another currency than the caps' are converted with the configured rate table,
+/// rounding half away from zero, and the converted amount is what counts against the caps.
+/// </summary>
+public static class CheckoutApi
+{
+    public static RouteGroupBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
+    {
+        var checkouts = app.MapCustomerGroup("/checkouts").WithTags("Checkout");
+        checkouts.MapPost("", Create)
+            .RequireAuthorization(Policies.WriteCustomer)
+            .Accepts<CheckoutRequest>("application/json")
+            .Produces<CheckoutView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem();
+        checkouts.MapPost("/{checkoutId}/confirm", Confirm)
+            .RequireAuthorization(Policies.WriteCustomer)
+            .Accepts<ConfirmRequest>("application/json")
+            .Produces<PaymentView>()
+            .Produces<PaymentView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesValidationProblem();
+
+        var payments = app.MapCustomerGroup("/payments").WithTags("Payments");
+        payments.MapPost("/{paymentId}/refunds", Refund)
+            .RequireAuthorization(Policies.Refund)
+            .Accepts<RefundRequestBody>("application/json")
+            .Produces<RefundView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return checkouts;
+    }
+
+    /// <summary>A checkout of the explicit <c>lines</c>, or of the shared cart when the body names none.</summary>
+    private static Task<IResult> Create(string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
+        Run<CheckoutRequest>(customerId, http, cancellationToken, (grain, request, body) =>
+            grain.CreateCheckout(request, body.ToDraft(), cancellationToken), cluster);
+
+    /// <summary>Pays the checkout with a saved method: succeeded, declined, requires_action (confirm again with the code) or processing.</summary>
+    private static Task<IResult> Confirm(string customerId, string checkoutId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
+        Run<ConfirmRequest>(customerId, http, cancellationToken, (grain, request, body) =>
+            grain.ConfirmCheckout(request, checkoutId, new ConfirmDraft(body.PaymentMethodId, body.StepUpCode), cancellationToken), cluster);
+
+    /// <summary>Refunds part (<c>amount</c>) or all of a succeeded payment; never more than was captured.</summary>
+    private static Task<IResult> Refund(string customerId, string paymentId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
+        Run<RefundRequestBody>(customerId, http, cancellationToken, (grain, request, body) =>
+            grain.RefundPayment(request, paymentId, new RefundDraft(body.Amount, body.Reason), cancellationToken), cluster);
+
+    /// <summary>
+    /// The shape of every money-moving endpoint: read key and body, ask the grain whether this is a retry or a
+    /// request still running (it answers even mid-turn), otherwise run it; render the outcome.
+    /// </summary>
+    private static async Task<IResult> Run<TBody>(
+        string customerId, HttpContext http, CancellationToken cancellationToken,
+        Func<ICustomerGrain, IdempotentRequest, TBody, Task<MoneyResult>> operation, IClusterClient cluster)
+        where TBody : class
+    {
+        var (request, body, problem) = await IdempotentBody.Read<TBody>(http, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var grain = cluster.GetGrain<ICustomerGrain>(customerId);
+        var result = await grain.CheckIdempotency(request!, cancellationToken) ?? await operation(grain, request!, body!);
+        return MoneyResponses.From(result, customerId, http);
+    }
+}
+
+public sealed record CheckoutLineRequest(string? Sku, string? Name, long UnitPrice, string? Currency, int Quantity);
+
+public sealed record CheckoutRequest(CheckoutLineRequest[]? Lines, string? Description)
+{
+    public CheckoutDraft ToDraft() => new(
+        Lines?.Select(line => new CheckoutDraftLine(line.Sku, line.Name, line.UnitPrice, line.Currency, line.Quantity)).ToImmutableList(),
+        Description);
+}
+
+public sealed record ConfirmRequest(string? PaymentMethodId, string? StepUpCode);
+
+public sealed record RefundRequestBody(long? Amount, string? Reason);

@@ -1,0 +1,36 @@
+using Actors.Api.Auth;
+using Actors.Api.Problems;
+using Actors.Grains.Sessions;
+
+namespace Actors.Api.Customers;
+
+/// <summary>What every route under <c>/v1/customers/{customerId}</c> shares: who may see it, and where the request comes from.</summary>
+public static class CustomerRoutes
+{
+    public const string DeviceIdHeader = "X-Device-Id";
+    public const string ChannelHeader = "X-Channel";
+    public const string DeviceLabelHeader = "X-Device-Label";
+
+    /// <summary>A group under one customer (e.g. <c>/cart</c>): invisible customers are 404, and the caller's device is required.</summary>
+    public static RouteGroupBuilder MapCustomerGroup(this IEndpointRouteBuilder app, string suffix = "") => app
+        .MapGroup("/v1/customers/{customerId}" + suffix)
+        .AddEndpointFilter(CustomerAccess.VisibleToCaller)
+        .AddEndpointFilter(FromDevice);
+
+    /// <summary>
+    /// Reads the device and channel headers and puts them in the Orleans request context, so the customer grain
+    /// records the session and stamps payments with their channel.
+    /// </summary>
+    private static async ValueTask<object?> FromDevice(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Request.Headers;
+        var errors = new Dictionary<string, string[]>();
+        if (Caller.TryParse(headers[DeviceIdHeader], headers[ChannelHeader], headers[DeviceLabelHeader], errors) is not { } caller)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Say which device and channel the request comes from.",
+                type: ProblemTypes.DeviceRequired);
+        }
+        RequestContext.Set(Caller.ContextKey, caller);
+        return await next(context);
+    }
+}

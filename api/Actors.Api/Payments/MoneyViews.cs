@@ -1,0 +1,133 @@
+using Actors.Grains.Checkouts;
+using Actors.Grains.Limits;
+using Actors.Grains.Payments;
+using Actors.Grains.Wallets;
+
+namespace Actors.Api.Payments;
+
+/// <summary>Wire names of states, spelled out once so replays render exactly the same bytes.</summary>
+public static class WireNames
+{
+    public static string Of(CheckoutStatus status) => status switch
+    {
+        CheckoutStatus.RequiresConfirmation => "requires_confirmation",
+        CheckoutStatus.Processing => "processing",
+        CheckoutStatus.RequiresAction => "requires_action",
+        CheckoutStatus.Succeeded => "succeeded",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static string Of(PaymentStatus status) => status switch
+    {
+        PaymentStatus.Processing => "processing",
+        PaymentStatus.RequiresAction => "requires_action",
+        PaymentStatus.Succeeded => "succeeded",
+        PaymentStatus.Declined => "declined",
+        PaymentStatus.Released => "released",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static string Of(CapWindow window) => window switch
+    {
+        CapWindow.Daily => "daily",
+        CapWindow.Weekly => "weekly",
+        CapWindow.Monthly => "monthly",
+        _ => throw new ArgumentOutOfRangeException(nameof(window)),
+    };
+}
+
+public sealed record PaymentMethodView(string Id, string Brand, string Last4, int ExpiryMonth, int ExpiryYear, string BillingCountry, bool Preferred)
+{
+    public static PaymentMethodView From(PaymentMethod method, string? preferredId) =>
+        new(method.Id, method.Brand, method.Last4, method.ExpiryMonth, method.ExpiryYear, method.BillingCountry, method.Id == preferredId);
+}
+
+/// <summary>How much can still be spent in one window before its cap, in the caps' currency.</summary>
+public sealed record HeadroomView(string Window, long Cap, long Spent, long Remaining, string Currency, DateTimeOffset ResetsAt)
+{
+    public static HeadroomView From(Headroom headroom, string currency) =>
+        new(WireNames.Of(headroom.Window), headroom.Cap, headroom.Spent, headroom.Remaining, currency, headroom.ResetsAt);
+}
+
+public sealed record CheckoutLineView(string Sku, string Name, long UnitPrice, int Quantity, long Amount);
+
+/// <summary>
+/// A checkout as created: what will be paid, in <see cref="Currency"/>, and what it counts as against the caps
+/// (<see cref="ConvertedTotal"/> in <see cref="CapCurrency"/>, converted with the configured rate and rounded half away from zero).
+/// </summary>
+public sealed record CheckoutView(
+    string Id,
+    string Status,
+    string Currency,
+    long Total,
+    string CapCurrency,
+    long ConvertedTotal,
+    string Description,
+    bool FromCart,
+    CheckoutLineView[] Lines,
+    PaymentMethodView[] PaymentMethods,
+    HeadroomView[] Headroom,
+    string? PaymentId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt)
+{
+    public static CheckoutView From(Checkout checkout, IEnumerable<PaymentMethod> methods, string? preferredId, IEnumerable<Headroom> headroom) => new(
+        checkout.Id,
+        WireNames.Of(checkout.Status),
+        checkout.Currency,
+        checkout.Total,
+        checkout.CapCurrency,
+        checkout.ConvertedTotal,
+        checkout.Description,
+        checkout.FromCart,
+        [.. checkout.Lines.Select(line => new CheckoutLineView(line.Sku, line.Name, line.UnitPrice, line.Quantity, line.UnitPrice * line.Quantity))],
+        [.. methods.Select(method => PaymentMethodView.From(method, preferredId))],
+        [.. headroom.Select(room => HeadroomView.From(room, checkout.CapCurrency))],
+        checkout.PaymentId,
+        checkout.CreatedAt,
+        checkout.ExpiresAt);
+}
+
+public sealed record PaymentMethodSummary(string Id, string Brand, string Last4);
+
+/// <summary>What the customer must do next: for step-up, confirm the checkout again with the code.</summary>
+public sealed record NextAction(string Type, string Detail);
+
+public sealed record PaymentView(
+    string Id,
+    string CheckoutId,
+    string Status,
+    long Amount,
+    string Currency,
+    long ConvertedAmount,
+    string CapCurrency,
+    long RefundedAmount,
+    PaymentMethodSummary PaymentMethod,
+    string? DeclineReason,
+    NextAction? NextAction,
+    string Channel,
+    string Description,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static PaymentView From(Payment payment) => new(
+        payment.Id,
+        payment.CheckoutId,
+        WireNames.Of(payment.Status),
+        payment.Amount,
+        payment.Currency,
+        payment.ConvertedAmount,
+        payment.CapCurrency,
+        payment.Refunded,
+        new PaymentMethodSummary(payment.MethodId, payment.Brand, payment.Last4),
+        payment.DeclineReason,
+        payment.Status == PaymentStatus.RequiresAction
+            ? new NextAction("step_up", "Confirm the checkout again with the stepUpCode the customer received.")
+            : null,
+        payment.Channel,
+        payment.Description,
+        payment.CreatedAt,
+        payment.UpdatedAt);
+}
+
+public sealed record RefundView(string Id, string PaymentId, long Amount, string Currency, string? Reason, DateTimeOffset CreatedAt, long PaymentRefundedAmount, long PaymentRefundable);

@@ -1,0 +1,310 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Actors.Tests.Infrastructure;
+using static Actors.Tests.Infrastructure.HttpAssert;
+
+namespace Actors.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class CheckoutApiTests(ApiFixture fixture)
+{
+    private Task<Shopper> NewShopper(string currency = "EUR") => Shopper.Create(fixture.ClientAs, currency);
+
+    private static HttpRequestMessage CartChange(HttpMethod method, string path, object? line, string? ifMatch)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = line is null ? null : JsonContent.Create(line) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return request;
+    }
+
+    [Fact]
+    public async Task A_cart_checkout_is_created_confirmed_and_paid_in_two_explicit_steps()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        await shopper.SetLimits(daily: 10_000);
+        var line = new { sku = "beans", name = "Coffee beans", unitPrice = 1_450, currency = "EUR", quantity = 2 };
+        var cart = await Json(await shopper.Client.SendAsync(CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\"")), HttpStatusCode.OK);
+        Assert.Equal(2_900, cart.GetProperty("total").GetInt64());
+
+        var created = await shopper.Post("/checkouts", "{}", Shopper.NewKey());
+        var checkout = await Json(created, HttpStatusCode.Created);
+        var checkoutId = checkout.GetProperty("id").GetString()!;
+        Assert.StartsWith("chk_", checkoutId);
+        Assert.Equal($"{shopper.Base}/checkouts/{checkoutId}", created.Headers.Location?.OriginalString);
+        Assert.Equal("requires_confirmation", checkout.GetProperty("status").GetString());
+        Assert.Equal(visa, checkout.GetProperty("paymentMethods")[0].GetProperty("id").GetString());
+        Assert.Equal(10_000, checkout.GetProperty("headroom")[0].GetProperty("remaining").GetInt64());
+        Assert.Equal("daily", checkout.GetProperty("headroom")[0].GetProperty("window").GetString());
+
+        var payment = await Json(await shopper.Confirm(checkoutId, visa), HttpStatusCode.OK);
+        Assert.Equal("succeeded", payment.GetProperty("status").GetString());
+        Assert.StartsWith("pay_", payment.GetProperty("id").GetString());
+        Assert.Equal("4242", payment.GetProperty("paymentMethod").GetProperty("last4").GetString());
+
+        var limits = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/limits");
+        Assert.Equal(7_100, limits.GetProperty("headroom")[0].GetProperty("remaining").GetInt64());
+        var emptied = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/cart");
+        Assert.Equal(0, emptied.GetProperty("lines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Cart_changes_need_the_current_version_and_a_stale_one_gets_the_current_cart()
+    {
+        var shopper = await NewShopper();
+        var line = new { sku = "mug", name = "Mug", unitPrice = 900, currency = "EUR", quantity = 1 };
+
+        var missing = await shopper.Client.SendAsync(CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, null));
+        var first = await shopper.Client.SendAsync(CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\""));
+        var stale = await shopper.Client.SendAsync(CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"0\""));
+
+        await Problem(missing, (HttpStatusCode)428, "/errors/precondition-required");
+        Assert.Equal("\"1\"", first.Headers.ETag?.Tag);
+        var problem = await Problem(stale, HttpStatusCode.PreconditionFailed, "/errors/version-mismatch");
+        Assert.Equal("mug", problem.GetProperty("cart").GetProperty("lines")[0].GetProperty("sku").GetString());
+        var removed = await Json(await shopper.Client.SendAsync(CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"1\"")), HttpStatusCode.OK);
+        Assert.Equal(2, removed.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_gets_the_same_bytes_and_another_body_under_it_gets_422()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        var checkoutId = await shopper.Checkout(1_000);
+        var key = Shopper.NewKey();
+
+        var first = await shopper.Confirm(checkoutId, visa, key);
+        var retry = await shopper.Confirm(checkoutId, visa, key);
+        var other = await shopper.Post($"/checkouts/{checkoutId}/confirm", """{"paymentMethodId":"pm_other"}""", key);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(first.StatusCode, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await retry.Content.ReadAsByteArrayAsync());
+        await Problem(other, HttpStatusCode.UnprocessableEntity, "/errors/idempotency-mismatch");
+    }
+
+    [Fact]
+    public async Task A_refused_payment_replays_as_the_same_problem_byte_for_byte()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        await shopper.SetLimits(daily: 500);
+        var checkoutId = await shopper.Checkout(1_000);
+        var key = Shopper.NewKey();
+
+        var first = await shopper.Confirm(checkoutId, visa, key);
+        var retry = await shopper.Confirm(checkoutId, visa, key);
+
+        var problem = await Problem(first, HttpStatusCode.Conflict, "/errors/cap-exceeded");
+        Assert.Equal("daily", problem.GetProperty("window").GetString());
+        Assert.Equal(500, problem.GetProperty("headroom").GetInt64());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Money_moving_requests_without_an_idempotency_key_are_refused()
+    {
+        var shopper = await NewShopper();
+
+        var response = await shopper.Post("/checkouts", Shopper.Lines(1_000), idempotencyKey: null);
+
+        await Problem(response, HttpStatusCode.BadRequest, "/errors/idempotency-key-required");
+    }
+
+    [Fact]
+    public async Task Self_exclusion_blocks_checkout_with_403_and_cannot_be_shortened()
+    {
+        var shopper = await NewShopper();
+        var until = DateTimeOffset.UtcNow.AddDays(3);
+
+        await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/self-exclusion", new { until }), HttpStatusCode.OK);
+        var blocked = await shopper.Post("/checkouts", Shopper.Lines(1_000), Shopper.NewKey());
+        var shorter = await shopper.Client.PostAsJsonAsync($"{shopper.Base}/self-exclusion", new { until = until.AddDays(-1) });
+        var other = await NewShopper();
+        var tooSoon = await other.Client.PostAsJsonAsync($"{other.Base}/self-exclusion", new { until = DateTimeOffset.UtcNow.AddHours(2) });
+
+        await Problem(blocked, HttpStatusCode.Forbidden, "/errors/self-excluded");
+        await Problem(shorter, HttpStatusCode.Conflict, "/errors/self-excluded");
+        var problem = await Problem(tooSoon, HttpStatusCode.BadRequest, "/errors/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("until", out _));
+    }
+
+    [Fact]
+    public async Task Raising_a_cap_is_pending_until_the_cooling_off_ends_and_lowering_applies_at_once()
+    {
+        var shopper = await NewShopper();
+        await shopper.SetLimits(daily: 5_000, weekly: 20_000);
+
+        var raised = await Json(await shopper.Client.PutAsJsonAsync($"{shopper.Base}/limits", new { daily = 9_000, weekly = 10_000 }), HttpStatusCode.OK);
+
+        Assert.Equal(5_000, raised.GetProperty("daily").GetInt64());
+        Assert.Equal(10_000, raised.GetProperty("weekly").GetInt64());
+        Assert.Equal(JsonValueKind.Null, raised.GetProperty("monthly").ValueKind);
+        var pending = Assert.Single(raised.GetProperty("pending").EnumerateArray());
+        Assert.Equal("daily", pending.GetProperty("window").GetString());
+        Assert.Equal(9_000, pending.GetProperty("amount").GetInt64());
+        var effectiveAt = pending.GetProperty("effectiveAt").GetDateTimeOffset();
+        Assert.InRange(effectiveAt - pending.GetProperty("requestedAt").GetDateTimeOffset(), TimeSpan.FromHours(24), TimeSpan.FromHours(24));
+    }
+
+    [Fact]
+    public async Task Step_up_is_asked_for_and_completed_with_the_code()
+    {
+        var shopper = await NewShopper();
+        var stepUp = await shopper.SaveMethod("tok_stepUpRequired");
+        var checkoutId = await shopper.Checkout(2_500);
+
+        var waiting = await Json(await shopper.Confirm(checkoutId, stepUp), HttpStatusCode.OK);
+        var done = await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "123456"), HttpStatusCode.OK);
+
+        Assert.Equal("requires_action", waiting.GetProperty("status").GetString());
+        Assert.Equal("step_up", waiting.GetProperty("nextAction").GetProperty("type").GetString());
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(waiting.GetProperty("id").GetString(), done.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_declined_card_says_why()
+    {
+        var shopper = await NewShopper();
+        var declined = await shopper.SaveMethod("tok_chargeDeclined");
+
+        var payment = await Json(await shopper.Confirm(await shopper.Checkout(700), declined), HttpStatusCode.OK);
+
+        Assert.Equal("declined", payment.GetProperty("status").GetString());
+        Assert.Equal("card_declined", payment.GetProperty("declineReason").GetString());
+    }
+
+    [Fact]
+    public async Task Refunds_are_for_operators_and_never_exceed_what_was_captured()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        var payment = await Json(await shopper.Confirm(await shopper.Checkout(3_000), visa), HttpStatusCode.OK);
+        var paymentId = payment.GetProperty("id").GetString()!;
+        var operatorClient = await fixture.ClientAs("operator");
+        var operatorShopper = new Shopper(operatorClient, shopper.Id);
+
+        var byCustomer = await shopper.Post($"/payments/{paymentId}/refunds", """{"amount":100}""", Shopper.NewKey());
+        var partial = await operatorShopper.Post($"/payments/{paymentId}/refunds", """{"amount":1000,"reason":"damaged"}""", Shopper.NewKey());
+        var tooMuch = await operatorShopper.Post($"/payments/{paymentId}/refunds", """{"amount":2001}""", Shopper.NewKey());
+        var unknown = await operatorShopper.Post("/payments/pay_unknown/refunds", "{}", Shopper.NewKey());
+
+        Assert.Equal(HttpStatusCode.Forbidden, byCustomer.StatusCode);
+        var refund = await Json(partial, HttpStatusCode.Created);
+        Assert.Equal(2_000, refund.GetProperty("paymentRefundable").GetInt64());
+        var problem = await Problem(tooMuch, HttpStatusCode.UnprocessableEntity, "/errors/refund-exceeds-captured");
+        Assert.Equal(2_000, problem.GetProperty("refundable").GetInt64());
+        await Problem(unknown, HttpStatusCode.NotFound, "/errors/payment-not-found");
+    }
+
+    [Fact]
+    public async Task Sessions_list_the_devices_and_channels_seen()
+    {
+        var shopper = await NewShopper();
+        shopper.Client.DefaultRequestHeaders.Remove("X-Device-Id");
+        shopper.Client.DefaultRequestHeaders.Remove("X-Channel");
+        await shopper.Client.SendAsync(Seen(shopper, "phone", "mobile", null));
+        await shopper.Client.SendAsync(Seen(shopper, "till-7", "pos", "Store 7, till 2"));
+
+        var response = await shopper.Client.SendAsync(Seen(shopper, "till-7", "pos", null, "/sessions"));
+        var sessions = await Json(response, HttpStatusCode.OK);
+
+        Assert.Equal(["till-7", "phone"], sessions.EnumerateArray().Select(session => session.GetProperty("deviceId").GetString()));
+        Assert.Equal(["pos", "mobile"], sessions.EnumerateArray().Select(session => session.GetProperty("channel").GetString()));
+        Assert.Equal("Store 7, till 2", sessions[0].GetProperty("deviceLabel").GetString());
+
+        static HttpRequestMessage Seen(Shopper shopper, string device, string channel, string? label, string path = "/cart")
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, shopper.Base + path);
+            request.Headers.Add("X-Device-Id", device);
+            request.Headers.Add("X-Channel", channel);
+            if (label is not null)
+            {
+                request.Headers.Add("X-Device-Label", label);
+            }
+            return request;
+        }
+    }
+
+    [Fact]
+    public async Task Requests_that_do_not_say_their_device_and_channel_are_refused()
+    {
+        var shopper = await NewShopper();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{shopper.Base}/cart");
+        shopper.Client.DefaultRequestHeaders.Remove("X-Channel");
+        request.Headers.Add("X-Channel", "fax");
+
+        var problem = await Problem(await shopper.Client.SendAsync(request), HttpStatusCode.BadRequest, "/errors/device-required");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("X-Channel", out _));
+    }
+
+    public static TheoryData<string, string, int, string> BadCheckouts => new()
+    {
+        { "negative price", Shopper.Lines(-5), 400, "/errors/validation" },
+        { "zero price", Shopper.Lines(0), 400, "/errors/validation" },
+        { "zero quantity", Shopper.Lines(100, quantity: 0), 400, "/errors/validation" },
+        { "price past the largest amount", Shopper.Lines(1_000_000_000_000_001), 400, "/errors/validation" },
+        { "price that overflows a long", """{"lines":[{"sku":"a","name":"A","unitPrice":99999999999999999999,"currency":"EUR","quantity":1}]}""", 400, "/errors/malformed-json" },
+        { "total that overflows", Shopper.Lines(1_000_000_000_000_000, quantity: 999), 400, "/errors/validation" },
+        { "unknown currency", Shopper.Lines(100, "XYZ"), 400, "/errors/validation" },
+        { "currency without a rate", Shopper.Lines(100, "THB"), 422, "/errors/unsupported-currency" },
+        { "unknown field", """{"lines":[],"coupon":"FREE"}""", 400, "/errors/malformed-json" },
+        { "not an object", "[1,2]", 400, "/errors/malformed-json" },
+        { "empty cart", "{}", 409, "/errors/cart-empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCheckouts))]
+    public async Task Bad_checkouts_get_a_problem_and_change_nothing(string why, string body, int status, string type)
+    {
+        var shopper = await NewShopper();
+
+        await Problem(await shopper.Post("/checkouts", body, Shopper.NewKey()), (HttpStatusCode)status, type);
+
+        var limits = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/limits");
+        Assert.True(limits.GetProperty("headroom").GetArrayLength() == 0, why);
+    }
+
+    [Fact]
+    public async Task Confirming_with_an_unknown_method_or_checkout_and_bad_bodies_get_problems()
+    {
+        var shopper = await NewShopper();
+        var checkoutId = await shopper.Checkout(1_000);
+
+        await Problem(await shopper.Confirm(checkoutId, "pm_unknown"), HttpStatusCode.UnprocessableEntity, "/errors/payment-method-not-found");
+        await Problem(await shopper.Confirm("chk_unknown", "pm_unknown"), HttpStatusCode.NotFound, "/errors/checkout-not-found");
+        await Problem(await shopper.Post($"/checkouts/{checkoutId}/confirm", "{}", Shopper.NewKey()), HttpStatusCode.BadRequest, "/errors/validation");
+
+        var wrongType = new HttpRequestMessage(HttpMethod.Post, $"{shopper.Base}/checkouts/{checkoutId}/confirm")
+        {
+            Content = new StringContent("paymentMethodId=pm_1", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        wrongType.Headers.Add("Idempotency-Key", Shopper.NewKey());
+        await Problem(await shopper.Client.SendAsync(wrongType), HttpStatusCode.UnsupportedMediaType, "/errors/unsupported-media-type");
+
+        var huge = JsonSerializer.Serialize(new { lines = Array.Empty<object>(), description = new string('x', 70_000) });
+        await Problem(await shopper.Post("/checkouts", huge, Shopper.NewKey()), HttpStatusCode.RequestEntityTooLarge, "/errors/payload-too-large");
+    }
+
+    [Theory]
+    [InlineData("""{"daily":-1}""", "daily")]
+    [InlineData("""{"weekly":0}""", "weekly")]
+    [InlineData("""{"monthly":1000000000000000001}""", "monthly")]
+    public async Task Bad_caps_are_refused_naming_the_window(string body, string field)
+    {
+        var shopper = await NewShopper();
+
+        var response = await shopper.Client.PutAsync($"{shopper.Base}/limits", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var problem = await Problem(response, HttpStatusCode.BadRequest, "/errors/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+}
