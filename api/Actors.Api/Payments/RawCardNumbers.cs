@@ -19,10 +19,11 @@ namespace Actors.Api.Payments;
 /// </para>
 /// <para>
 /// Three shapes are never card numbers, because the API receives them legitimately and Luhn alone would reject
-/// one in ten of them: digits right after <c>+</c> (E.164 phone numbers run to 15 digits), digits on either side
-/// of a decimal point (a long fraction such as <c>0.1234567890123456</c>), and digits inside a hex identifier of
-/// 32 or more hex digits (GUIDs, trace ids, hashes). Any other 13–19-digit number that happens to pass Luhn, such
-/// as a millisecond timestamp, is rejected; the API takes ISO-8601 times and amounts far below 10^12 minor units.
+/// one in ten of them: digits right after <c>+</c> or its JSON escape (E.164 phone numbers run to 15 digits),
+/// digits on either side of a decimal point (a long fraction such as <c>0.1234567890123456</c>), and digits inside
+/// a hex identifier of 32 or more hex digits (GUIDs, trace ids, hashes). Any other 13–19-digit number that happens
+/// to pass Luhn, such as a millisecond timestamp, is rejected; the API takes ISO-8601 times and amounts far below
+/// 10^12 minor units.
 /// </para>
 /// </remarks>
 public static class RawCardNumbers
@@ -108,9 +109,11 @@ public static class RawCardNumbers
 
     private static bool IsSeparator(char c) => c is ' ' or '-';
 
-    // E.164 numbers are always written with their leading plus; card numbers never are.
+    // E.164 numbers are always written with their leading plus; card numbers never are. System.Text.Json
+    // escapes the plus by default, so a .NET client sends "\u002B447700900123".
     private static bool StartsPhoneNumber(ReadOnlySpan<char> text, int groupStart) =>
-        groupStart > 0 && text[groupStart - 1] == '+';
+        text[..groupStart].EndsWith("+", StringComparison.Ordinal)
+        || text[..groupStart].EndsWith(@"\u002B", StringComparison.OrdinalIgnoreCase);
 
     // 12.3456789012345 is one number with a fractional part, whichever side of the point the digits are on.
     private static bool IsPartOfDecimal(ReadOnlySpan<char> text, int groupStart, int groupEnd) =>
