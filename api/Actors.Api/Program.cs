@@ -1,6 +1,7 @@
 using Actors.Api.Auth;
 using Actors.Api.Customers;
 using Actors.Api.Hosting;
+using Actors.Api.Payments;
 using Actors.Api.Problems;
 using OpenTelemetry.Metrics;
 
@@ -24,6 +25,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRawCardNumberGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 
