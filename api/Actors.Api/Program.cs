@@ -4,6 +4,7 @@ using Actors.Api.Checkouts;
 using Actors.Api.Customers;
 using Actors.Api.Hosting;
 using Actors.Api.Limits;
+using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Api.Wallets;
 using OpenTelemetry.Metrics;
@@ -28,6 +29,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRawCardNumberGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 
