@@ -19,6 +19,7 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Unmappe
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsAuth();
 builder.Services.AddActorsHealthChecks();
+builder.Services.AddPaymentHistory(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -42,5 +43,6 @@ app.MapCartApi();
 app.MapPaymentMethodApi();
 app.MapLimitsApi();
 app.MapCheckoutApi();
+app.MapPaymentHistoryApi();
 
 app.Run();

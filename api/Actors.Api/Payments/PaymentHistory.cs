@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Actors.Grains.Hosting;
+using Npgsql;
+
+namespace Actors.Api.Payments;
+
+/// <summary>A payment as the ledger tells it: its anchor (<c>authorized</c>) entry, its outcome, and what was refunded.</summary>
+public sealed record PaymentRecord(
+    string Id,
+    string Status,
+    long Amount,
+    string Currency,
+    long ConvertedAmount,
+    string ConvertedCurrency,
+    long RefundedAmount,
+    string? MethodBrand,
+    string? MethodLast4,
+    string Channel,
+    string Description,
+    DateTimeOffset CreatedAt);
+
+public sealed record PaymentEvent(string Kind, long Amount, string Currency, string EntryId, DateTimeOffset At);
+
+/// <summary>Search filters; every one is optional. Dates are from (inclusive) and to (exclusive), amounts inclusive.</summary>
+public sealed record PaymentQuery(
+    string? Status,
+    DateTimeOffset? CreatedFrom,
+    DateTimeOffset? CreatedTo,
+    long? AmountMin,
+    long? AmountMax,
+    string? Channel,
+    string? Text);
+
+/// <summary>
+/// Reads payment history from the ledger table, never from grains: one customer's payments newest first, through the
+/// partial index on their <c>authorized</c> entries, with keyset pagination.
+/// </summary>
+public sealed class PaymentHistory(NpgsqlDataSource database)
+{
+    public static readonly IReadOnlyList<string> Statuses = ["pending", "succeeded", "declined", "released", "refunded", "partially_refunded"];
+
+    // The anchor row carries what was paid; the outcome and refunds come from the payment's other entries.
+    private const string Payments = """
+        SELECT * FROM (
+            SELECT a.payment_id, a.amount, a.currency, a.converted_amount, a.converted_currency,
+                   coalesce(r.refunded, 0) AS refunded, a.method_brand, a.method_last4, a.channel, a.description, a.created_at,
+                   CASE WHEN o.kind IS NULL THEN 'pending'
+                        WHEN o.kind <> 'succeeded' THEN o.kind
+                        WHEN coalesce(r.refunded, 0) = 0 THEN 'succeeded'
+                        WHEN r.refunded < a.amount THEN 'partially_refunded'
+                        ELSE 'refunded' END AS status
+            FROM ledger a
+            LEFT JOIN LATERAL (SELECT kind FROM ledger WHERE payment_id = a.payment_id AND kind IN ('succeeded', 'declined', 'released') LIMIT 1) o ON true
+            LEFT JOIN LATERAL (SELECT sum(amount)::bigint AS refunded FROM ledger WHERE payment_id = a.payment_id AND kind = 'refunded') r ON true
+            WHERE a.customer_id = @customer AND a.kind = 'authorized' {0}
+        ) p
+        {1}
+        ORDER BY created_at DESC, payment_id DESC
+        {2}
+        """;
+
+    /// <summary>Up to <paramref name="limit"/> payments after the cursor, and whether there are more.</summary>
+    public async Task<(IReadOnlyList<PaymentRecord> Page, bool HasMore)> Search(
+        string customerId, PaymentQuery query, int limit, (DateTimeOffset CreatedAt, string PaymentId)? after, CancellationToken cancellationToken)
+    {
+        var page = new List<PaymentRecord>(limit + 1);
+        await foreach (var payment in Read(customerId, query, after, limit + 1, cancellationToken))
+        {
+            page.Add(payment);
+        }
+        var hasMore = page.Count > limit;
+        return (hasMore ? page[..limit] : page, hasMore);
+    }
+
+    /// <summary>Every matching payment, streamed row by row (for the CSV export).</summary>
+    public IAsyncEnumerable<PaymentRecord> All(string customerId, PaymentQuery query, CancellationToken cancellationToken) =>
+        Read(customerId, query, after: null, limit: null, cancellationToken);
+
+    /// <summary>The cursor position of a payment of this customer; null when it is not one.</summary>
+    public async Task<(DateTimeOffset CreatedAt, string PaymentId)?> Position(string customerId, string paymentId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT created_at FROM ledger WHERE customer_id = @customer AND payment_id = @payment AND kind = 'authorized'");
+        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.AddWithValue("payment", paymentId);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at
+            ? (new DateTimeOffset(at, TimeSpan.Zero), paymentId)
+            : null;
+    }
+
+    public async Task<(PaymentRecord Payment, IReadOnlyList<PaymentEvent> Events)?> Receipt(string customerId, string paymentId, CancellationToken cancellationToken)
+    {
+        PaymentRecord? payment = null;
+        await foreach (var found in Read(customerId, new PaymentQuery(null, null, null, null, null, null, null), null, 1, cancellationToken, paymentId))
+        {
+            payment = found;
+        }
+        if (payment is null)
+        {
+            return null;
+        }
+
+        var events = new List<PaymentEvent>();
+        await using var command = database.CreateCommand(
+            "SELECT kind, amount, currency, entry_id, created_at FROM ledger WHERE payment_id = @payment AND customer_id = @customer ORDER BY created_at, entry_id");
+        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.AddWithValue("payment", paymentId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new PaymentEvent(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
+        }
+        return (payment, events);
+    }
+
+    private async IAsyncEnumerable<PaymentRecord> Read(
+        string customerId, PaymentQuery query, (DateTimeOffset CreatedAt, string PaymentId)? after, int? limit,
+        [EnumeratorCancellation] CancellationToken cancellationToken, string? paymentId = null)
+    {
+        await using var command = database.CreateCommand();
+        command.Parameters.AddWithValue("customer", customerId);
+        var anchor = new StringBuilder();
+        void Where(string clause, string name, object value)
+        {
+            anchor.Append(" AND ").Append(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        if (paymentId is not null)
+        {
+            Where("a.payment_id = @payment", "payment", paymentId);
+        }
+        if (query.CreatedFrom is { } from)
+        {
+            Where("a.created_at >= @from", "from", from.ToUniversalTime());
+        }
+        if (query.CreatedTo is { } to)
+        {
+            Where("a.created_at < @to", "to", to.ToUniversalTime());
+        }
+        if (query.AmountMin is { } min)
+        {
+            Where("a.amount >= @min", "min", min);
+        }
+        if (query.AmountMax is { } max)
+        {
+            Where("a.amount <= @max", "max", max);
+        }
+        if (query.Channel is { } channel)
+        {
+            Where("a.channel = @channel", "channel", channel);
+        }
+        if (query.Text is { Length: > 0 } text)
+        {
+            Where(@"a.description ILIKE @text ESCAPE '\'", "text", "%" + EscapeLike(text) + "%");
+        }
+        if (after is { } cursor)
+        {
+            Where("(a.created_at, a.payment_id) < (@after_at, @after_id)", "after_at", cursor.CreatedAt.ToUniversalTime());
+            command.Parameters.AddWithValue("after_id", cursor.PaymentId);
+        }
+        var outer = "";
+        if (query.Status is { } status)
+        {
+            outer = "WHERE status = @status";
+            command.Parameters.AddWithValue("status", status);
+        }
+        command.CommandText = string.Format(Payments, anchor, outer, limit is { } n ? $"LIMIT {n}" : "");
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new PaymentRecord(
+                reader.GetString(0), reader.GetString(11), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetString(8), reader.GetString(9), new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
+        }
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+}
+
+public static class PaymentHistoryHosting
+{
+    public static IServiceCollection AddPaymentHistory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnection.Tune(configuration.PostgresConnectionString())));
+        services.AddSingleton<PaymentHistory>();
+        return services;
+    }
+}
