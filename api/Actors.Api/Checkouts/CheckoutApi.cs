@@ -17,11 +17,18 @@ namespace Actors.Api.Checkouts;
 /// </summary>
 public static class CheckoutApi
 {
+    private const string Conversion =
+        "Requires an Idempotency-Key. A total in another currency than the caps' is converted with the configured rate table: " +
+        "amount / 10^(minor units of its currency) / rate(its currency) × rate(caps' currency), rounded half away from zero " +
+        "to the caps' minor unit; the converted amount is what counts against the caps.";
+
     public static RouteGroupBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
     {
         var checkouts = app.MapCustomerGroup("/checkouts").WithTags("Checkout");
         checkouts.MapPost("", Create)
             .RequireAuthorization(Policies.WriteCustomer)
+            .WithSummary("Create a checkout (step 1): nothing is charged.")
+            .WithDescription(Conversion)
             .Accepts<CheckoutRequest>("application/json")
             .Produces<CheckoutView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -29,6 +36,8 @@ public static class CheckoutApi
             .ProducesValidationProblem();
         checkouts.MapPost("/{checkoutId}/confirm", Confirm)
             .RequireAuthorization(Policies.WriteCustomer)
+            .WithSummary("Confirm a checkout (step 2): checks the caps, reserves, charges, settles or releases.")
+            .WithDescription(Conversion)
             .Accepts<ConfirmRequest>("application/json")
             .Produces<PaymentView>()
             .Produces<PaymentView>(StatusCodes.Status202Accepted)

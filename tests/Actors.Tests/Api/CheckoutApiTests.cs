@@ -307,4 +307,51 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var problem = await Problem(response, HttpStatusCode.BadRequest, "/errors/validation");
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
+
+    public static TheoryData<string, string, string, int, string> BadRequests => new()
+    {
+        { "POST", "/payment-methods", """{"token":"4111 1111 1111 1111","brand":"visa","last4":"1111","expiryMonth":1,"expiryYear":2030,"billingCountry":"GB"}""", 400, "/errors/raw-card-number" },
+        { "POST", "/payment-methods", """{"token":"tok_visa","brand":"visa","last4":"42","expiryMonth":1,"expiryYear":2030,"billingCountry":"GB"}""", 400, "/errors/validation" },
+        { "POST", "/payment-methods", """{"token":"tok_visa","expiryMonth":"soon"}""", 400, "/errors/malformed-json" },
+        { "PUT", "/limits", """{"daily":"lots"}""", 400, "/errors/malformed-json" },
+        { "PUT", "/limits", """{"daily":100000000000000000000}""", 400, "/errors/malformed-json" },
+        { "POST", "/self-exclusion", "{}", 400, "/errors/validation" },
+        { "POST", "/self-exclusion", """{"until":"next week"}""", 400, "/errors/malformed-json" },
+        { "POST", "/cart/items", """{"sku":"a","name":"A","unitPrice":1,"currency":"EUR","quantity":1}""", 428, "/errors/precondition-required" },
+        { "POST", "/payments/pay_x/refunds", """{"amount":-5}""", 403, "/errors/forbidden" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_requests_to_every_endpoint_get_a_problem_and_change_nothing(string method, string path, string body, int status, string type)
+    {
+        var shopper = await NewShopper();
+        var request = new HttpRequestMessage(new HttpMethod(method), shopper.Base + path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", Shopper.NewKey());
+
+        await Problem(await shopper.Client.SendAsync(request), (HttpStatusCode)status, type);
+
+        Assert.Equal(0, (await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/payment-methods")).GetArrayLength());
+        var limits = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/limits");
+        Assert.Equal(0, limits.GetProperty("headroom").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, limits.GetProperty("selfExcludedUntil").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("""{"amount":-5}""", 400, "/errors/validation")]
+    [InlineData("""{"amount":0}""", 400, "/errors/validation")]
+    [InlineData("""{"amount":1e30}""", 400, "/errors/malformed-json")]
+    [InlineData("""{"amount":5001}""", 422, "/errors/refund-exceeds-captured")]
+    public async Task Bad_refunds_get_a_problem_and_refund_nothing(string body, int status, string type)
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        var paymentId = (await Json(await shopper.Confirm(await shopper.Checkout(5_000), visa), HttpStatusCode.OK)).GetProperty("id").GetString()!;
+        var operatorShopper = new Shopper(await fixture.ClientAs("operator"), shopper.Id);
+
+        await Problem(await operatorShopper.Post($"/payments/{paymentId}/refunds", body, Shopper.NewKey()), (HttpStatusCode)status, type);
+
+        var history = await operatorShopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/payments");
+        Assert.Equal(0, history.GetProperty("data")[0].GetProperty("refundedAmount").GetInt64());
+    }
 }
