@@ -51,8 +51,9 @@ public sealed partial class CustomerGrain(
         await context.Invoke();
         if (RequestContext.Get(Caller.ContextKey) is Caller caller && profile.State.Profile is not null)
         {
-            sessions.State = sessions.State.Seen(caller, clock.GetUtcNow());
-            sessionsChanged = true;
+            var seen = sessions.State.Seen(caller, clock.GetUtcNow());
+            sessionsChanged |= !ReferenceEquals(seen, sessions.State);
+            sessions.State = seen;
         }
     }
 

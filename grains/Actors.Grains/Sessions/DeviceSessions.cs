@@ -68,10 +68,21 @@ public sealed record SessionsState
 
     [Id(0)] public ImmutableList<DeviceSession> Sessions { get; init; } = [];
 
-    /// <summary>Records a request from <paramref name="caller"/>; the least recently seen device drops off past the bound.</summary>
+    /// <summary>Last-seen times are kept to this precision, so a busy device does not make every call a change.</summary>
+    public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Records a request from <paramref name="caller"/>; the least recently seen device drops off past the bound.
+    /// Returns this same instance when nothing worth writing changed.
+    /// </summary>
     public SessionsState Seen(Caller caller, DateTimeOffset now)
     {
         var existing = Sessions.Find(session => session.DeviceId == caller.DeviceId);
+        if (existing is not null && ReferenceEquals(existing, Sessions[0]) && existing.Channel == caller.Channel
+            && (caller.DeviceLabel is null || caller.DeviceLabel == existing.DeviceLabel) && now - existing.LastSeen < LastSeenPrecision)
+        {
+            return this;
+        }
         var updated = existing is null
             ? new DeviceSession(caller.DeviceId, caller.Channel, caller.DeviceLabel, now, now)
             : existing with { Channel = caller.Channel, DeviceLabel = caller.DeviceLabel ?? existing.DeviceLabel, LastSeen = now };
