@@ -94,9 +94,9 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
             },
             Detail = bad.Message,
         },
-        // Another activation won a write, a silo left, or the cluster is busy: safe to retry shortly.
+        // Another activation won a write, a silo left or cannot be reached yet, or the cluster is busy: safe to retry shortly.
         InconsistentStateException or OrleansMessageRejectionException or SiloUnavailableException
-            or TimeoutException => new()
+            or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException => new()
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Type = ProblemTypes.Unavailable,
