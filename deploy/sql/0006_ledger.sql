@@ -1,6 +1,8 @@
--- The append-only payment ledger. Each event of a payment is written once: entry_id is derived from the event
--- (payment id and kind, or the refund id), and writers insert with ON CONFLICT DO NOTHING.
-CREATE TABLE ledger (
+-- The append-only payment history. Grains insert rows (ON CONFLICT (entry_id) DO NOTHING, so an outbox flushed
+-- twice leaves one row); nothing updates or deletes them. The API searches, pages and exports it.
+
+CREATE TABLE ledger
+(
     entry_id           text        PRIMARY KEY,
     payment_id         text        NOT NULL,
     customer_id        text        NOT NULL,
@@ -16,7 +18,11 @@ CREATE TABLE ledger (
     created_at         timestamptz NOT NULL
 );
 
--- Every payment has exactly one 'authorized' entry, written first: it anchors the payment in history queries,
--- which page newest first per customer.
-CREATE INDEX ix_ledger_customer_payments ON ledger (customer_id, created_at DESC, payment_id DESC) WHERE kind = 'authorized';
-CREATE INDEX ix_ledger_payment ON ledger (payment_id);
+-- Every payment has exactly one 'authorized' row, written first: it carries what a payment shows (amount, method,
+-- channel, description, time). The history pages and filters a customer's payments by walking these rows newest
+-- first, with (created_at, payment_id) as the keyset cursor.
+CREATE INDEX ix_ledger_customer_payments ON ledger (customer_id, created_at DESC, payment_id DESC)
+    WHERE kind = 'authorized';
+
+-- The outcome and refunds of one payment.
+CREATE INDEX ix_ledger_payment_id ON ledger (payment_id);

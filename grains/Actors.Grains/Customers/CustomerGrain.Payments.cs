@@ -163,8 +163,9 @@ public sealed partial class CustomerGrain
             Spend = commerce.State.Spend.Reserve(payment.Id, payment.ConvertedAmount, now, zone),
             Outbox = commerce.State.Outbox.Add(payment.Entry(customer.CustomerId, LedgerKind.Authorized, now)),
         };
-        // The reservation is durable, and will be reconciled, before the gateway hears of the payment.
-        await SaveCommerce(CancellationToken.None);
+        // The reservation is durable, and will be reconciled, before the gateway hears of the payment. Its ledger
+        // entry waits in the outbox and goes in with the outcome's, in one insert.
+        await Persist(commerce, CancellationToken.None);
         await EnsureReconcileReminder();
 
         var outcome = await ChargeWithin(new ChargeRequest(payment.Id, customer.CustomerId, method.Token, payment.Amount, payment.Currency, null));

@@ -1,49 +1,60 @@
 using Actors.Grains.Payments;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Actors.Silo.Payments;
 
-/// <summary>Appends ledger entries in one round trip; an entry already there (a retry, an outbox flushed twice) is left as it is.</summary>
-public sealed class PostgresLedger(PaymentsDataSource database) : ILedger
+/// <summary>
+/// The <c>ledger</c> table. Append-only: this class inserts and never updates or deletes, and an entry whose id is
+/// already there is skipped, so an outbox flushed twice, or by two activations at once, leaves one row per event.
+/// </summary>
+public sealed class PostgresLedger(PaymentsDatabase database) : ILedger
 {
-    private const string Insert = """
-        INSERT INTO ledger (entry_id, payment_id, customer_id, kind, amount, currency, converted_amount, converted_currency,
-                            method_brand, method_last4, channel, description, created_at)
-        SELECT * FROM unnest(@entry_id, @payment_id, @customer_id, @kind, @amount, @currency, @converted_amount,
-                             @converted_currency, @method_brand, @method_last4, @channel, @description, @created_at)
+    // One statement for the whole batch: a column array per field, zipped back into rows by unnest.
+    private const string InsertEntries = """
+        INSERT INTO ledger (entry_id, payment_id, customer_id, kind, amount, currency, converted_amount,
+                            converted_currency, method_brand, method_last4, channel, description, created_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[],
+                             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
         ON CONFLICT (entry_id) DO NOTHING
         """;
 
     public async Task Append(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0)
         {
             return;
         }
-        await using var command = database.Source.CreateCommand(Insert);
-        Add(command, "entry_id", entries.Select(entry => entry.EntryId));
-        Add(command, "payment_id", entries.Select(entry => entry.PaymentId));
-        Add(command, "customer_id", entries.Select(entry => entry.CustomerId));
-        Add(command, "kind", entries.Select(entry => KindName(entry.Kind)));
-        Add(command, "amount", entries.Select(entry => entry.Amount));
-        Add(command, "currency", entries.Select(entry => entry.Currency));
-        Add(command, "converted_amount", entries.Select(entry => entry.ConvertedAmount));
-        Add(command, "converted_currency", entries.Select(entry => entry.ConvertedCurrency));
-        Add(command, "method_brand", entries.Select(entry => entry.MethodBrand));
-        Add(command, "method_last4", entries.Select(entry => entry.MethodLast4));
-        Add(command, "channel", entries.Select(entry => entry.Channel));
-        Add(command, "description", entries.Select(entry => entry.Description));
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-        {
-            TypedValue = entries.Select(entry => entry.CreatedAt.UtcDateTime).ToArray(),
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+
+        await using var insert = database.DataSource.CreateCommand(InsertEntries);
+        Column(insert, entries, entry => entry.EntryId);
+        Column(insert, entries, entry => entry.PaymentId);
+        Column(insert, entries, entry => entry.CustomerId);
+        Column(insert, entries, entry => KindText(entry.Kind));
+        Column(insert, entries, entry => entry.Amount);
+        Column(insert, entries, entry => entry.Currency);
+        Column(insert, entries, entry => entry.ConvertedAmount);
+        Column(insert, entries, entry => entry.ConvertedCurrency);
+        Column(insert, entries, entry => entry.MethodBrand);
+        Column(insert, entries, entry => entry.MethodLast4);
+        Column(insert, entries, entry => entry.Channel);
+        Column(insert, entries, entry => entry.Description);
+        // timestamptz takes UTC only; the instant is what matters, not the offset it was written with.
+        Column(insert, entries, entry => entry.CreatedAt.ToUniversalTime());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The ledger's spelling of a kind, as its CHECK constraint lists them.</summary>
-    public static string KindName(LedgerKind kind) => kind.ToString().ToLowerInvariant();
+    /// <summary>The text stored for each kind, spelled out so renaming an enum member never changes stored rows.</summary>
+    public static string KindText(LedgerKind kind) => kind switch
+    {
+        LedgerKind.Authorized => "authorized",
+        LedgerKind.Succeeded => "succeeded",
+        LedgerKind.Declined => "declined",
+        LedgerKind.Refunded => "refunded",
+        LedgerKind.Released => "released",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a ledger kind."),
+    };
 
-    private static void Add<T>(NpgsqlCommand command, string name, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter<T[]>(name, values.ToArray()));
+    private static void Column<T>(NpgsqlCommand command, IReadOnlyCollection<LedgerEntry> entries, Func<LedgerEntry, T> field) =>
+        command.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = [.. entries.Select(field)] });
 }

@@ -1,161 +1,269 @@
-using Actors.Grains;
+using System.Security.Cryptography;
+using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Npgsql;
 
 namespace Actors.Silo.Payments;
 
-/// <summary>
-/// A gateway for development and tests that behaves like a real processor, deterministically by token, and keeps
-/// its charges in its own tables. The payment id is the charge's idempotency key: asking twice, even at once from
-/// two silos, answers with the one charge.
-/// <list type="bullet">
-/// <item><c>tok_visa</c>, <c>tok_mastercard</c>: succeed.</item>
-/// <item><c>tok_chargeDeclined</c>, <c>tok_insufficientFunds</c>: declined (<c>card_declined</c>, <c>insufficient_funds</c>).</item>
-/// <item><c>tok_stepUpRequired</c>: requires action; charging again with the code <see cref="StepUpCode"/> succeeds, any other code declines (<c>authentication_failed</c>).</item>
-/// <item><c>tok_slow</c>: succeeds after <see cref="SlowDelay"/>.</item>
-/// <item><c>tok_timeout</c>: the charge is made, but the answer never comes (the call waits until cancelled).</item>
-/// <item>anything else: declined (<c>invalid_token</c>).</item>
-/// </list>
-/// </summary>
-public sealed class SandboxGateway(PaymentsDataSource database) : IPaymentGateway
+/// <summary>The test card tokens the sandbox gateway understands; any other token is declined as <c>invalid_token</c>.</summary>
+public static class SandboxTokens
 {
+    /// <summary>Succeeds.</summary>
+    public const string Visa = "tok_visa";
+
+    /// <summary>Succeeds.</summary>
+    public const string Mastercard = "tok_mastercard";
+
+    /// <summary>Declined with <c>card_declined</c>.</summary>
+    public const string ChargeDeclined = "tok_chargeDeclined";
+
+    /// <summary>Declined with <c>insufficient_funds</c>.</summary>
+    public const string InsufficientFunds = "tok_insufficientFunds";
+
+    /// <summary>Requires step-up: charge again with <see cref="SandboxGateway.StepUpCode"/>.</summary>
+    public const string StepUpRequired = "tok_stepUpRequired";
+
+    /// <summary>Succeeds after <see cref="SandboxGateway.SlowDelay"/>.</summary>
+    public const string Slow = "tok_slow";
+
+    /// <summary>The charge succeeds, but the answer never comes: the caller's cancellation ends the wait.</summary>
+    public const string Timeout = "tok_timeout";
+}
+
+/// <summary>
+/// The built-in card processor for development and tests, with deterministic outcomes per
+/// <see cref="SandboxTokens">token</see>. It keeps its own books in <c>sandbox_charges</c> and <c>sandbox_refunds</c>,
+/// and, like a real processor, makes at most one charge per payment id and at most one refund per refund id,
+/// whatever the retries and however many silos ask at once.
+/// </summary>
+public sealed class SandboxGateway(PaymentsDatabase database, TimeProvider clock) : IPaymentGateway
+{
+    /// <summary>
+    /// The step-up code that completes a charge waiting for it (a charge of <see cref="SandboxTokens.StepUpRequired"/>).
+    /// Any other code declines that charge for good with <c>authentication_failed</c>.
+    /// </summary>
     public const string StepUpCode = "123456";
+
+    /// <summary>How long <see cref="SandboxTokens.Slow"/> takes before it answers.</summary>
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(2);
 
     private const string Succeeded = "succeeded";
     private const string Declined = "declined";
     private const string RequiresAction = "requires_action";
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A step-up code completes only a challenge issued by an earlier call: the first charge of
+    /// <see cref="SandboxTokens.StepUpRequired"/> always answers <see cref="ChargeOutcome.RequiresAction"/>.
+    /// A payment id already charged answers with what that charge ended as, whatever the new request says.
+    /// </remarks>
     public async Task<ChargeOutcome> Charge(ChargeRequest request, CancellationToken cancellationToken)
     {
-        if (request.Token == "tok_slow")
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Amount <= 0)
         {
-            await Task.Delay(SlowDelay, cancellationToken);
+            return new ChargeOutcome.Declined("invalid_amount");
+        }
+        if (!Currencies.TryNormalize(request.Currency, out var currency))
+        {
+            return new ChargeOutcome.Declined("invalid_currency");
         }
 
-        var (status, reason) = request.Token switch
+        var charge = await Read(request.PaymentId, cancellationToken);
+        if (charge is null)
         {
-            "tok_visa" or "tok_mastercard" or "tok_slow" or "tok_timeout" => (Succeeded, (string?)null),
-            "tok_chargeDeclined" => (Declined, "card_declined"),
-            "tok_insufficientFunds" => (Declined, "insufficient_funds"),
-            "tok_stepUpRequired" => (RequiresAction, null),
-            _ => (Declined, "invalid_token"),
-        };
-        await using (var insert = database.Source.CreateCommand("""
-            INSERT INTO sandbox_charges (payment_id, customer_id, token, amount, currency, status, decline_reason, charge_id)
-            VALUES (@payment_id, @customer_id, @token, @amount, @currency, @status, @reason, @charge_id)
-            ON CONFLICT (payment_id) DO NOTHING
-            """))
-        {
-            insert.Parameters.AddWithValue("payment_id", request.PaymentId);
-            insert.Parameters.AddWithValue("customer_id", request.CustomerId);
-            insert.Parameters.AddWithValue("token", request.Token);
-            insert.Parameters.AddWithValue("amount", request.Amount);
-            insert.Parameters.AddWithValue("currency", request.Currency);
-            insert.Parameters.AddWithValue("status", status);
-            insert.Parameters.AddWithValue("reason", (object?)reason ?? DBNull.Value);
-            insert.Parameters.AddWithValue("charge_id", RandomIds.New("ch_"));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            if (request.Token == SandboxTokens.Slow)
+            {
+                await Task.Delay(SlowDelay, clock, cancellationToken);
+            }
+
+            (charge, var created) = await Create(request with { Currency = currency }, cancellationToken);
+            if (created && request.Token == SandboxTokens.Timeout)
+            {
+                // The card is charged, but the answer is lost on the way: only the caller's deadline ends the wait.
+                await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, clock, cancellationToken);
+            }
+            if (created)
+            {
+                return charge.Outcome;
+            }
         }
 
-        if (request.StepUpCode is { } code)
+        if (charge.Status == RequiresAction && request.StepUpCode is { } code)
         {
-            await CompleteStepUp(request.PaymentId, code, cancellationToken);
+            charge = await CompleteStepUp(request.PaymentId, code, cancellationToken);
         }
-        var outcome = await Find(request.PaymentId, cancellationToken)
-            ?? throw new InvalidOperationException($"The charge for {request.PaymentId} vanished.");
-
-        if (request.Token == "tok_timeout")
-        {
-            // The processor took the money but its answer is lost: the caller only ever sees a timeout.
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        return outcome;
+        return charge.Outcome;
     }
 
-    public async Task<ChargeOutcome?> Find(string paymentId, CancellationToken cancellationToken)
-    {
-        await using var select = database.Source.CreateCommand("SELECT status, decline_reason, charge_id FROM sandbox_charges WHERE payment_id = @payment_id");
-        select.Parameters.AddWithValue("payment_id", paymentId);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-        return reader.GetString(0) switch
-        {
-            Succeeded => new ChargeOutcome.Succeeded(reader.GetString(2)),
-            Declined => new ChargeOutcome.Declined(reader.GetString(1)),
-            _ => new ChargeOutcome.RequiresAction(),
-        };
-    }
+    public async Task<ChargeOutcome?> Find(string paymentId, CancellationToken cancellationToken) =>
+        (await Read(paymentId, cancellationToken))?.Outcome;
 
     public async Task<RefundOutcome> Refund(RefundRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Amount <= 0)
+        {
+            return new RefundOutcome.Rejected("invalid_amount");
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // The charge row is the lock: concurrent refunds of one payment take turns, so their sum is checked exactly.
-        await using var charge = new NpgsqlCommand("SELECT status, amount FROM sandbox_charges WHERE payment_id = @payment_id FOR UPDATE", connection, transaction);
-        charge.Parameters.AddWithValue("payment_id", request.PaymentId);
-        string status;
-        long captured;
-        await using (var reader = await charge.ExecuteReaderAsync(cancellationToken))
+        // Refunds of one payment take turns on its charge row, so each one sees every refund committed before it.
+        await using var lockCharge = new NpgsqlCommand(
+            "SELECT amount, currency, status FROM sandbox_charges WHERE payment_id = $1 FOR UPDATE", connection, transaction);
+        lockCharge.Parameters.Add(new() { Value = request.PaymentId });
+        long charged;
+        string chargeCurrency, status;
+        await using (var reader = await lockCharge.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
                 return new RefundOutcome.Rejected("charge_not_found");
             }
-            (status, captured) = (reader.GetString(0), reader.GetInt64(1));
+            (charged, chargeCurrency, status) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        }
+
+        var earlier = await ReadRefund(connection, transaction, request.RefundId, cancellationToken);
+        if (earlier is not null)
+        {
+            return earlier == (request.PaymentId, request.Amount)
+                ? new RefundOutcome.Refunded()
+                : new RefundOutcome.Rejected("refund_id_reused");
         }
         if (status != Succeeded)
         {
             return new RefundOutcome.Rejected("not_captured");
         }
+        if (!string.Equals(request.Currency, chargeCurrency, StringComparison.OrdinalIgnoreCase))
+        {
+            return new RefundOutcome.Rejected("currency_mismatch");
+        }
 
-        await using var sums = new NpgsqlCommand("""
-            SELECT coalesce(sum(amount), 0), bool_or(refund_id = @refund_id) FROM sandbox_refunds WHERE payment_id = @payment_id
-            """, connection, transaction);
-        sums.Parameters.AddWithValue("payment_id", request.PaymentId);
-        sums.Parameters.AddWithValue("refund_id", request.RefundId);
-        long refunded;
-        bool seen;
-        await using (var reader = await sums.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            (refunded, seen) = (reader.GetInt64(0), !reader.IsDBNull(1) && reader.GetBoolean(1));
-        }
-        if (seen)
-        {
-            return new RefundOutcome.Refunded();
-        }
-        if (refunded + request.Amount > captured)
+        await using var sum = new NpgsqlCommand(
+            "SELECT coalesce(sum(amount), 0)::bigint FROM sandbox_refunds WHERE payment_id = $1", connection, transaction);
+        sum.Parameters.Add(new() { Value = request.PaymentId });
+        var refunded = (long)(await sum.ExecuteScalarAsync(cancellationToken))!;
+        if (request.Amount > charged - refunded)
         {
             return new RefundOutcome.Rejected("exceeds_captured");
         }
 
-        await using var insert = new NpgsqlCommand("INSERT INTO sandbox_refunds (refund_id, payment_id, amount) VALUES (@refund_id, @payment_id, @amount)", connection, transaction);
-        insert.Parameters.AddWithValue("refund_id", request.RefundId);
-        insert.Parameters.AddWithValue("payment_id", request.PaymentId);
-        insert.Parameters.AddWithValue("amount", request.Amount);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO sandbox_refunds (refund_id, payment_id, amount, created_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (refund_id) DO NOTHING
+            """, connection, transaction);
+        insert.Parameters.Add(new() { Value = request.RefundId });
+        insert.Parameters.Add(new() { Value = request.PaymentId });
+        insert.Parameters.Add(new() { Value = request.Amount });
+        insert.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            // The same refund id was just used for another payment (a refund of this one would have waited for our lock).
+            return new RefundOutcome.Rejected("refund_id_reused");
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new RefundOutcome.Refunded();
     }
 
-    /// <summary>Settles a charge that waits for step-up: the right code succeeds, a wrong one declines for good.</summary>
-    private async Task CompleteStepUp(string paymentId, string code, CancellationToken cancellationToken)
+    /// <summary>The first outcome of a token, before any step-up.</summary>
+    private static (string Status, string? DeclineReason) Decide(string token) => token switch
     {
-        await using var update = database.Source.CreateCommand("""
-            UPDATE sandbox_charges
-            SET status = CASE WHEN @code = @expected THEN 'succeeded' ELSE 'declined' END,
-                decline_reason = CASE WHEN @code = @expected THEN NULL ELSE 'authentication_failed' END,
-                updated_at = now()
-            WHERE payment_id = @payment_id AND status = 'requires_action'
+        SandboxTokens.Visa or SandboxTokens.Mastercard or SandboxTokens.Slow or SandboxTokens.Timeout => (Succeeded, null),
+        SandboxTokens.ChargeDeclined => (Declined, "card_declined"),
+        SandboxTokens.InsufficientFunds => (Declined, "insufficient_funds"),
+        SandboxTokens.StepUpRequired => (RequiresAction, null),
+        _ => (Declined, "invalid_token"),
+    };
+
+    /// <summary>
+    /// Records the charge unless the payment id has one already, and returns the row that stands. Insert first, read
+    /// second: the primary key decides between racing requests, so two of them can never both charge.
+    /// </summary>
+    private async Task<(StoredCharge Charge, bool Created)> Create(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var (status, declineReason) = Decide(request.Token);
+        var now = clock.GetUtcNow();
+        await using var insert = database.DataSource.CreateCommand("""
+            INSERT INTO sandbox_charges
+                (payment_id, customer_id, token, amount, currency, status, decline_reason, charge_id, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+            ON CONFLICT (payment_id) DO NOTHING
+            RETURNING status, decline_reason, charge_id
             """);
-        update.Parameters.AddWithValue("payment_id", paymentId);
-        update.Parameters.AddWithValue("code", code);
-        update.Parameters.AddWithValue("expected", StepUpCode);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        insert.Parameters.Add(new() { Value = request.PaymentId });
+        insert.Parameters.Add(new() { Value = request.CustomerId });
+        insert.Parameters.Add(new() { Value = request.Token });
+        insert.Parameters.Add(new() { Value = request.Amount });
+        insert.Parameters.Add(new() { Value = request.Currency });
+        insert.Parameters.Add(new() { Value = status });
+        insert.Parameters.Add(new() { Value = (object?)declineReason ?? DBNull.Value });
+        insert.Parameters.Add(new() { Value = "ch_" + RandomNumberGenerator.GetHexString(24, lowercase: true) });
+        insert.Parameters.Add(new() { Value = now });
+        var created = await ReadCharge(insert, cancellationToken);
+        if (created is not null)
+        {
+            return (created, true);
+        }
+
+        // ON CONFLICT waited for the other request to commit, so a new statement sees its row.
+        return (await Read(request.PaymentId, cancellationToken)
+            ?? throw new InvalidOperationException($"Charge {request.PaymentId} conflicted but cannot be read."), false);
+    }
+
+    /// <summary>Settles a challenge once: the first code to arrive decides it, later ones read what it decided.</summary>
+    private async Task<StoredCharge> CompleteStepUp(string paymentId, string code, CancellationToken cancellationToken)
+    {
+        var (status, declineReason) = code == StepUpCode ? (Succeeded, (string?)null) : (Declined, "authentication_failed");
+        await using var update = database.DataSource.CreateCommand("""
+            UPDATE sandbox_charges SET status = $2, decline_reason = $3, updated_at = $4
+            WHERE payment_id = $1 AND status = 'requires_action'
+            RETURNING status, decline_reason, charge_id
+            """);
+        update.Parameters.Add(new() { Value = paymentId });
+        update.Parameters.Add(new() { Value = status });
+        update.Parameters.Add(new() { Value = (object?)declineReason ?? DBNull.Value });
+        update.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        return await ReadCharge(update, cancellationToken)
+            ?? await Read(paymentId, cancellationToken)
+            ?? throw new InvalidOperationException($"Charge {paymentId} disappeared.");
+    }
+
+    private async Task<StoredCharge?> Read(string paymentId, CancellationToken cancellationToken)
+    {
+        await using var select = database.DataSource.CreateCommand(
+            "SELECT status, decline_reason, charge_id FROM sandbox_charges WHERE payment_id = $1");
+        select.Parameters.Add(new() { Value = paymentId });
+        return await ReadCharge(select, cancellationToken);
+    }
+
+    private static async Task<StoredCharge?> ReadCharge(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredCharge(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2))
+            : null;
+    }
+
+    private static async Task<(string PaymentId, long Amount)?> ReadRefund(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string refundId, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(
+            "SELECT payment_id, amount FROM sandbox_refunds WHERE refund_id = $1", connection, transaction);
+        select.Parameters.Add(new() { Value = refundId });
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    private sealed record StoredCharge(string Status, string? DeclineReason, string ChargeId)
+    {
+        public ChargeOutcome Outcome => Status switch
+        {
+            Succeeded => new ChargeOutcome.Succeeded(ChargeId),
+            Declined => new ChargeOutcome.Declined(DeclineReason ?? "declined"),
+            _ => new ChargeOutcome.RequiresAction(),
+        };
     }
 }

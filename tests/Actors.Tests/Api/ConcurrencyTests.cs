@@ -34,7 +34,7 @@ public sealed class ConcurrencyTests(TwoSiloApiFixture fixture) : IClassFixture<
             }
         }
         Assert.Equal(allowed, succeeded);
-        var database = new PaymentsDatabase(fixture.ConnectionString);
+        var database = new PaymentsTables(fixture.ConnectionString);
         Assert.Equal(allowed * amount, await database.LedgerSum(shopper.Id, "succeeded"));
         Assert.Equal(allowed, await database.ChargesOf(shopper.Id));
         var limits = JsonDocument.Parse(await shopper.Client.GetStringAsync($"{shopper.Base}/limits")).RootElement;
@@ -65,7 +65,7 @@ public sealed class ConcurrencyTests(TwoSiloApiFixture fixture) : IClassFixture<
         }
         var body = Assert.Single(bodies);
         Assert.Equal("succeeded", JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
-        Assert.Equal(1, await new PaymentsDatabase(fixture.ConnectionString).ChargesOf(shopper.Id));
+        Assert.Equal(1, await new PaymentsTables(fixture.ConnectionString).ChargesOf(shopper.Id));
     }
 
     [Fact]

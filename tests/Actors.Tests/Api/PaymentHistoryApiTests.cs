@@ -20,7 +20,7 @@ public sealed class PaymentHistoryApiTests(ApiFixture fixture)
     /// <summary>Writes a payment's events the way the customer grain does, through the real ledger writer.</summary>
     private async Task Seed(string customerId, int index, long amount, string channel, string description, params LedgerKind[] after)
     {
-        await using var database = new PaymentsDataSource(fixture.ConnectionString);
+        await using var database = PaymentsDatabase.Create(fixture.ConnectionString);
         var ledger = new PostgresLedger(database);
         var at = Start.AddHours(index);
         var payment = new Payment(Pay(index), "chk_x", amount, "EUR", amount, "EUR", "pm_x", "tok_visa", "visa", "4242",

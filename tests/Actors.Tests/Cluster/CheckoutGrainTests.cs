@@ -13,7 +13,7 @@ namespace Actors.Tests.Cluster;
 [Collection(GrainClusterCollection.Name)]
 public sealed class CheckoutGrainTests(GrainClusterFixture fixture)
 {
-    private PaymentsDatabase Database => new(fixture.ConnectionString);
+    private PaymentsTables Database => new(fixture.ConnectionString);
 
     private static IdempotentRequest Key(string fingerprint = "body") => new(Guid.NewGuid().ToString(), fingerprint);
 

@@ -3,7 +3,7 @@ using Npgsql;
 namespace Actors.Tests.Infrastructure;
 
 /// <summary>Reads the ledger and the sandbox gateway's charges straight from PostgreSQL, to check what really happened.</summary>
-public sealed class PaymentsDatabase(string connectionString)
+public sealed class PaymentsTables(string connectionString)
 {
     public async Task<IReadOnlyList<(string Kind, long Amount, long ConvertedAmount)>> LedgerOf(string paymentId)
     {

@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using Actors.Grains.Customers;
+using Actors.Grains.Payments;
+using Actors.Silo.Payments;
+using Actors.Tests.Infrastructure;
+using Npgsql;
+
+namespace Actors.Tests.Payments;
+
+/// <summary>One migrated database for a test class; each test uses ids of its own in it.</summary>
+public sealed class PaymentsStoreFixture : IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = null!;
+    public PaymentsDatabase Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.Instance.CreateDatabase();
+        Database = PaymentsDatabase.Create(ConnectionString);
+    }
+
+    public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    public async Task<long> Scalar(string sql, string parameter)
+    {
+        await using var command = Database.DataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixture<PaymentsStoreFixture>
+{
+    private readonly SandboxGateway gateway = new(store.Database, TimeProvider.System);
+
+    private static ChargeRequest Request(string token, string? paymentId = null, long amount = 1_000, string? stepUpCode = null) =>
+        new(paymentId ?? NewPaymentId(), CustomerId.New(), token, amount, "EUR", stepUpCode);
+
+    private static string NewPaymentId() => "pay_" + Guid.NewGuid().ToString("N");
+
+    private static string NewRefundId() => "re_" + Guid.NewGuid().ToString("N");
+
+    private Task<long> Count(string sql, string paymentId) => store.Scalar(sql, paymentId);
+
+    private async Task<string> Succeed(long amount)
+    {
+        var request = Request(SandboxTokens.Visa, amount: amount);
+        Assert.IsType<ChargeOutcome.Succeeded>(await gateway.Charge(request, CancellationToken.None));
+        return request.PaymentId;
+    }
+
+    [Theory]
+    [InlineData(SandboxTokens.Visa)]
+    [InlineData(SandboxTokens.Mastercard)]
+    public async Task Good_card_tokens_succeed_with_a_charge_id(string token)
+    {
+        var outcome = await gateway.Charge(Request(token), CancellationToken.None);
+
+        var succeeded = Assert.IsType<ChargeOutcome.Succeeded>(outcome);
+        Assert.StartsWith("ch_", succeeded.ChargeId);
+    }
+
+    [Theory]
+    [InlineData(SandboxTokens.ChargeDeclined, "card_declined")]
+    [InlineData(SandboxTokens.InsufficientFunds, "insufficient_funds")]
+    [InlineData("tok_unheardOf", "invalid_token")]
+    [InlineData("4242424242424242", "invalid_token")]
+    public async Task Declining_tokens_are_declined_with_their_reason_and_stay_declined(string token, string reason)
+    {
+        var request = Request(token);
+
+        var first = await gateway.Charge(request, CancellationToken.None);
+        var found = await gateway.Find(request.PaymentId, CancellationToken.None);
+
+        Assert.Equal(new ChargeOutcome.Declined(reason), first);
+        Assert.Equal(first, found);
+    }
+
+    [Fact]
+    public async Task Step_up_token_requires_action_until_a_code_arrives_and_the_right_code_completes_the_charge()
+    {
+        var request = Request(SandboxTokens.StepUpRequired);
+
+        var challenged = await gateway.Charge(request, CancellationToken.None);
+        var askedAgain = await gateway.Charge(request, CancellationToken.None);
+        var completed = await gateway.Charge(request with { StepUpCode = SandboxGateway.StepUpCode }, CancellationToken.None);
+        var afterwards = await gateway.Charge(request with { StepUpCode = "000000" }, CancellationToken.None);
+
+        Assert.IsType<ChargeOutcome.RequiresAction>(challenged);
+        Assert.IsType<ChargeOutcome.RequiresAction>(askedAgain);
+        Assert.IsType<ChargeOutcome.Succeeded>(completed);
+        Assert.Equal(completed, afterwards);
+        Assert.Equal(completed, await gateway.Find(request.PaymentId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_wrong_step_up_code_declines_the_charge_for_good()
+    {
+        var request = Request(SandboxTokens.StepUpRequired);
+        await gateway.Charge(request, CancellationToken.None);
+
+        var wrong = await gateway.Charge(request with { StepUpCode = "654321" }, CancellationToken.None);
+        var rightTooLate = await gateway.Charge(request with { StepUpCode = SandboxGateway.StepUpCode }, CancellationToken.None);
+
+        Assert.Equal(new ChargeOutcome.Declined("authentication_failed"), wrong);
+        Assert.Equal(wrong, rightTooLate);
+    }
+
+    [Fact]
+    public async Task A_step_up_code_sent_before_the_challenge_does_not_complete_it()
+    {
+        var request = Request(SandboxTokens.StepUpRequired, stepUpCode: SandboxGateway.StepUpCode);
+
+        var outcome = await gateway.Charge(request, CancellationToken.None);
+
+        Assert.IsType<ChargeOutcome.RequiresAction>(outcome);
+    }
+
+    [Fact]
+    public async Task Slow_token_succeeds_after_the_delay()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var outcome = await gateway.Charge(Request(SandboxTokens.Slow), CancellationToken.None);
+
+        Assert.IsType<ChargeOutcome.Succeeded>(outcome);
+        Assert.True(clock.Elapsed >= SandboxGateway.SlowDelay - TimeSpan.FromMilliseconds(50), $"answered after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Slow_token_gives_up_when_the_caller_cancels_and_charges_nothing()
+    {
+        var request = Request(SandboxTokens.Slow);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gateway.Charge(request, deadline.Token));
+
+        Assert.True(clock.Elapsed < SandboxGateway.SlowDelay, $"cancelled after {clock.Elapsed}");
+        Assert.Null(await gateway.Find(request.PaymentId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Timeout_token_charges_but_never_answers_and_find_reports_the_charge()
+    {
+        var request = Request(SandboxTokens.Timeout);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gateway.Charge(request, deadline.Token));
+
+        var found = Assert.IsType<ChargeOutcome.Succeeded>(await gateway.Find(request.PaymentId, CancellationToken.None));
+        Assert.Equal(found, await gateway.Charge(request, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Find_answers_null_for_a_payment_never_charged()
+    {
+        Assert.Null(await gateway.Find(NewPaymentId(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_charges_of_one_payment_from_two_processes_make_one_charge_and_agree()
+    {
+        await using var otherProcess = PaymentsDatabase.Create(store.ConnectionString);
+        var otherGateway = new SandboxGateway(otherProcess, TimeProvider.System);
+        var request = Request(SandboxTokens.Visa);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? gateway : otherGateway).Charge(request, CancellationToken.None))));
+
+        Assert.IsType<ChargeOutcome.Succeeded>(outcomes[0]);
+        Assert.All(outcomes, outcome => Assert.Equal(outcomes[0], outcome));
+        Assert.Equal(1, await Count("SELECT count(*) FROM sandbox_charges WHERE payment_id = $1", request.PaymentId));
+    }
+
+    [Fact]
+    public async Task Concurrent_step_up_codes_are_settled_by_the_first_one_only()
+    {
+        var request = Request(SandboxTokens.StepUpRequired);
+        await gateway.Charge(request, CancellationToken.None);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            gateway.Charge(request with { StepUpCode = i % 2 == 0 ? SandboxGateway.StepUpCode : "999999" }, CancellationToken.None))));
+
+        Assert.All(outcomes, outcome => Assert.Equal(outcomes[0], outcome));
+    }
+
+    [Fact]
+    public async Task Refunds_up_to_the_charged_amount_pass_and_one_more_minor_unit_is_rejected()
+    {
+        var paymentId = await Succeed(1_000);
+
+        var part = await gateway.Refund(new RefundRequest(NewRefundId(), paymentId, 400, "EUR"), CancellationToken.None);
+        var rest = await gateway.Refund(new RefundRequest(NewRefundId(), paymentId, 600, "eur"), CancellationToken.None);
+        var beyond = await gateway.Refund(new RefundRequest(NewRefundId(), paymentId, 1, "EUR"), CancellationToken.None);
+
+        Assert.IsType<RefundOutcome.Refunded>(part);
+        Assert.IsType<RefundOutcome.Refunded>(rest);
+        Assert.Equal(new RefundOutcome.Rejected("exceeds_captured"), beyond);
+    }
+
+    [Fact]
+    public async Task Concurrent_refunds_never_add_up_to_more_than_the_charge()
+    {
+        var paymentId = await Succeed(1_000);
+        await using var otherProcess = PaymentsDatabase.Create(store.ConnectionString);
+        var otherGateway = new SandboxGateway(otherProcess, TimeProvider.System);
+
+        // 20 refunds of 300 race for 1000: exactly three fit.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? gateway : otherGateway).Refund(new RefundRequest(NewRefundId(), paymentId, 300, "EUR"), CancellationToken.None))));
+
+        Assert.Equal(3, outcomes.Count(outcome => outcome is RefundOutcome.Refunded));
+        Assert.All(outcomes.Where(outcome => outcome is not RefundOutcome.Refunded),
+            outcome => Assert.Equal(new RefundOutcome.Rejected("exceeds_captured"), outcome));
+        Assert.Equal(900, await Count("SELECT coalesce(sum(amount), 0)::bigint FROM sandbox_refunds WHERE payment_id = $1", paymentId));
+    }
+
+    [Fact]
+    public async Task A_refund_id_refunds_once_however_often_and_however_concurrently_it_is_sent()
+    {
+        var paymentId = await Succeed(1_000);
+        var refund = new RefundRequest(NewRefundId(), paymentId, 1_000, "EUR");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => gateway.Refund(refund, CancellationToken.None))));
+        var later = await gateway.Refund(refund, CancellationToken.None);
+
+        Assert.All(outcomes, outcome => Assert.IsType<RefundOutcome.Refunded>(outcome));
+        Assert.IsType<RefundOutcome.Refunded>(later);
+        Assert.Equal(1, await Count("SELECT count(*) FROM sandbox_refunds WHERE payment_id = $1", paymentId));
+    }
+
+    [Fact]
+    public async Task A_refund_id_reused_for_another_amount_or_payment_is_rejected()
+    {
+        var first = await Succeed(1_000);
+        var second = await Succeed(1_000);
+        var refundId = NewRefundId();
+        await gateway.Refund(new RefundRequest(refundId, first, 100, "EUR"), CancellationToken.None);
+
+        var otherAmount = await gateway.Refund(new RefundRequest(refundId, first, 200, "EUR"), CancellationToken.None);
+        var otherPayment = await gateway.Refund(new RefundRequest(refundId, second, 100, "EUR"), CancellationToken.None);
+
+        Assert.Equal(new RefundOutcome.Rejected("refund_id_reused"), otherAmount);
+        Assert.Equal(new RefundOutcome.Rejected("refund_id_reused"), otherPayment);
+    }
+
+    [Fact]
+    public async Task Refunds_of_unknown_or_uncaptured_charges_are_rejected()
+    {
+        var declined = Request(SandboxTokens.ChargeDeclined);
+        await gateway.Charge(declined, CancellationToken.None);
+        var challenged = Request(SandboxTokens.StepUpRequired);
+        await gateway.Charge(challenged, CancellationToken.None);
+
+        Assert.Equal(new RefundOutcome.Rejected("charge_not_found"),
+            await gateway.Refund(new RefundRequest(NewRefundId(), NewPaymentId(), 100, "EUR"), CancellationToken.None));
+        Assert.Equal(new RefundOutcome.Rejected("not_captured"),
+            await gateway.Refund(new RefundRequest(NewRefundId(), declined.PaymentId, 100, "EUR"), CancellationToken.None));
+        Assert.Equal(new RefundOutcome.Rejected("not_captured"),
+            await gateway.Refund(new RefundRequest(NewRefundId(), challenged.PaymentId, 100, "EUR"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Refunds_in_another_currency_or_of_nothing_are_rejected()
+    {
+        var paymentId = await Succeed(1_000);
+
+        Assert.Equal(new RefundOutcome.Rejected("currency_mismatch"),
+            await gateway.Refund(new RefundRequest(NewRefundId(), paymentId, 100, "USD"), CancellationToken.None));
+        Assert.Equal(new RefundOutcome.Rejected("invalid_amount"),
+            await gateway.Refund(new RefundRequest(NewRefundId(), paymentId, 0, "EUR"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_charge_of_no_money_is_declined_without_a_charge()
+    {
+        var request = Request(SandboxTokens.Visa, amount: 0);
+
+        Assert.Equal(new ChargeOutcome.Declined("invalid_amount"), await gateway.Charge(request, CancellationToken.None));
+        Assert.Null(await gateway.Find(request.PaymentId, CancellationToken.None));
+    }
+}
