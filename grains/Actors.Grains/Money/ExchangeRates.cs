@@ -1,17 +1,24 @@
+using System.Collections.Frozen;
+
 namespace Actors.Grains.Money;
 
 /// <summary>
-/// Converts amounts between currencies with a configured table of rates against a common base. Rounds half away
-/// from zero, once, on the final minor unit, in decimal arithmetic.
+/// A table of exchange rates against one common base currency, and conversion of minor-unit amounts between any two
+/// currencies in it. Conversion rounds half away from zero, once, at the end.
 /// </summary>
 public sealed class ExchangeRates
 {
-    private readonly Dictionary<string, decimal> unitsPerBase;
+    private readonly FrozenDictionary<string, decimal> unitsPerBase;
 
-    /// <param name="unitsPerBase">For each ISO-4217 code, how many major units of it buy one unit of the base (EUR 1, USD 1.08, JPY 162).</param>
+    /// <param name="unitsPerBase">
+    /// For each ISO-4217 code, how many major units of it equal one major unit of the base currency
+    /// (1.0842 for USD when the base is EUR). Codes are matched in any case.
+    /// </param>
+    /// <exception cref="ArgumentException">A code is not a current ISO-4217 currency, appears twice, or has a rate of zero or less.</exception>
     public ExchangeRates(IReadOnlyDictionary<string, decimal> unitsPerBase)
     {
-        this.unitsPerBase = new(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(unitsPerBase);
+        var rates = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (code, rate) in unitsPerBase)
         {
             if (!Currencies.TryNormalize(code, out var normalized))
@@ -20,62 +27,76 @@ public sealed class ExchangeRates
             }
             if (rate <= 0)
             {
-                throw new ArgumentException($"The rate for {normalized} must be positive.", nameof(unitsPerBase));
+                throw new ArgumentException($"The rate for {normalized} must be greater than zero, not {rate}.", nameof(unitsPerBase));
             }
-            this.unitsPerBase[normalized] = rate;
+            if (!rates.TryAdd(normalized, rate))
+            {
+                throw new ArgumentException($"{normalized} is given more than once.", nameof(unitsPerBase));
+            }
         }
+        this.unitsPerBase = rates.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Whether amounts in <paramref name="currency"/> can be converted at all.</summary>
-    public bool Knows(string currency) => unitsPerBase.ContainsKey(currency);
+    /// <summary>Whether the table has a rate for <paramref name="currency"/> (an ISO-4217 code, in any case).</summary>
+    public bool Knows(string currency) =>
+        Currencies.TryNormalize(currency, out var code) && unitsPerBase.ContainsKey(code);
 
     /// <summary>
-    /// <paramref name="amount"/> minor units of <paramref name="from"/> in minor units of <paramref name="to"/>.
-    /// False when a rate is missing, the amount is negative, or the result exceeds <see cref="Amounts.Max"/>.
+    /// Converts <paramref name="amount"/> minor units of <paramref name="from"/> into minor units of <paramref name="to"/>,
+    /// minding each currency's minor-unit exponent, rounding half away from zero once at the end.
+    /// The same currency converts to itself whether or not the table knows it.
     /// </summary>
+    /// <returns>
+    /// False when either code is not an ISO-4217 currency, a rate is missing, <paramref name="amount"/> is negative or above
+    /// <see cref="Amounts.Max"/>, or the result would be above <see cref="Amounts.Max"/>.
+    /// </returns>
     public bool TryConvert(long amount, string from, string to, out long converted)
     {
         converted = 0;
-        if (amount < 0)
+        if (amount is < 0 or > Amounts.Max
+            || !Currencies.TryNormalize(from, out var fromCode)
+            || !Currencies.TryNormalize(to, out var toCode))
         {
             return false;
         }
-        if (from == to)
+        if (fromCode == toCode)
         {
             converted = amount;
             return true;
         }
-        if (!unitsPerBase.TryGetValue(from, out var fromRate) || !unitsPerBase.TryGetValue(to, out var toRate))
+        if (!unitsPerBase.TryGetValue(fromCode, out var fromRate) || !unitsPerBase.TryGetValue(toCode, out var toRate))
         {
             return false;
         }
 
         try
         {
-            // minor(from) → major(from) → base → major(to) → minor(to); divide last to keep the most precision.
-            var numerator = amount * toRate * Pow10(Currencies.MinorUnits(to));
-            var denominator = fromRate * Pow10(Currencies.MinorUnits(from));
-            var exact = Math.Round(numerator / denominator, MidpointRounding.AwayFromZero);
-            if (exact > Amounts.Max)
+            // Multiply first and divide once: a single rounding step in the division keeps the error far below the final
+            // rounding to a whole minor unit, so exact midpoints stay exact.
+            var numerator = amount * toRate * PowerOfTen(Currencies.MinorUnits(toCode));
+            var denominator = fromRate * PowerOfTen(Currencies.MinorUnits(fromCode));
+            var result = Math.Round(numerator / denominator, MidpointRounding.AwayFromZero);
+            if (result > Amounts.Max)
             {
                 return false;
             }
-            converted = (long)exact;
+            converted = (long)result;
             return true;
         }
         catch (OverflowException)
         {
+            // Only rates far outside any real currency's range push an intermediate past decimal's 7.9 * 10^28.
             return false;
         }
     }
 
-    private static decimal Pow10(int exponent) => exponent switch
+    private static decimal PowerOfTen(int exponent)
     {
-        0 => 1m,
-        1 => 10m,
-        2 => 100m,
-        3 => 1_000m,
-        4 => 10_000m,
-        _ => throw new ArgumentOutOfRangeException(nameof(exponent)),
-    };
+        var power = 1m;
+        for (var i = 0; i < exponent; i++)
+        {
+            power *= 10;
+        }
+        return power;
+    }
 }
