@@ -1,10 +1,12 @@
 using System.Collections.Frozen;
+using System.Numerics;
 
 namespace Actors.Grains.Money;
 
 /// <summary>
 /// A table of exchange rates against one common base currency, and conversion of minor-unit amounts between any two
-/// currencies in it. Conversion rounds half away from zero, once, at the end.
+/// currencies in it. Conversion rounds half away from zero, once, at the end,
+/// in exact integer arithmetic.
 /// </summary>
 public sealed class ExchangeRates
 {
@@ -69,34 +71,29 @@ public sealed class ExchangeRates
             return false;
         }
 
-        try
+        // minor(from) → major(from) → base → major(to) → minor(to) as one exact fraction of integers, rounded once.
+        // Dividing in decimal would round to 28 digits first: a value a hair under a half could become a half and
+        // gain a minor unit, and a large amount at a long rate could overflow although the result fits.
+        var (fromUnits, fromScale) = UnitsAndScale(fromRate);
+        var (toUnits, toScale) = UnitsAndScale(toRate);
+        var numerator = amount * toUnits * BigInteger.Pow(10, Currencies.MinorUnits(toCode) + fromScale);
+        var denominator = fromUnits * BigInteger.Pow(10, Currencies.MinorUnits(fromCode) + toScale);
+        var whole = BigInteger.DivRem(numerator, denominator, out var remainder);
+        var rounded = remainder * 2 >= denominator ? whole + 1 : whole;
+        if (rounded > Amounts.Max)
         {
-            // Multiply first and divide once: a single rounding step in the division keeps the error far below the final
-            // rounding to a whole minor unit, so exact midpoints stay exact.
-            var numerator = amount * toRate * PowerOfTen(Currencies.MinorUnits(toCode));
-            var denominator = fromRate * PowerOfTen(Currencies.MinorUnits(fromCode));
-            var result = Math.Round(numerator / denominator, MidpointRounding.AwayFromZero);
-            if (result > Amounts.Max)
-            {
-                return false;
-            }
-            converted = (long)result;
-            return true;
-        }
-        catch (OverflowException)
-        {
-            // Only rates far outside any real currency's range push an intermediate past decimal's 7.9 * 10^28.
             return false;
         }
+        converted = (long)rounded;
+        return true;
     }
 
-    private static decimal PowerOfTen(int exponent)
+    /// <summary>A positive decimal as a whole number of units of 10^-scale.</summary>
+    private static (BigInteger Units, int Scale) UnitsAndScale(decimal value)
     {
-        var power = 1m;
-        for (var i = 0; i < exponent; i++)
-        {
-            power *= 10;
-        }
-        return power;
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var units = (new BigInteger((uint)bits[2]) << 64) | (new BigInteger((uint)bits[1]) << 32) | new BigInteger((uint)bits[0]);
+        return (units, value.Scale);
     }
 }

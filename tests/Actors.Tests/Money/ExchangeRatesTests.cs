@@ -178,4 +178,15 @@ public sealed class ExchangeRatesTests
     }
 
     private static decimal Pow10(int exponent) => Enumerable.Repeat(10m, exponent).Aggregate(1m, (power, ten) => power * ten);
+
+    [Fact]
+    public void A_rate_with_many_digits_still_rounds_only_once()
+    {
+        // 281,952,494,689,387 JPY at 162.123456789013 per euro is 173,912,214,971,038.4999999999999969… cents: a hair
+        // under a half. Rounded to decimal's 28 digits before the final rounding, it would become .5 and gain a cent.
+        var rates = new ExchangeRates(new Dictionary<string, decimal> { ["EUR"] = 1m, ["JPY"] = 162.123456789013m });
+
+        Assert.True(rates.TryConvert(281_952_494_689_387, "JPY", "EUR", out var converted));
+        Assert.Equal(173_912_214_971_038, converted);
+    }
 }
