@@ -94,9 +94,11 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
             },
             Detail = bad.Message,
         },
-        // Another activation won a write, a silo left or cannot be reached yet, or the cluster is busy: safe to retry shortly.
+        // Another activation won a write, a silo left or cannot be reached yet, the cluster is busy, or the database
+        // refused a write (the grain then reloads what is stored): safe to retry shortly.
         InconsistentStateException or OrleansMessageRejectionException or SiloUnavailableException
-            or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException => new()
+            or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+            or System.Data.Common.DbException => new()
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Type = ProblemTypes.Unavailable,

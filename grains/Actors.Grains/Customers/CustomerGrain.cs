@@ -5,7 +5,6 @@ using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace Actors.Grains.Customers;
 
@@ -111,8 +110,9 @@ public sealed partial class CustomerGrain(
     private TimeZoneInfo Zone(Profile customer) => TimeZoneInfo.FindSystemTimeZoneById(customer.TimeZone);
 
     /// <summary>
-    /// A write that fails its ETag check means another activation of this customer won (possible for a moment
-    /// during membership changes): this one steps aside so the caller's retry reaches the winner.
+    /// A write that fails leaves memory ahead of storage, so this activation steps aside and the next call starts
+    /// from what is stored. A failed ETag check means another activation of this customer won (possible for a
+    /// moment during membership changes); the caller's retry reaches the winner.
     /// </summary>
     private async Task Persist<TState>(IPersistentState<TState> state, CancellationToken cancellationToken)
     {
@@ -120,7 +120,7 @@ public sealed partial class CustomerGrain(
         {
             await state.WriteStateAsync(cancellationToken);
         }
-        catch (InconsistentStateException)
+        catch (Exception)
         {
             DeactivateOnIdle();
             throw;
