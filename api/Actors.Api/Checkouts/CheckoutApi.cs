@@ -58,26 +58,26 @@ public static class CheckoutApi
 
     /// <summary>A checkout of the explicit <c>lines</c>, or of the shared cart when the body names none.</summary>
     private static Task<IResult> Create(string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
-        Run<CheckoutRequest>(customerId, http, cancellationToken, (grain, request, body) =>
-            grain.CreateCheckout(request, body.ToDraft(), cancellationToken), cluster);
+        Run<CheckoutRequest>(customerId, cluster, http, (grain, request, body) =>
+            grain.CreateCheckout(request, body.ToDraft(), cancellationToken), cancellationToken);
 
     /// <summary>Pays the checkout with a saved method: succeeded, declined, requires_action (confirm again with the code) or processing.</summary>
     private static Task<IResult> Confirm(string customerId, string checkoutId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
-        Run<ConfirmRequest>(customerId, http, cancellationToken, (grain, request, body) =>
-            grain.ConfirmCheckout(request, checkoutId, new ConfirmDraft(body.PaymentMethodId, body.StepUpCode), cancellationToken), cluster);
+        Run<ConfirmRequest>(customerId, cluster, http, (grain, request, body) =>
+            grain.ConfirmCheckout(request, checkoutId, new ConfirmDraft(body.PaymentMethodId, body.StepUpCode), cancellationToken), cancellationToken);
 
     /// <summary>Refunds part (<c>amount</c>) or all of a succeeded payment; never more than was captured.</summary>
     private static Task<IResult> Refund(string customerId, string paymentId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
-        Run<RefundRequestBody>(customerId, http, cancellationToken, (grain, request, body) =>
-            grain.RefundPayment(request, paymentId, new RefundDraft(body.Amount, body.Reason), cancellationToken), cluster);
+        Run<RefundRequestBody>(customerId, cluster, http, (grain, request, body) =>
+            grain.RefundPayment(request, paymentId, new RefundDraft(body.Amount, body.Reason), cancellationToken), cancellationToken);
 
     /// <summary>
     /// The shape of every money-moving endpoint: read key and body, ask the grain whether this is a retry or a
     /// request still running (it answers even mid-turn), otherwise run it; render the outcome.
     /// </summary>
     private static async Task<IResult> Run<TBody>(
-        string customerId, HttpContext http, CancellationToken cancellationToken,
-        Func<ICustomerGrain, IdempotentRequest, TBody, Task<MoneyResult>> operation, IClusterClient cluster)
+        string customerId, IClusterClient cluster, HttpContext http,
+        Func<ICustomerGrain, IdempotentRequest, TBody, Task<MoneyResult>> operation, CancellationToken cancellationToken)
         where TBody : class
     {
         var (request, body, problem) = await IdempotentBody.Read<TBody>(http, cancellationToken);
