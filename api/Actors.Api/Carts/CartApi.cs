@@ -30,7 +30,7 @@ public static class CartApi
     {
         if (ifMatch is null)
         {
-            return PreconditionRequired();
+            return ApiProblems.IfMatchRequired("cart");
         }
         var expected = EntityTag.TryParse(ifMatch, out var version) ? version : -1;
         var result = await cluster.GetGrain<ICustomerGrain>(customerId).PutCartLine(expected, line.ToLine(), cancellationToken);
@@ -43,7 +43,7 @@ public static class CartApi
     {
         if (ifMatch is null)
         {
-            return PreconditionRequired();
+            return ApiProblems.IfMatchRequired("cart");
         }
         var expected = EntityTag.TryParse(ifMatch, out var version) ? version : -1;
         return Respond(await cluster.GetGrain<ICustomerGrain>(customerId).RemoveCartLine(expected, sku, cancellationToken), http);
@@ -69,10 +69,6 @@ public static class CartApi
                 return ApiProblems.CustomerNotFound();
         }
     }
-
-    private static ProblemHttpResult PreconditionRequired() =>
-        ApiProblems.Of(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired,
-            "If-Match is required.", "Send the cart's ETag in If-Match so another device's change is not overwritten.");
 }
 
 public sealed record CartLineRequest(string? Sku, string? Name, long UnitPrice, string? Currency, int Quantity)

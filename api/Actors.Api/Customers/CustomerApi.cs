@@ -70,8 +70,7 @@ public static class CustomerApi
     {
         if (ifMatch is null)
         {
-            return ApiProblems.Of(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired,
-                "If-Match is required.", "Send the profile's ETag in If-Match so a concurrent change is not overwritten.");
+            return ApiProblems.IfMatchRequired("profile");
         }
 
         var errors = new Dictionary<string, string[]>();

@@ -15,6 +15,11 @@ public static class ApiProblems
     public static ValidationProblem Validation(IReadOnlyDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request has invalid fields.", type: ProblemTypes.Validation);
 
+    /// <summary>A change to a versioned resource (<paramref name="resource"/>: "profile", "cart") sent without If-Match.</summary>
+    public static ProblemHttpResult IfMatchRequired(string resource) =>
+        Of(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired, "If-Match is required.",
+            $"Send the {resource}'s ETag in If-Match so a change made meanwhile, on this or another device, is not overwritten.");
+
     public static ProblemHttpResult CustomerNotFound() =>
         Of(StatusCodes.Status404NotFound, ProblemTypes.CustomerNotFound, "No such customer.");
 
