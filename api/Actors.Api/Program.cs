@@ -30,6 +30,8 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseRawCardNumberGuard();
 app.UseAuthentication();
 app.UseAuthorization();
