@@ -1,7 +1,6 @@
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
 using Actors.Grains.Profiles;
-using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
 namespace Actors.Grains.Customers;
