@@ -40,8 +40,11 @@ public sealed class LiveDevice : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects as the holder of <paramref name="token"/>; <paramref name="customerId"/> names whom support watches.</summary>
-    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null)
+    /// <summary>
+    /// Connects as the holder of <paramref name="token"/>; <paramref name="customerId"/> names whom support watches.
+    /// <paramref name="follow"/> sees each message as it arrives, one at a time, as a client app would.
+    /// </summary>
+    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null, Func<LiveMessage, Task>? follow = null)
     {
         var url = new Uri(server, "/hubs/customer" + (customerId is null ? "" : $"?customerId={customerId}"));
         var connection = new HubConnectionBuilder()
@@ -55,7 +58,15 @@ public sealed class LiveDevice : IAsyncDisposable
         var device = new LiveDevice(connection);
         foreach (var method in Methods)
         {
-            connection.On<JsonElement>(method, payload => device.Received(new LiveMessage(method, payload.Clone())));
+            connection.On<JsonElement>(method, async payload =>
+            {
+                var message = new LiveMessage(method, payload.Clone());
+                device.Received(message);
+                if (follow is not null)
+                {
+                    await follow(message);
+                }
+            });
         }
         connection.Closed += error =>
         {
