@@ -60,6 +60,21 @@ function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/**
+ * Replaces a list's contents, keeping keyboard focus on the same control: live updates re-render lists while
+ * someone may be tabbing through them.
+ */
+function replaceKeepingFocus(container, children) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? focusKey(active) : null;
+  container.replaceChildren(...children);
+  if (key) [...container.querySelectorAll('button, input, select, a')].find((element) => focusKey(element) === key)?.focus();
+}
+
+function focusKey(element) {
+  return [element.tagName, element.id, element.dataset.testid, element.dataset.sku, element.dataset.id, element.getAttribute('aria-label')].join('|');
+}
+
 function show(element, visible) {
   element.hidden = !visible;
 }
@@ -194,6 +209,7 @@ const state = {
   checkout: null, // the checkout being confirmed (as created)
   confirming: null, // { key, body } of the confirm request in flight, reused for a retry
   payment: null, // the payment of the open checkout
+  paymentTrail: [], // the statuses that payment was seen in, e.g. processing then succeeded
   live: { state: 'idle', synced: false, unavailable: false },
 };
 
@@ -323,9 +339,10 @@ function signOut(message) {
   state.session = null;
   saveSession(null);
   Object.assign(state, {
-    profile: null, cart: null, limits: null, methods: [], payments: [], queue: [], conflict: null, checkout: null, payment: null,
+    profile: null, cart: null, limits: null, methods: [], payments: [], queue: [], conflict: null, checkout: null, payment: null, paymentTrail: [],
   });
   seenPayments.clear();
+  catalogKey = null;
   $('activity').replaceChildren();
   renderCheckout();
   show($('app'), false);
@@ -363,6 +380,7 @@ async function refetchAll() {
   showPayments(payments, false);
   renderLimits();
   renderMethods();
+  catchUpOpenPayment();
 }
 
 /** Takes a cart from the server unless it is older than the one shown (a late event after our own edit's answer). */
@@ -418,8 +436,7 @@ function cartCurrency() {
 function renderCart() {
   const lines = projectedLines();
   const currency = lines[0]?.currency ?? cartCurrency();
-  const list = $('cart-lines');
-  list.replaceChildren(...lines.map((line) => h('li', { 'data-testid': 'cart-line', 'data-sku': line.sku, class: line.pending ? 'pending-line' : '' },
+  replaceKeepingFocus($('cart-lines'), lines.map((line) => h('li', { 'data-testid': 'cart-line', 'data-sku': line.sku, class: line.pending ? 'pending-line' : '' },
     h('span', { class: 'line-name' }, line.name, line.pending ? h('span', { class: 'badge' }, ' waiting') : null),
     h('span', { class: 'line-price' }, money(line.unitPrice, line.currency)),
     h('span', { class: 'qty' },
@@ -438,10 +455,14 @@ function renderCart() {
   $('checkout-start').disabled = lines.length === 0 || state.queue.length > 0 || Boolean(state.conflict);
 }
 
+let catalogKey = null; // what the catalog was drawn for; redrawn only when its prices would read differently
+
 function renderCatalog() {
   const currency = state.profile?.homeCurrency ?? 'EUR';
+  if (`${currency} ${locale()}` === catalogKey) return;
+  catalogKey = `${currency} ${locale()}`;
   const digits = minorDigits(currency);
-  $('catalog').replaceChildren(...CATALOG.map((product) => {
+  replaceKeepingFocus($('catalog'), CATALOG.map((product) => {
     const unitPrice = digits >= 2 ? product.hundredths * 10 ** (digits - 2) : product.hundredths;
     return h('li', {},
       h('span', {}, product.name, ' ', h('span', { class: 'hint' }, money(unitPrice, currency))),
@@ -515,7 +536,7 @@ function methodLabel(method) {
 }
 
 function renderMethods() {
-  $('methods-list').replaceChildren(...state.methods.map((method) => h('li', { 'data-testid': 'method', 'data-id': method.id },
+  replaceKeepingFocus($('methods-list'), state.methods.map((method) => h('li', { 'data-testid': 'method', 'data-id': method.id },
     h('span', {}, methodLabel(method), method.preferred ? h('span', { class: 'badge' }, ' preferred') : null,
       h('span', { class: 'hint' }, ` expires ${String(method.expiryMonth).padStart(2, '0')}/${method.expiryYear}`)),
     h('button', { type: 'button', class: 'link', 'data-testid': 'method-remove', 'aria-label': `Remove ${methodLabel(method)}`,
@@ -578,6 +599,8 @@ function renderLive() {
   const indicator = $('live-indicator');
   indicator.dataset.state = live.state;
   indicator.dataset.synced = String(live.synced);
+  indicator.dataset.sequence = lastSequence ?? '';
+  indicator.dataset.resyncs = String(resyncs);
   $('live-label').textContent = {
     idle: 'Not connected',
     connecting: 'Connecting…',
@@ -589,9 +612,11 @@ function renderLive() {
   }[live.state] ?? live.state;
 }
 
-function addActivity(text, at = new Date().toISOString()) {
+function addActivity(message, kind, text, details = {}) {
   const list = $('activity');
-  list.prepend(h('li', {}, h('time', { datetime: at }, new Date(at).toLocaleTimeString(locale())), ' ', text));
+  const at = message.at ?? new Date().toISOString();
+  list.prepend(h('li', { 'data-testid': 'activity', 'data-kind': kind, 'data-sequence': message.sequence, ...details },
+    h('time', { datetime: at }, new Date(at).toLocaleTimeString(locale())), ' ', text));
   while (list.children.length > 12) list.lastElementChild.remove();
 }
 
@@ -747,6 +772,7 @@ async function startCheckout() {
     const created = await apiOk('POST', customerPath('/checkouts'), { body: {}, idempotencyKey: newKey() });
     state.checkout = created.data;
     state.payment = null;
+    state.paymentTrail = [];
     state.confirming = null;
     renderCheckout();
     $('checkout-title').focus();
@@ -778,13 +804,12 @@ function renderCheckout() {
 
   // Keep the choice across re-renders; start with the preferred method (the API lists it first).
   const chosen = document.querySelector('input[name="checkout-method"]:checked')?.value ?? checkout.paymentMethods[0]?.id;
-  const fieldset = $('checkout-methods');
-  fieldset.replaceChildren(h('legend', {}, 'Pay with'), ...(checkout.paymentMethods.length
+  replaceKeepingFocus($('checkout-methods'), [h('legend', {}, 'Pay with'), ...(checkout.paymentMethods.length
     ? checkout.paymentMethods.map((method) => h('div', { class: 'choice' },
       h('input', { type: 'radio', name: 'checkout-method', id: `method-${method.id}`, value: method.id, checked: method.id === chosen,
         'data-testid': 'checkout-method' }),
       h('label', { for: `method-${method.id}` }, methodLabel(method), method.preferred ? ' (preferred)' : '')))
-    : [h('p', { class: 'error' }, 'Add a payment method first.')]));
+    : [h('p', { class: 'error' }, 'Add a payment method first.')])]);
 
   $('checkout-headroom').replaceChildren(...(checkout.headroom.length
     ? checkout.headroom.map((room) => {
@@ -862,12 +887,43 @@ function showCheckoutError(text) {
   show($('checkout-error'), Boolean(text));
 }
 
-/** A payment of the open checkout, from the confirm answer or a live update; a later status never goes back. */
+/**
+ * A payment of the open checkout, from the confirm answer or a live update. The two race (the hub can report the
+ * settlement before the confirm request returns "processing"), so a status never goes back, and the trail keeps
+ * every status the payment was seen in, in order.
+ */
 function applyPayment(payment) {
   upsertPayment(payment);
   if (!state.checkout || payment.checkoutId !== state.checkout.id) return;
-  if (state.payment && state.payment.id === payment.id && Date.parse(payment.updatedAt) < Date.parse(state.payment.updatedAt)) return;
+  const current = state.payment;
+  if (current?.id === payment.id) {
+    state.paymentTrail = withStatus(state.paymentTrail, payment.status);
+    if (rank(payment.status) < rank(current.status)) {
+      renderPaymentResult();
+      return;
+    }
+  } else {
+    state.paymentTrail = [payment.status];
+  }
   state.payment = payment;
+  renderCheckout();
+}
+
+function rank(status) {
+  return STATUS_RANK[status] ?? 0;
+}
+
+function withStatus(trail, status) {
+  return trail.includes(status) ? trail : [...trail, status].sort((a, b) => rank(a) - rank(b));
+}
+
+/** After a refetch, the open payment takes a later status the history now shows (its live event was skipped). */
+function catchUpOpenPayment() {
+  const payment = state.payment;
+  const seen = payment && seenPayments.get(payment.id);
+  if (!seen || rank(seen.status) <= rank(payment.status) || !['succeeded', 'declined', 'released'].includes(seen.status)) return;
+  state.payment = { ...payment, status: seen.status };
+  state.paymentTrail = withStatus(state.paymentTrail, seen.status);
   renderCheckout();
 }
 
@@ -881,6 +937,8 @@ function renderPaymentResult() {
   result.dataset.status = payment.status;
   result.dataset.paymentId = payment.id;
   $('payment-result-status').textContent = payment.status;
+  $('payment-result-trail').textContent = state.paymentTrail.join(' → ');
+  show($('payment-result-trail-block'), state.paymentTrail.length > 1);
   const amount = money(payment.amount, payment.currency);
   const method = methodLabel({ brand: payment.paymentMethod.brand, last4: payment.paymentMethod.last4 });
   $('payment-result-text').textContent = {
@@ -897,6 +955,7 @@ function renderPaymentResult() {
 function closeCheckout() {
   state.checkout = null;
   state.payment = null;
+  state.paymentTrail = [];
   state.confirming = null;
   showCheckoutError('');
   $('stepup-code').value = '';
@@ -1027,6 +1086,7 @@ let lastSequence = null; // the last sequence applied; null = none yet
 let freshConnection = true; // the next message is the first since (re)connecting
 let refetching = false;
 let held = []; // messages that arrived while refetching, replayed through the rule afterwards
+let resyncs = 0; // how often the rule sent us back to REST (shown on the indicator for whoever debugs a gap)
 
 // Quick retries first (a blip), then every ten seconds for as long as the page is open.
 const retryPolicy = { nextRetryDelayInMilliseconds: (context) => [0, 1000, 2000, 5000][context.previousRetryCount] ?? 10_000 };
@@ -1045,22 +1105,28 @@ function connectLive() {
 
   const events = {
     Synced: null,
-    CartChanged: (m) => { setCart(m.cart); addActivity(`Cart changed (version ${m.cart.version}).`); },
+    CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', `Cart changed (version ${m.cart.version}).`); },
     CheckoutUpdated: (m) => {
-      addActivity(`Checkout ${m.checkout.id} ${m.change}: ${money(m.checkout.total, m.checkout.currency)} ${m.checkout.status}.`);
+      addActivity(m, 'checkout', `Checkout of ${money(m.checkout.total, m.checkout.currency)} ${m.change}: ${m.checkout.status.replaceAll('_', ' ')}.`,
+        { 'data-change': m.change });
       if (state.checkout?.id === m.checkout.id && m.change === 'expired' && !state.payment) {
         showCheckoutError('This checkout has expired. Nothing was charged; start a new checkout.');
       }
     },
     PaymentUpdated: (m) => {
       applyPayment(m.payment);
-      addActivity(`Payment ${money(m.payment.amount, m.payment.currency)} ${m.change}.`);
+      addActivity(m, 'payment', `Payment of ${money(m.payment.amount, m.payment.currency)} ${m.change.replaceAll('_', ' ')}.`,
+        { 'data-change': m.change, 'data-payment-id': m.payment.id });
       announce(`Payment ${m.payment.status}: ${money(m.payment.amount, m.payment.currency)}.`);
     },
-    ProfileChanged: (m) => { setProfile(m.profile); addActivity('Profile changed.'); },
-    LimitsChanged: (m) => { state.limits = m.limits; renderLimits(); addActivity(`Spending caps: ${m.change.replaceAll('_', ' ')}.`); },
-    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity('Payment methods changed.'); },
-    ConsentChanged: () => addActivity('Consents changed.'),
+    ProfileChanged: (m) => { setProfile(m.profile); addActivity(m, 'profile', 'Profile changed.'); },
+    LimitsChanged: (m) => {
+      state.limits = m.limits;
+      renderLimits();
+      addActivity(m, 'limits', `Spending caps: ${m.change.replaceAll('_', ' ')}.`, { 'data-change': m.change });
+    },
+    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', 'Payment methods changed.'); },
+    ConsentChanged: (m) => addActivity(m, 'consents', 'Consents changed.'),
   };
   for (const [name, apply] of Object.entries(events)) {
     connection.on(name, (message) => receive(name, message, apply));
@@ -1068,7 +1134,7 @@ function connectLive() {
 
   connection.onreconnecting(() => { freshConnection = true; setLive('reconnecting', false); });
   connection.onreconnected(() => { freshConnection = true; setLive('connected', false); flushQueue(); });
-  connection.onclose(() => { if (state.session) { setLive('disconnected', false); scheduleRestart(5000); } });
+  connection.onclose(() => { if (state.session) { setLive('disconnected', false); scheduleRestart(navigator.onLine ? 1000 : 5000); } });
   startLive();
 }
 
@@ -1149,12 +1215,14 @@ function receive(name, message, apply) {
   } else if (sequence === lastSequence + 1) {
     lastSequence = sequence;
     apply(message);
+    renderLive();
   }
   // sequence <= lastSequence: already applied, ignore.
 }
 
 async function resync(sequence) {
   refetching = true;
+  resyncs += 1;
   try {
     await refetchAll();
     lastSequence = sequence;
@@ -1252,19 +1320,20 @@ function wire() {
   $('payments-csv').addEventListener('click', downloadCsv);
 
   // The browser knows before the socket does: going offline queues edits at once; coming back retries at once.
+  // A socket that outlives a short outage lost nothing (the sequence rule would notice), so "synced" stays.
   window.addEventListener('offline', () => {
-    if (!state.session) return;
-    setLive('offline', false);
+    if (state.session) setLive('offline');
   });
   window.addEventListener('online', () => {
     if (!state.session || !connection) return;
     if (connection.state === signalR.HubConnectionState.Connected) {
-      setLive('connected', state.live.synced);
+      setLive('connected');
       flushQueue();
-    } else if (connection.state === signalR.HubConnectionState.Disconnected) {
-      startLive();
+    } else if (connection.state === signalR.HubConnectionState.Reconnecting) {
+      // Do not sit out the rest of a retry delay: stop the waiting reconnect and start again now.
+      connection.stop().then(startLive);
     } else {
-      setLive('reconnecting', false);
+      startLive();
     }
   });
 }
