@@ -136,6 +136,16 @@ function when(iso) {
   }
 }
 
+/** The time of day in the customer's time zone, to the second. */
+function clock(iso) {
+  const options = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: state.profile?.timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  }
+}
+
 function timeElement(iso) {
   return h('time', { datetime: iso }, when(iso));
 }
@@ -493,7 +503,7 @@ function renderConflict() {
     : [h('li', {}, 'Nothing (the cart is empty).')]));
 }
 
-function renderLimits() {
+function renderLimits({ refill = false } = {}) {
   const limits = state.limits;
   if (!limits) return;
   $('limits-currency').textContent = limits.currency;
@@ -518,7 +528,7 @@ function renderLimits() {
   show($('limits-excluded'), Boolean(excluded));
   if (excluded) $('limits-excluded').textContent = `Purchases are blocked until ${when(limits.selfExcludedUntil)} (self-exclusion).`;
   // Pre-fill the form with the caps in force, unless the customer is typing in it.
-  if (!$('limits-form').contains(document.activeElement)) {
+  if (refill || !$('limits-form').contains(document.activeElement)) {
     for (const window of caps) $(`cap-${window}`).value = moneyInput(limits[window], limits.currency);
   }
 }
@@ -616,7 +626,7 @@ function addActivity(message, kind, text, details = {}) {
   const list = $('activity');
   const at = message.at ?? new Date().toISOString();
   list.prepend(h('li', { 'data-testid': 'activity', 'data-kind': kind, 'data-sequence': message.sequence, ...details },
-    h('time', { datetime: at }, new Date(at).toLocaleTimeString(locale())), ' ', text));
+    h('time', { datetime: at }, clock(at)), ' ', text));
   while (list.children.length > 12) list.lastElementChild.remove();
 }
 
@@ -693,6 +703,12 @@ function flushQueue() {
 }
 
 let flushFailed = false;
+let flushRetry = null;
+
+function retryFlushSoon() {
+  clearTimeout(flushRetry);
+  flushRetry = setTimeout(() => { if (state.session) flushQueue(); }, 5000);
+}
 
 async function sendQueued() {
   flushFailed = false;
@@ -707,8 +723,9 @@ async function sendQueued() {
         ? await api('POST', customerPath('/cart/items'), { body: next.line, ifMatch })
         : await api('DELETE', customerPath(`/cart/items/${encodeURIComponent(next.sku)}`), { ifMatch });
     } catch (error) {
-      flushFailed = true; // the network went; keep everything for the next chance
+      flushFailed = true; // the network went; keep everything and try again shortly
       reportError(error);
+      retryFlushSoon();
       return;
     }
     if (!state.session) return;
@@ -729,6 +746,7 @@ async function sendQueued() {
     } else if (response.status >= 500) {
       flushFailed = true;
       showAlert(problemText(response.data, 'The server is briefly unavailable; your changes wait and are sent again.'));
+      retryFlushSoon();
       return;
     } else {
       // A change the server refuses (e.g. another currency) would never succeed: say so and drop just that one.
@@ -745,10 +763,7 @@ function reapplyConflict() {
   const conflict = state.conflict;
   if (!conflict) return;
   state.conflict = null;
-  for (const e of conflict.edits) {
-    const line = e.kind === 'put' ? e.line : null;
-    state.queue.push({ ...e, id: newKey(), seenVersion: state.cart?.version ?? 0, line });
-  }
+  for (const e of conflict.edits) state.queue.push({ ...e, id: newKey(), seenVersion: state.cart?.version ?? 0 });
   saveQueue();
   renderQueue();
   flushQueue();
@@ -768,7 +783,7 @@ async function startCheckout() {
   showAlert('');
   $('checkout-start').disabled = true;
   try {
-    // Creating is safe to repeat; the key makes a retried click the same checkout.
+    // Creating a checkout charges nothing, so each click may make a new one; the key only guards a resent request.
     const created = await apiOk('POST', customerPath('/checkouts'), { body: {}, idempotencyKey: newKey() });
     state.checkout = created.data;
     state.payment = null;
@@ -849,7 +864,7 @@ async function confirmCheckout(stepUpCode) {
     if (response.ok) {
       state.confirming = null;
       applyPayment(response.data);
-      $('payment-result-title').focus();
+      (state.payment?.status === 'requires_action' ? $('stepup-code') : $('payment-result-title')).focus();
       // Paying changes the cart and the caps; without the hub nobody would tell this page.
       if (!liveReady()) refetchAll().catch(reportError);
     } else {
@@ -934,6 +949,7 @@ function renderPaymentResult() {
   show($('stepup'), stepUp);
   show(result, Boolean(payment));
   if (!payment) return;
+  if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(`Payment ${payment.status}.`);
   result.dataset.status = payment.status;
   result.dataset.paymentId = payment.id;
   $('payment-result-status').textContent = payment.status;
@@ -949,7 +965,6 @@ function renderPaymentResult() {
     released: `${amount} was not charged; the reservation was released.`,
   }[payment.status] ?? `Status: ${payment.status}.`;
   show($('payment-done'), payment.status !== 'requires_action');
-  announce(`Payment ${payment.status}.`);
 }
 
 function closeCheckout() {
@@ -982,8 +997,7 @@ async function saveLimits(event) {
   try {
     const response = await apiOk('PUT', customerPath('/limits'), { body });
     state.limits = response.data;
-    document.activeElement?.blur();
-    renderLimits();
+    renderLimits({ refill: true });
     showAlert('');
     announce(response.data.pending.length ? 'Caps saved. Raised caps apply after the cooling-off.' : 'Caps saved.');
   } catch (error) {
@@ -1117,7 +1131,8 @@ function connectLive() {
       applyPayment(m.payment);
       addActivity(m, 'payment', `Payment of ${money(m.payment.amount, m.payment.currency)} ${m.change.replaceAll('_', ' ')}.`,
         { 'data-change': m.change, 'data-payment-id': m.payment.id });
-      announce(`Payment ${m.payment.status}: ${money(m.payment.amount, m.payment.currency)}.`);
+      // The open checkout's own result panel announces its payment.
+      if (state.checkout?.id !== m.payment.checkoutId) announce(`Payment ${m.payment.status}: ${money(m.payment.amount, m.payment.currency)}.`);
     },
     ProfileChanged: (m) => { setProfile(m.profile); addActivity(m, 'profile', 'Profile changed.'); },
     LimitsChanged: (m) => {
@@ -1182,6 +1197,7 @@ function stopLive() {
   connection = null;
   lastSequence = null;
   held = [];
+  forgetGap();
   closing?.stop();
 }
 
@@ -1191,10 +1207,17 @@ function setLive(liveState, synced = state.live.synced) {
   renderLive();
 }
 
+// Messages may arrive a moment out of order (seen: 8 just before 7). A gap waits this long for the missing ones
+// before it counts as a loss and sends us back to REST.
+const REORDER_WAIT_MS = 400;
+let early = new Map(); // sequence → [name, message, apply], arrived ahead of a gap
+let expected = null; // a Synced's number we have not reached yet
+let gapTimer = null;
+
 /**
- * The sequence rule: the next number is applied; one already seen is ignored; a gap, the first message since
- * connecting, or a Synced ahead of what we have means something may have been missed, so everything is fetched
- * again over REST and the count restarts from that message's number.
+ * The sequence rule: the next number is applied; one already seen is ignored; the first message since connecting
+ * fetches everything again over REST; a gap, or a Synced ahead of what we have, does the same unless the missing
+ * messages turn up within REORDER_WAIT_MS. After a refetch the count restarts from the highest number seen.
  */
 function receive(name, message, apply) {
   if (!state.session || message?.customerId !== state.session.customerId) return;
@@ -1203,26 +1226,65 @@ function receive(name, message, apply) {
     return;
   }
   const sequence = message.sequence;
-  const first = freshConnection || lastSequence === null;
-  freshConnection = false;
-  if (name === 'Synced') {
-    if (first || sequence > lastSequence) resync(sequence);
-    else setLive(state.live.state, true);
+  if (freshConnection || lastSequence === null) {
+    freshConnection = false;
+    resync(sequence);
     return;
   }
-  if (first || sequence > lastSequence + 1) {
-    resync(sequence);
+  if (sequence <= lastSequence) {
+    if (name === 'Synced' && expected === null) setLive(state.live.state, true);
+    return; // already applied
+  }
+  if (name === 'Synced') {
+    expected = Math.max(expected ?? 0, sequence);
   } else if (sequence === lastSequence + 1) {
     lastSequence = sequence;
     apply(message);
-    renderLive();
+    drainEarly();
+  } else {
+    early.set(sequence, [name, message, apply]);
   }
-  // sequence <= lastSequence: already applied, ignore.
+  waitForGap();
+  renderLive();
+}
+
+/** Applies the messages that were waiting for the one just applied. */
+function drainEarly() {
+  while (early.has(lastSequence + 1)) {
+    const [, message, apply] = early.get(lastSequence + 1);
+    early.delete(lastSequence + 1);
+    lastSequence += 1;
+    apply(message);
+  }
+  for (const sequence of early.keys()) if (sequence <= lastSequence) early.delete(sequence);
+  if (expected !== null && lastSequence >= expected) expected = null;
+}
+
+function waitForGap() {
+  const open = early.size > 0 || expected !== null;
+  if (!open) {
+    clearTimeout(gapTimer);
+    gapTimer = null;
+  } else if (!gapTimer) {
+    gapTimer = setTimeout(() => {
+      gapTimer = null;
+      const highest = Math.max(expected ?? 0, ...early.keys());
+      if (highest > lastSequence) resync(highest);
+    }, REORDER_WAIT_MS);
+  }
+}
+
+function forgetGap() {
+  clearTimeout(gapTimer);
+  gapTimer = null;
+  early = new Map();
+  expected = null;
 }
 
 async function resync(sequence) {
   refetching = true;
   resyncs += 1;
+  forgetGap();
   try {
     await refetchAll();
     lastSequence = sequence;
