@@ -45,18 +45,22 @@ public sealed class WebAppScreenshot(BrowserFixture fixture)
 
         var visa = await SaveCard(ada, "tok_visa", "visa", "4242", preferred: true);
         await SaveCard(ada, "tok_mastercard", "mastercard", "4444", preferred: false);
-        await SaveCard(ada, "tok_timeout", "visa", "0341", preferred: false);
         await ada.SetLimits(daily: 20_000, weekly: 50_000, monthly: 150_000);
-        await ada.SetLimits(daily: 20_000, weekly: 50_000, monthly: 200_000);
         await Pay(ada, visa, "Coffee beans and a mug", [("beans", "Coffee beans", 1_450, 2), ("mug", "Enamel mug", 899, 1)]);
-        await Pay(ada, visa, "Descaler", [("descaler", "Descaler", 650, 1)]);
 
         await using var device = await fixture.NewDevice(1280, 900);
         var page = device.Page;
         await page.GetByLabel("Customer id").FillAsync(id);
         await page.ClickAsync("#signin-submit");
         await Expect(page.Locator("#profile-id")).ToHaveTextAsync(id);
+        await Expect(page.Locator("#live-indicator")).ToHaveAttributeAsync("data-synced", "true");
+
+        // Changes from another device after signing in, so the live activity list has something to show.
+        await SaveCard(ada, "tok_timeout", "visa", "0341", preferred: false);
+        await ada.SetLimits(daily: 20_000, weekly: 50_000, monthly: 200_000);
+        await Pay(ada, visa, "Descaler", [("descaler", "Descaler", 650, 1)]);
         await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=pending-cap]")).ToHaveCountAsync(1);
         await page.ClickAsync("[data-testid=add-product][data-sku=beans]");
         await page.ClickAsync("[data-testid=add-product][data-sku=grinder]");
         await Expect(page.Locator("[data-testid=cart-line]")).ToHaveCountAsync(2);
