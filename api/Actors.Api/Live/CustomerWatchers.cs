@@ -22,6 +22,9 @@ public sealed partial class CustomerWatchers(
     private readonly Dictionary<string, Watch> watches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string CustomerId, bool Masked)> connections = new(StringComparer.Ordinal);
 
+    /// <summary>How long an event that arrived early waits for the ones before it (Orleans may reorder one-way calls).</summary>
+    private static readonly TimeSpan MissingEventWait = TimeSpan.FromSeconds(1);
+
     /// <summary>The SignalR group of a customer's connections that see <paramref name="masked"/> data.</summary>
     public static string Group(string customerId, bool masked) => masked ? $"{customerId}/masked" : customerId;
 
@@ -124,14 +127,14 @@ public sealed partial class CustomerWatchers(
         var latest = await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference);
         if (latest is { } sequence)
         {
-            watch.Forwarded(sequence);
+            await CatchUp(watch, sequence);
         }
         return latest;
     }
 
     /// <summary>
-    /// Subscribes again. A sequence ahead of what this node forwarded means events may have been lost (the customer
-    /// moved or a silo died): every connection is told, and refetches.
+    /// Subscribes again. A sequence ahead of what this node has seen is waited for briefly (one-way calls can be
+    /// overtaken); what never comes was lost with a silo or an activation, and every connection is told to refetch.
     /// </summary>
     private async Task Renew(Watch watch)
     {
@@ -141,17 +144,28 @@ public sealed partial class CustomerWatchers(
             {
                 return;
             }
-            var latest = await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference);
-            if (latest is { } sequence && watch.Forwarded(sequence))
+            if (await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference) is { } latest)
             {
-                metrics.Resynced();
-                await hub.Clients.Groups([Group(watch.CustomerId, false), Group(watch.CustomerId, true)])
-                    .SendAsync(LiveMessages.Synced, new SyncedMessage(watch.CustomerId, sequence));
+                await CatchUp(watch, latest);
             }
         }
         catch (Exception exception)
         {
             LogRenewFailed(log, watch.CustomerId, exception.GetType().Name, exception.Message);
+        }
+    }
+
+    private async Task CatchUp(Watch watch, long latest)
+    {
+        await watch.Turn.WaitAsync();
+        try
+        {
+            await Forward(watch, watch.Order.CatchUp(latest));
+            ReleaseLaterIfWaiting(watch);
+        }
+        finally
+        {
+            watch.Turn.Release();
         }
     }
 
@@ -172,35 +186,85 @@ public sealed partial class CustomerWatchers(
         }
     }
 
-    /// <summary>Sends a change to the customer's connections on this node, in the order the grain numbered it.</summary>
-    private async Task Forward(Watch watch, CustomerEvent change)
+    /// <summary>Takes a change from the grain and passes on, in sequence order, whatever is ready to go.</summary>
+    private async Task Deliver(Watch watch, CustomerEvent change)
     {
+        await watch.Turn.WaitAsync();
         try
         {
-            await SendToGroups(watch, change);
+            await Forward(watch, watch.Order.Accept(change.Sequence, change));
+            ReleaseLaterIfWaiting(watch);
         }
-        catch (Exception exception)
+        finally
         {
-            LogForwardFailed(log, watch.CustomerId, change.Sequence, exception);
+            watch.Turn.Release();
         }
     }
 
-    private async Task SendToGroups(Watch watch, CustomerEvent change)
+    /// <summary>Call with the turn held.</summary>
+    private void ReleaseLaterIfWaiting(Watch watch)
     {
-        watch.Forwarded(change.Sequence);
-        var (method, payload) = LiveMessages.For(watch.CustomerId, change, masked: false);
-        if (LiveMessages.DiffersWhenMasked(change))
+        if (watch.Order.Waiting && !watch.ReleaseScheduled)
         {
-            await hub.Clients.Group(Group(watch.CustomerId, false)).SendAsync(method, payload);
-            var (_, maskedPayload) = LiveMessages.For(watch.CustomerId, change, masked: true);
-            await hub.Clients.Group(Group(watch.CustomerId, true)).SendAsync(method, maskedPayload);
+            watch.ReleaseScheduled = true;
+            _ = ReleaseLater(watch);
         }
-        else
-        {
-            await hub.Clients.Groups([Group(watch.CustomerId, false), Group(watch.CustomerId, true)]).SendAsync(method, payload);
-        }
-        metrics.Forwarded(method);
     }
+
+    /// <summary>
+    /// An event that has not come after a while is lost (the customer moved or a silo died): connections are told to
+    /// refetch, then get what waited behind it.
+    /// </summary>
+    private async Task ReleaseLater(Watch watch)
+    {
+        await Task.Delay(MissingEventWait);
+        await watch.Turn.WaitAsync();
+        try
+        {
+            watch.ReleaseScheduled = false;
+            var waiting = watch.Order.Release(out var resyncTo);
+            if (resyncTo is { } latest)
+            {
+                metrics.Resynced();
+                await Send(watch, LiveMessages.Synced, new SyncedMessage(watch.CustomerId, latest));
+                watch.LastForwarded = latest;
+            }
+            await Forward(watch, waiting);
+        }
+        finally
+        {
+            watch.Turn.Release();
+        }
+    }
+
+    private async Task Forward(Watch watch, IReadOnlyList<CustomerEvent> changes)
+    {
+        foreach (var change in changes)
+        {
+            try
+            {
+                var (method, payload) = LiveMessages.For(watch.CustomerId, change, masked: false);
+                if (LiveMessages.DiffersWhenMasked(change))
+                {
+                    await hub.Clients.Group(Group(watch.CustomerId, false)).SendAsync(method, payload);
+                    await hub.Clients.Group(Group(watch.CustomerId, true)).SendAsync(method, LiveMessages.For(watch.CustomerId, change, masked: true).Payload);
+                }
+                else
+                {
+                    await Send(watch, method, payload);
+                }
+                metrics.Forwarded(method);
+            }
+            catch (Exception exception)
+            {
+                LogForwardFailed(log, watch.CustomerId, change.Sequence, exception);
+            }
+        }
+        watch.LastForwarded = watch.Order.Last;
+    }
+
+    private Task Send(Watch watch, string method, object payload) =>
+        hub.Clients.Groups([Group(watch.CustomerId, false), Group(watch.CustomerId, true)]).SendAsync(method, payload);
 
     /// <summary>One watched customer: the observer the grain calls (held here, since Orleans keeps it only weakly).</summary>
     private sealed class Watch(string customerId, CustomerWatchers owner) : ICustomerObserver
@@ -214,26 +278,19 @@ public sealed partial class CustomerWatchers(
         /// <summary>Guarded by the owner's gate.</summary>
         public int Connections { get; set; }
 
-        public long LastForwarded => Interlocked.Read(ref lastForwarded);
+        /// <summary>One delivery at a time, and none overtakes another; guards <see cref="Order"/> and <see cref="ReleaseScheduled"/>.</summary>
+        public SemaphoreSlim Turn { get; } = new(1, 1);
+        public SequenceOrder<CustomerEvent> Order { get; } = new();
+        public bool ReleaseScheduled { get; set; }
 
-        /// <summary>Raises the last forwarded sequence to <paramref name="sequence"/>; true when that moved it.</summary>
-        public bool Forwarded(long sequence)
+        /// <summary>The last sequence number sent to this node's connections, readable without the turn.</summary>
+        public long LastForwarded
         {
-            var seen = Interlocked.Read(ref lastForwarded);
-            while (sequence > seen)
-            {
-                var was = Interlocked.CompareExchange(ref lastForwarded, sequence, seen);
-                if (was == seen)
-                {
-                    return true;
-                }
-                seen = was;
-            }
-            return false;
+            get => Interlocked.Read(ref lastForwarded);
+            set => Interlocked.Exchange(ref lastForwarded, value);
         }
 
-        // Orleans hands one observer its calls one at a time, so changes reach the hub in the grain's order.
-        public Task OnChanged(CustomerEvent change) => owner.Forward(this, change);
+        public Task OnChanged(CustomerEvent change) => owner.Deliver(this, change);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the watch on {CustomerId}: {ExceptionType}: {Reason}")]

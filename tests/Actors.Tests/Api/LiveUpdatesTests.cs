@@ -90,6 +90,30 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_decline_and_a_step_up_reach_devices_as_they_happen()
+    {
+        var shopper = await NewShopper();
+        var declining = await shopper.SaveMethod("tok_chargeDeclined");
+        var stepUp = await shopper.SaveMethod("tok_stepUpRequired");
+        await using var device = await LiveDevice.Connect(shopper.Client);
+
+        var checkoutId = await shopper.Checkout(900);
+        await Json(await shopper.Confirm(checkoutId, declining), HttpStatusCode.OK);
+        await Json(await shopper.Confirm(checkoutId, stepUp), HttpStatusCode.OK);
+        await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "123456"), HttpStatusCode.OK);
+
+        var changes = new List<string>();
+        foreach (var expected in new[] { "declined", "requires_action", "succeeded" })
+        {
+            var update = await device.WaitFor("PaymentUpdated", p => p.GetProperty("change").GetString() == expected);
+            changes.Add(update.Payload.GetProperty("payment").GetProperty("status").GetString()!);
+        }
+        Assert.Equal(["declined", "requires_action", "succeeded"], changes);
+        var waiting = await device.WaitFor("CheckoutUpdated", p => p.GetProperty("checkout").GetProperty("status").GetString() == "requires_action");
+        Assert.Equal(checkoutId, waiting.Payload.GetProperty("checkout").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task A_payment_the_gateway_left_open_is_announced_again_when_reconciliation_settles_it()
     {
         var shopper = await NewShopper();

@@ -80,6 +80,7 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
         {
             await device.WaitFor("CartChanged", payload => payload.GetProperty("cart").GetProperty("version").GetInt64() == 10);
             var changes = device.Messages.Where(message => message.Method == "CartChanged").ToList();
+            Assert.True(changes.Count == 10 && changes[0].Sequence == synced + 1, $"after Synced #{synced}: {string.Join(", ", device.Messages)}");
             Assert.Equal(Enumerable.Range(1, 10).Select(step => synced + step), changes.Select(change => change.Sequence));
             Assert.Equal(Enumerable.Range(1, 10).Select(step => (long)step), changes.Select(change => change.Payload.GetProperty("cart").GetProperty("version").GetInt64()));
         }

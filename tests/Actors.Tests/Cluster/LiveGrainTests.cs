@@ -58,7 +58,7 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
         var renewed = await Eventually.Get(() => customer.Watch(reference), latest => latest > before);
         await customer.PutCartLine(1, new CartLine("tea", "Tea", 450, "EUR", 1));
 
-        var after = (await watcher.Take(2)).Last();
+        var after = (await watcher.Take(2))[1];
         Assert.Equal(synced + 1, before);
         Assert.True(renewed > before + 1, $"the new activation answered {renewed} after {before}");
         Assert.Equal(renewed + 1, after.Sequence);
@@ -148,12 +148,16 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
             return Task.CompletedTask;
         }
 
-        /// <summary>The first <paramref name="count"/> changes, once that many have arrived.</summary>
+        /// <summary>
+        /// The first <paramref name="count"/> changes by sequence number, once that many have arrived: Orleans may
+        /// deliver one-way calls out of order, so the numbers carry the order (API nodes restore it).
+        /// </summary>
         public async Task<IReadOnlyList<CustomerEvent>> Take(int count)
         {
             try
             {
-                return (await Eventually.Get(() => Task.FromResult(Received), all => all.Count >= count, TimeSpan.FromSeconds(20))).Take(count).ToList();
+                return (await Eventually.Get(() => Task.FromResult(Received), all => all.Count >= count, TimeSpan.FromSeconds(20)))
+                    .OrderBy(change => change.Sequence).Take(count).ToList();
             }
             catch (TimeoutException)
             {
