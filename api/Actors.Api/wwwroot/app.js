@@ -1207,8 +1207,8 @@ function setLive(liveState, synced = state.live.synced) {
   renderLive();
 }
 
-// Messages may arrive a moment out of order (seen: 8 just before 7). A gap waits this long for the missing ones
-// before it counts as a loss and sends us back to REST.
+// A gap waits this long for numbers still in flight before it counts as a loss and sends us back to REST: cheap
+// insurance, since the API node already sends each customer's events in order.
 const REORDER_WAIT_MS = 400;
 let early = new Map(); // sequence → [name, message, apply], arrived ahead of a gap
 let expected = null; // a Synced's number we have not reached yet
