@@ -8,6 +8,4 @@ internal static class CommandLine
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
-
-    public static bool Has(string[] args, string name) => Array.IndexOf(args, name) >= 0;
 }

@@ -1,15 +1,18 @@
 using Actors.Bench;
 
 // Load generators against a running API with development tokens on (./start.sh).
-//   dotnet run -c Release --project bench/Actors.Bench -- --url http://127.0.0.1:5080 [--scenario confirm] ...
+//   dotnet run -c Release --project bench/Actors.Bench -- --url http://127.0.0.1:5080 [--scenario confirm|live] ...
 //   confirm (default): checkout and confirm throughput and latency; see ConfirmBenchmark.
+//   live: SignalR CartChanged delivery to many connections while carts change; see LiveBenchmark.
 var scenario = CommandLine.Value(args, "--scenario", "confirm");
 switch (scenario)
 {
     case "confirm":
         await ConfirmBenchmark.Run(args);
         return 0;
+    case "live":
+        return await LiveBenchmark.Run(args);
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}': use confirm.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}': use confirm or live.");
         return 2;
 }
