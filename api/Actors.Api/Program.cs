@@ -4,6 +4,7 @@ using Actors.Api.Checkouts;
 using Actors.Api.Customers;
 using Actors.Api.Hosting;
 using Actors.Api.Limits;
+using Actors.Api.Live;
 using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Api.Wallets;
@@ -20,11 +21,12 @@ builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsAuth();
 builder.Services.AddActorsHealthChecks();
 builder.Services.AddPaymentHistory(builder.Configuration);
+builder.Services.AddActorsLive();
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddAspNetCoreInstrumentation()
-    .AddMeter("Microsoft.Orleans")
+    .AddMeter("Microsoft.Orleans", Actors.Grains.Payments.PaymentMetrics.MeterName)
     .AddPrometheusExporter());
 
 var app = builder.Build();
@@ -46,5 +48,6 @@ app.MapPaymentMethodApi();
 app.MapLimitsApi();
 app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
+app.MapCustomerHub();
 
 app.Run();

@@ -29,6 +29,19 @@ public static class AuthHosting
                     RoleClaimType = Roles.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
+                // Browsers cannot set headers on WebSockets, so SignalR clients send the token in the query string.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Path.StartsWithSegments(Live.CustomerHub.Path)
+                            && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                        {
+                            context.Token = token;
+                        }
+                        return Task.CompletedTask;
+                    },
+                };
             });
         return services.AddActorsPolicies();
     }

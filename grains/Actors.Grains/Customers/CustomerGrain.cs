@@ -1,4 +1,5 @@
 using Actors.Grains.Hosting;
+using Actors.Grains.Live;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
@@ -16,6 +17,7 @@ public sealed partial class CustomerGrain(
     [PersistentState("profile", StorageNames.Customers)] IPersistentState<ProfileState> profile,
     [PersistentState("commerce", StorageNames.Customers)] IPersistentState<CommerceState> commerce,
     [PersistentState("sessions", StorageNames.Customers)] IPersistentState<SessionsState> sessions,
+    [PersistentState("live", StorageNames.Customers)] IPersistentState<LiveState> live,
     IPaymentGateway gateway,
     ILedger ledger,
     ExchangeRates rates,
@@ -29,10 +31,14 @@ public sealed partial class CustomerGrain(
     private readonly PaymentSettings settings = paymentSettings.Value;
     private bool sessionsChanged;
 
+    /// <summary>Set when a write failed: memory may be ahead of storage, so nothing more is announced from it.</summary>
+    private bool writeFailed;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Ledger entries a crashed activation persisted but may not have inserted: insert them now (duplicates are ignored).
         await FlushOutbox(cancellationToken);
+        StartAnnouncing();
         this.RegisterGrainTimer(FlushSessions, new GrainTimerCreationOptions(SessionFlushInterval, SessionFlushInterval));
     }
 
@@ -44,7 +50,10 @@ public sealed partial class CustomerGrain(
         }
     }
 
-    /// <summary>Notes the device and channel of every call (after it, so creating the customer counts); written lazily, so reads stay free of writes.</summary>
+    /// <summary>
+    /// After every call: notes its device and channel (after it, so creating the customer counts; written lazily, so
+    /// reads stay free of writes), and announces what it changed to watchers.
+    /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
@@ -53,6 +62,11 @@ public sealed partial class CustomerGrain(
             var seen = sessions.State.Seen(caller, clock.GetUtcNow());
             sessionsChanged |= !ReferenceEquals(seen, sessions.State);
             sessions.State = seen;
+        }
+        // An interleaved idempotency check may run while another turn waits on a write: that state is not yet durable.
+        if (context.InterfaceMethod?.Name != nameof(ICustomerGrain.CheckIdempotency))
+        {
+            await Announce(CancellationToken.None);
         }
     }
 
@@ -122,6 +136,7 @@ public sealed partial class CustomerGrain(
         }
         catch (Exception)
         {
+            writeFailed = true;
             DeactivateOnIdle();
             throw;
         }

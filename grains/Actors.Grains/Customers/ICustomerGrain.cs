@@ -2,6 +2,7 @@ using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Limits;
+using Actors.Grains.Live;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
@@ -79,6 +80,16 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     [Alias("get-checkout"), ReadOnly]
     Task<Checkout?> GetCheckout(string checkoutId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Registers (or renews) <paramref name="observer"/> to hear of every change, and answers the sequence number of
+    /// the latest one; null for no such customer. Watchers that stop renewing are forgotten after a minute.
+    /// </summary>
+    [Alias("watch")]
+    Task<long?> Watch(ICustomerObserver observer, CancellationToken cancellationToken = default);
+
+    [Alias("unwatch")]
+    Task Unwatch(ICustomerObserver observer, CancellationToken cancellationToken = default);
 
     /// <summary>A payment this customer's state still holds (open ones and the most recent settled ones).</summary>
     [Alias("get-payment"), ReadOnly]

@@ -12,16 +12,6 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
 {
     private Task<Shopper> NewShopper(string currency = "EUR") => Shopper.Create(fixture.ClientAs, currency);
 
-    private static HttpRequestMessage CartChange(HttpMethod method, string path, object? line, string? ifMatch)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = line is null ? null : JsonContent.Create(line) };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return request;
-    }
-
     [Fact]
     public async Task A_cart_checkout_is_created_confirmed_and_paid_in_two_explicit_steps()
     {
@@ -29,7 +19,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var visa = await shopper.SaveMethod("tok_visa");
         await shopper.SetLimits(daily: 10_000);
         var line = new { sku = "beans", name = "Coffee beans", unitPrice = 1_450, currency = "EUR", quantity = 2 };
-        var cart = await Json(await shopper.Client.SendAsync(CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\"")), HttpStatusCode.OK);
+        var cart = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\"")), HttpStatusCode.OK);
         Assert.Equal(2_900, cart.GetProperty("total").GetInt64());
 
         var created = await shopper.Post("/checkouts", "{}", Shopper.NewKey());
@@ -59,15 +49,15 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var shopper = await NewShopper();
         var line = new { sku = "mug", name = "Mug", unitPrice = 900, currency = "EUR", quantity = 1 };
 
-        var missing = await shopper.Client.SendAsync(CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, null));
-        var first = await shopper.Client.SendAsync(CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\""));
-        var stale = await shopper.Client.SendAsync(CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"0\""));
+        var missing = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, null));
+        var first = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\""));
+        var stale = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"0\""));
 
         await Problem(missing, (HttpStatusCode)428, "/errors/precondition-required");
         Assert.Equal("\"1\"", first.Headers.ETag?.Tag);
         var problem = await Problem(stale, HttpStatusCode.PreconditionFailed, "/errors/version-mismatch");
         Assert.Equal("mug", problem.GetProperty("cart").GetProperty("lines")[0].GetProperty("sku").GetString());
-        var removed = await Json(await shopper.Client.SendAsync(CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"1\"")), HttpStatusCode.OK);
+        var removed = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"1\"")), HttpStatusCode.OK);
         Assert.Equal(2, removed.GetProperty("version").GetInt64());
     }
 

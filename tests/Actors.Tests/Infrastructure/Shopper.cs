@@ -58,4 +58,20 @@ public sealed class Shopper(HttpClient client, string customerId)
         Post($"/checkouts/{checkoutId}/confirm", JsonSerializer.Serialize(new { paymentMethodId = methodId, stepUpCode }), key ?? NewKey());
 
     public static string NewKey() => Guid.NewGuid().ToString();
+
+    /// <summary>A cart edit made on top of the cart version in <paramref name="ifMatch"/> (an entity tag, e.g. <c>"3"</c>).</summary>
+    public static HttpRequestMessage CartChange(HttpMethod method, string path, object? line, string? ifMatch)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = line is null ? null : JsonContent.Create(line) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return request;
+    }
+
+    /// <summary>Puts one line (quantity 1, euros) in the cart, expecting it at <paramref name="version"/>.</summary>
+    public Task<HttpResponseMessage> AddToCart(string sku, long unitPrice, long version, HttpClient? through = null) =>
+        (through ?? Client).SendAsync(CartChange(HttpMethod.Post, $"{Base}/cart/items",
+            new { sku, name = sku, unitPrice, currency = "EUR", quantity = 1 }, $"\"{version}\""));
 }

@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using Actors.Grains.Customers;
+using Actors.Grains.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Api.Live;
+
+/// <summary>
+/// This node's subscriptions: one grain observer per customer with live connections here (not one per connection),
+/// made when the first connection arrives, dropped after the last leaves, and renewed on a timer so a customer
+/// that moved to another silo, or a silo that restarted, is watched again within seconds.
+/// </summary>
+public sealed partial class CustomerWatchers(
+    IClusterClient cluster,
+    IHubContext<CustomerHub> hub,
+    IOptions<LiveSettings> settings,
+    LiveMetrics metrics,
+    ILogger<CustomerWatchers> log) : BackgroundService
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Watch> watches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string CustomerId, bool Masked)> connections = new(StringComparer.Ordinal);
+
+    /// <summary>How long an event that arrived early waits for the ones before it (Orleans may reorder one-way calls).</summary>
+    private static readonly TimeSpan MissingEventWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>The SignalR group of a customer's connections that see <paramref name="masked"/> data.</summary>
+    public static string Group(string customerId, bool masked) => masked ? $"{customerId}/masked" : customerId;
+
+    /// <summary>
+    /// Adds the connection to its customer's group and makes sure this node watches that customer. Answers the
+    /// latest sequence number this node knows, or null (and forgets the connection) when there is no such customer.
+    /// </summary>
+    public async Task<long?> Join(string connectionId, string customerId, bool masked, CancellationToken cancellationToken)
+    {
+        Watch watch;
+        lock (gate)
+        {
+            if (!watches.TryGetValue(customerId, out watch!))
+            {
+                watch = new Watch(customerId, this);
+                watch.Reference = cluster.CreateObjectReference<ICustomerObserver>(watch);
+                watches[customerId] = watch;
+                watch.Started = Subscribe(watch);
+            }
+            watch.Connections++;
+        }
+        connections[connectionId] = (customerId, masked);
+        metrics.Connected();
+        try
+        {
+            await hub.Groups.AddToGroupAsync(connectionId, Group(customerId, masked), cancellationToken);
+            if (await watch.Started is null)
+            {
+                await Leave(connectionId);
+                return null;
+            }
+            return watch.LastForwarded;
+        }
+        catch
+        {
+            await Leave(connectionId);
+            throw;
+        }
+    }
+
+    /// <summary>Forgets a connection; after the customer's last one here, stops watching the customer.</summary>
+    public async Task Leave(string connectionId)
+    {
+        if (!connections.TryRemove(connectionId, out var connection))
+        {
+            return;
+        }
+        metrics.Disconnected();
+        Watch? ended = null;
+        lock (gate)
+        {
+            if (watches.TryGetValue(connection.CustomerId, out var watch) && --watch.Connections == 0)
+            {
+                watches.Remove(connection.CustomerId);
+                ended = watch;
+            }
+        }
+        if (ended is not null)
+        {
+            await Unsubscribe(ended);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.Value.RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Watch[] current;
+                lock (gate)
+                {
+                    current = [.. watches.Values];
+                }
+                await Parallel.ForEachAsync(current, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken },
+                    async (watch, _) => await Renew(watch));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        Watch[] remaining;
+        lock (gate)
+        {
+            remaining = [.. watches.Values];
+            watches.Clear();
+        }
+        // Tell the grains now rather than leave them to expire the observers a minute later.
+        await Task.WhenAll(remaining.Select(Unsubscribe));
+    }
+
+    private async Task<long?> Subscribe(Watch watch)
+    {
+        var latest = await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference);
+        if (latest is { } sequence)
+        {
+            await CatchUp(watch, sequence);
+        }
+        return latest;
+    }
+
+    /// <summary>
+    /// Subscribes again. A sequence ahead of what this node has seen is waited for briefly (one-way calls can be
+    /// overtaken); what never comes was lost with a silo or an activation, and every connection is told to refetch.
+    /// </summary>
+    private async Task Renew(Watch watch)
+    {
+        try
+        {
+            if (await watch.Started is null)
+            {
+                return;
+            }
+            if (await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference) is { } latest)
+            {
+                await CatchUp(watch, latest);
+            }
+        }
+        catch (Exception exception)
+        {
+            LogRenewFailed(log, watch.CustomerId, exception.GetType().Name, exception.Message);
+        }
+    }
+
+    private async Task CatchUp(Watch watch, long latest)
+    {
+        await watch.Turn.WaitAsync();
+        try
+        {
+            await Forward(watch, watch.Order.CatchUp(latest));
+            ReleaseLaterIfWaiting(watch);
+        }
+        finally
+        {
+            watch.Turn.Release();
+        }
+    }
+
+    private async Task Unsubscribe(Watch watch)
+    {
+        try
+        {
+            await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Unwatch(watch.Reference);
+        }
+        catch (Exception exception)
+        {
+            // The grain forgets the observer by itself when it stops renewing.
+            LogUnwatchFailed(log, watch.CustomerId, exception.GetType().Name);
+        }
+        finally
+        {
+            cluster.DeleteObjectReference<ICustomerObserver>(watch.Reference);
+        }
+    }
+
+    /// <summary>Takes a change from the grain and passes on, in sequence order, whatever is ready to go.</summary>
+    private async Task Deliver(Watch watch, CustomerEvent change)
+    {
+        await watch.Turn.WaitAsync();
+        try
+        {
+            await Forward(watch, watch.Order.Accept(change.Sequence, change));
+            ReleaseLaterIfWaiting(watch);
+        }
+        finally
+        {
+            watch.Turn.Release();
+        }
+    }
+
+    /// <summary>Call with the turn held.</summary>
+    private void ReleaseLaterIfWaiting(Watch watch)
+    {
+        if (watch.Order.Waiting && !watch.ReleaseScheduled)
+        {
+            watch.ReleaseScheduled = true;
+            _ = ReleaseLater(watch);
+        }
+    }
+
+    /// <summary>
+    /// An event that has not come after a while is lost (the customer moved or a silo died): connections are told to
+    /// refetch, then get what waited behind it.
+    /// </summary>
+    private async Task ReleaseLater(Watch watch)
+    {
+        await Task.Delay(MissingEventWait);
+        await watch.Turn.WaitAsync();
+        try
+        {
+            watch.ReleaseScheduled = false;
+            var waiting = watch.Order.Release(out var resyncTo);
+            if (resyncTo is { } latest)
+            {
+                metrics.Resynced();
+                await Send(watch, LiveMessages.Synced, new SyncedMessage(watch.CustomerId, latest));
+                watch.LastForwarded = latest;
+            }
+            await Forward(watch, waiting);
+        }
+        finally
+        {
+            watch.Turn.Release();
+        }
+    }
+
+    private async Task Forward(Watch watch, IReadOnlyList<CustomerEvent> changes)
+    {
+        foreach (var change in changes)
+        {
+            try
+            {
+                var (method, payload) = LiveMessages.For(watch.CustomerId, change, masked: false);
+                if (LiveMessages.DiffersWhenMasked(change))
+                {
+                    await hub.Clients.Group(Group(watch.CustomerId, false)).SendAsync(method, payload);
+                    await hub.Clients.Group(Group(watch.CustomerId, true)).SendAsync(method, LiveMessages.For(watch.CustomerId, change, masked: true).Payload);
+                }
+                else
+                {
+                    await Send(watch, method, payload);
+                }
+                metrics.Forwarded(method);
+            }
+            catch (Exception exception)
+            {
+                LogForwardFailed(log, watch.CustomerId, change.Sequence, exception);
+            }
+        }
+        watch.LastForwarded = watch.Order.Last;
+    }
+
+    private Task Send(Watch watch, string method, object payload) =>
+        hub.Clients.Groups([Group(watch.CustomerId, false), Group(watch.CustomerId, true)]).SendAsync(method, payload);
+
+    /// <summary>One watched customer: the observer the grain calls (held here, since Orleans keeps it only weakly).</summary>
+    private sealed class Watch(string customerId, CustomerWatchers owner) : ICustomerObserver
+    {
+        private long lastForwarded;
+
+        public string CustomerId { get; } = customerId;
+        public ICustomerObserver Reference { get; set; } = null!;
+        public Task<long?> Started { get; set; } = Task.FromResult<long?>(null);
+
+        /// <summary>Guarded by the owner's gate.</summary>
+        public int Connections { get; set; }
+
+        /// <summary>One delivery at a time, and none overtakes another; guards <see cref="Order"/> and <see cref="ReleaseScheduled"/>.</summary>
+        public SemaphoreSlim Turn { get; } = new(1, 1);
+        public SequenceOrder<CustomerEvent> Order { get; } = new();
+        public bool ReleaseScheduled { get; set; }
+
+        /// <summary>The last sequence number sent to this node's connections, readable without the turn.</summary>
+        public long LastForwarded
+        {
+            get => Interlocked.Read(ref lastForwarded);
+            set => Interlocked.Exchange(ref lastForwarded, value);
+        }
+
+        public Task OnChanged(CustomerEvent change) => owner.Deliver(this, change);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the watch on {CustomerId}: {ExceptionType}: {Reason}")]
+    private static partial void LogRenewFailed(ILogger logger, string customerId, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not unwatch {CustomerId} ({ExceptionType}); it expires by itself")]
+    private static partial void LogUnwatchFailed(ILogger logger, string customerId, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not forward change {Sequence} of {CustomerId}")]
+    private static partial void LogForwardFailed(ILogger logger, string customerId, long sequence, Exception exception);
+}

@@ -1,0 +1,81 @@
+using Actors.Api.Carts;
+using Actors.Api.Customers;
+using Actors.Api.Limits;
+using Actors.Api.Payments;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Live;
+
+namespace Actors.Api.Live;
+
+/// <summary>
+/// What the hub sends, one method per kind of change, each in the shape the REST API returns that part in
+/// (docs/live-updates.md). Only the profile differs by audience: support sees it masked, as over REST.
+/// </summary>
+public static class LiveMessages
+{
+    public const string Synced = nameof(Synced);
+
+    /// <summary>The hub method and payload that carry <paramref name="change"/> to an owner's or a support audience.</summary>
+    public static (string Method, object Payload) For(string customerId, CustomerEvent change, bool masked) => change switch
+    {
+        CartChanged cart => (nameof(CartChanged),
+            new CartChangedMessage(customerId, cart.Sequence, cart.At, CartView.From(cart.Cart))),
+        CheckoutUpdated checkout => (nameof(CheckoutUpdated),
+            new CheckoutUpdatedMessage(customerId, checkout.Sequence, checkout.At, NameOf(checkout.Change), CheckoutStateView.From(checkout.Checkout))),
+        PaymentUpdated payment => (nameof(PaymentUpdated),
+            new PaymentUpdatedMessage(customerId, payment.Sequence, payment.At,
+                payment.Refunded ? "refunded" : WireNames.Of(payment.Payment.Status), PaymentView.From(payment.Payment))),
+        ProfileChanged profile => (nameof(ProfileChanged),
+            new ProfileChangedMessage(customerId, profile.Sequence, profile.At, CustomerView.From(profile.Profile, masked))),
+        LimitsChanged limits => (nameof(LimitsChanged),
+            new LimitsChangedMessage(customerId, limits.Sequence, limits.At, NameOf(limits.Reason), LimitsResponse.From(limits.Limits))),
+        PaymentMethodsChanged methods => (nameof(PaymentMethodsChanged),
+            new PaymentMethodsChangedMessage(customerId, methods.Sequence, methods.At,
+                [.. methods.Methods.Select(method => PaymentMethodView.From(method, methods.PreferredId))])),
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No hub message for this change."),
+    };
+
+    /// <summary>Whether <paramref name="change"/> reads differently to support than to the customer.</summary>
+    public static bool DiffersWhenMasked(CustomerEvent change) => change is ProfileChanged;
+
+    private static string NameOf(CheckoutChange change) => change switch
+    {
+        CheckoutChange.Created => "created",
+        CheckoutChange.Updated => "updated",
+        CheckoutChange.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(change)),
+    };
+
+    private static string NameOf(LimitsReason reason) => reason switch
+    {
+        LimitsReason.Updated => "updated",
+        LimitsReason.RaiseEffective => "raise_effective",
+        LimitsReason.SelfExcluded => "self_excluded",
+        LimitsReason.Spent => "spent",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason)),
+    };
+}
+
+/// <summary>The customer's latest sequence number: a client whose own is lower refetches.</summary>
+public sealed record SyncedMessage(string CustomerId, long Sequence);
+
+public sealed record CartChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, CartView Cart);
+
+public sealed record CheckoutUpdatedMessage(string CustomerId, long Sequence, DateTimeOffset At, string Change, CheckoutStateView Checkout);
+
+public sealed record PaymentUpdatedMessage(string CustomerId, long Sequence, DateTimeOffset At, string Change, PaymentView Payment);
+
+public sealed record ProfileChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, CustomerView Profile);
+
+public sealed record LimitsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, string Change, LimitsResponse Limits);
+
+public sealed record PaymentMethodsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, PaymentMethodView[] PaymentMethods);
+
+/// <summary>A checkout's state as devices follow it; the full summary (methods, headroom) is the create response's.</summary>
+public sealed record CheckoutStateView(
+    string Id, string Status, string Currency, long Total, string Description, string? PaymentId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    public static CheckoutStateView From(Checkout checkout) => new(
+        checkout.Id, WireNames.Of(checkout.Status), checkout.Currency, checkout.Total, checkout.Description, checkout.PaymentId,
+        checkout.CreatedAt, checkout.ExpiresAt);
+}

@@ -1,0 +1,157 @@
+using Actors.Grains.Limits;
+using Actors.Grains.Live;
+using Actors.Grains.Profiles;
+using Orleans.Utilities;
+
+namespace Actors.Grains.Customers;
+
+/// <summary>
+/// Live updates: API nodes watch the customer, and every turn that changed something tells them what, numbered.
+/// The events are the difference between the state last announced and the state now, so a turn with several
+/// writes, a reminder and a timer all announce through the same door, once.
+/// </summary>
+public sealed partial class CustomerGrain
+{
+    /// <summary>A watcher that has not renewed for this long is forgotten; API nodes renew every few seconds.</summary>
+    public static readonly TimeSpan WatcherExpiry = TimeSpan.FromMinutes(1);
+
+    private ObserverManager<ICustomerObserver>? watchers;
+
+    /// <summary>The last sequence number handed out (or, before the first event, the marker that opens the block).</summary>
+    private long sequence;
+    private long sequenceCeiling;
+
+    private Profile? announcedProfile;
+    private CommerceState? announcedCommerce;
+
+    /// <summary>Checkout expiries and cooling-off ends up to this moment have been announced.</summary>
+    private DateTimeOffset announcedUpTo;
+    private DateTimeOffset? dueAt;
+    private IGrainTimer? dueTimer;
+
+    public async Task<long?> Watch(ICustomerObserver observer, CancellationToken cancellationToken)
+    {
+        if (profile.State.Profile is null)
+        {
+            return null;
+        }
+        Watchers.Subscribe(observer, observer);
+        await ClaimSequences(needed: 0, cancellationToken);
+        ScheduleDue();
+        return sequence;
+    }
+
+    public Task Unwatch(ICustomerObserver observer, CancellationToken cancellationToken)
+    {
+        watchers?.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private ObserverManager<ICustomerObserver> Watchers => watchers ??= new(WatcherExpiry, log)
+    {
+        GetDateTime = () => clock.GetUtcNow().UtcDateTime,
+    };
+
+    /// <summary>What watchers have been told matches the state as loaded.</summary>
+    private void StartAnnouncing()
+    {
+        announcedProfile = profile.State.Profile;
+        announcedCommerce = commerce.State;
+        announcedUpTo = clock.GetUtcNow();
+    }
+
+    /// <summary>Tells watchers what changed since the last announcement. Call only once the change is persisted.</summary>
+    private async Task Announce(CancellationToken cancellationToken)
+    {
+        if (writeFailed)
+        {
+            return;
+        }
+        var profileBefore = announcedProfile;
+        var commerceBefore = announcedCommerce ?? commerce.State;
+        announcedProfile = profile.State.Profile;
+        announcedCommerce = commerce.State;
+        if (watchers is not { Count: > 0 } || profileBefore == announcedProfile && ReferenceEquals(commerceBefore, announcedCommerce))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
+        await Publish(changes, now, cancellationToken);
+        ScheduleDue();
+    }
+
+    /// <summary>Checkouts that expired and cooling-off periods that ended since the last look: no write marks them.</summary>
+    private async Task AnnounceDue(CancellationToken cancellationToken)
+    {
+        dueAt = null;
+        var now = clock.GetUtcNow();
+        var passed = LiveChanges.Passed(commerce.State, announcedUpTo, now, LimitsNow).ToList();
+        announcedUpTo = now;
+        if (watchers is { Count: > 0 })
+        {
+            await Publish(passed, now, cancellationToken);
+        }
+        ScheduleDue();
+    }
+
+    private async Task Publish(IReadOnlyList<CustomerEvent> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        await ClaimSequences(changes.Count, cancellationToken);
+        foreach (var change in changes)
+        {
+            var numbered = change with { Sequence = ++sequence, At = now };
+            // One-way calls: a failed send shows only through the sequence, never by holding this turn.
+            Watchers.Notify(watcher => { _ = watcher.OnChanged(numbered); });
+        }
+    }
+
+    /// <summary>
+    /// Makes sure <paramref name="needed"/> more numbers are free in this activation's block. The first claim of an
+    /// activation also burns one number (its marker), so a watcher that knew an earlier activation always sees a
+    /// jump, and refetches, when the customer moves to another activation.
+    /// </summary>
+    private async Task ClaimSequences(int needed, CancellationToken cancellationToken)
+    {
+        var first = sequenceCeiling == 0;
+        if (!first && sequenceCeiling - sequence >= needed)
+        {
+            return;
+        }
+        var from = first ? live.State.Ceiling + 1 : sequence;
+        live.State = new LiveState { Ceiling = from + Math.Max(needed, LiveState.BlockSize) };
+        await Persist(live, cancellationToken);
+        sequence = from;
+        sequenceCeiling = live.State.Ceiling;
+    }
+
+    /// <summary>Keeps one timer, for the next expiry or cooling-off end, while anyone watches.</summary>
+    private void ScheduleDue()
+    {
+        var next = watchers is { Count: > 0 } ? LiveChanges.NextDue(commerce.State, announcedUpTo) : null;
+        if (next == dueAt)
+        {
+            return;
+        }
+        dueTimer?.Dispose();
+        dueTimer = null;
+        dueAt = next;
+        if (next is { } moment)
+        {
+            var wait = moment - clock.GetUtcNow();
+            dueTimer = this.RegisterGrainTimer(AnnounceDue,
+                new GrainTimerCreationOptions(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    private LimitsView LimitsNow()
+    {
+        var customer = profile.State.Profile!;
+        return Current(customer, SpendingPolicy.EffectiveAt(commerce.State.Limits, clock.GetUtcNow())).Limits;
+    }
+}

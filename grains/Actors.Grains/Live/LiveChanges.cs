@@ -1,0 +1,132 @@
+using Actors.Grains.Checkouts;
+using Actors.Grains.Customers;
+using Actors.Grains.Limits;
+using Actors.Grains.Profiles;
+
+namespace Actors.Grains.Live;
+
+/// <summary>
+/// The events that tell watchers how a customer changed, found by comparing the state before a turn with the
+/// state after it. Deriving them from state, rather than raising them beside each write, means no code path can
+/// change what a device shows without telling it.
+/// </summary>
+public static class LiveChanges
+{
+    /// <param name="limitsAfter">The limits as the customer sees them after the turn; asked for only when they changed.</param>
+    public static IEnumerable<CustomerEvent> Between(
+        Profile? profileBefore, Profile? profileAfter, CommerceState before, CommerceState after, Func<LimitsView> limitsAfter, DateTimeOffset now)
+    {
+        var paymentsMoved = false;
+        if (!ReferenceEquals(before, after))
+        {
+            foreach (var change in CheckoutChanges(before, after))
+            {
+                yield return change;
+            }
+            foreach (var change in PaymentChanges(before, after))
+            {
+                paymentsMoved = true;
+                yield return change;
+            }
+            if (before.Cart.Version != after.Cart.Version)
+            {
+                yield return new CartChanged(after.Cart);
+            }
+            if (LimitsReasonOf(before, after, paymentsMoved) is { } reason)
+            {
+                yield return new LimitsChanged(reason, limitsAfter());
+            }
+            if (before.Wallet != after.Wallet)
+            {
+                yield return new PaymentMethodsChanged(after.Wallet.Ranked(now), after.Wallet.PreferredId);
+            }
+        }
+        if (profileAfter is not null && profileBefore != profileAfter)
+        {
+            yield return new ProfileChanged(profileAfter);
+        }
+    }
+
+    /// <summary>
+    /// The checkouts that expire, and the cooling-off periods that end, in (<paramref name="after"/>,
+    /// <paramref name="upTo"/>]: nothing is written when they pass, so only the clock can announce them.
+    /// </summary>
+    public static IEnumerable<CustomerEvent> Passed(CommerceState state, DateTimeOffset after, DateTimeOffset upTo, Func<LimitsView> limitsNow)
+    {
+        foreach (var checkout in state.Checkouts.Values.Where(checkout => IsOpen(checkout) && Within(checkout.ExpiresAt)).OrderBy(checkout => checkout.ExpiresAt))
+        {
+            yield return new CheckoutUpdated(CheckoutChange.Expired, checkout);
+        }
+        if (state.Limits.Pending.Any(pending => Within(pending.EffectiveAt)))
+        {
+            yield return new LimitsChanged(LimitsReason.RaiseEffective, limitsNow());
+        }
+
+        bool Within(DateTimeOffset moment) => moment > after && moment <= upTo;
+    }
+
+    /// <summary>The next moment after <paramref name="now"/> that <see cref="Passed"/> would announce, if any.</summary>
+    public static DateTimeOffset? NextDue(CommerceState state, DateTimeOffset now) =>
+        state.Checkouts.Values.Where(IsOpen).Select(checkout => checkout.ExpiresAt)
+            .Concat(state.Limits.Pending.Select(pending => pending.EffectiveAt))
+            .Where(moment => moment > now)
+            .Select(moment => (DateTimeOffset?)moment)
+            .Min();
+
+    // A checkout that is paid, or being paid, does not expire from the customer's point of view.
+    private static bool IsOpen(Checkout checkout) =>
+        checkout.Status is CheckoutStatus.RequiresConfirmation or CheckoutStatus.RequiresAction;
+
+    private static IEnumerable<CustomerEvent> CheckoutChanges(CommerceState before, CommerceState after)
+    {
+        if (ReferenceEquals(before.Checkouts, after.Checkouts))
+        {
+            yield break;
+        }
+        foreach (var checkout in after.Checkouts.Values.OrderBy(checkout => checkout.CreatedAt))
+        {
+            if (!before.Checkouts.TryGetValue(checkout.Id, out var previous))
+            {
+                yield return new CheckoutUpdated(CheckoutChange.Created, checkout);
+            }
+            else if (previous.Status != checkout.Status || previous.PaymentId != checkout.PaymentId)
+            {
+                yield return new CheckoutUpdated(CheckoutChange.Updated, checkout);
+            }
+        }
+    }
+
+    private static IEnumerable<CustomerEvent> PaymentChanges(CommerceState before, CommerceState after)
+    {
+        if (ReferenceEquals(before.Payments, after.Payments))
+        {
+            yield break;
+        }
+        foreach (var payment in after.Payments)
+        {
+            var previous = before.FindPayment(payment.Id);
+            if (previous is null || previous.Status != payment.Status)
+            {
+                yield return new PaymentUpdated(payment, Refunded: false);
+            }
+            else if (payment.Refunded > previous.Refunded)
+            {
+                yield return new PaymentUpdated(payment, Refunded: true);
+            }
+        }
+    }
+
+    private static LimitsReason? LimitsReasonOf(CommerceState before, CommerceState after, bool paymentsMoved)
+    {
+        if (before.Limits.ExcludedUntil != after.Limits.ExcludedUntil)
+        {
+            return LimitsReason.SelfExcluded;
+        }
+        if (before.Limits != after.Limits)
+        {
+            return LimitsReason.Updated;
+        }
+        // Spend is also pruned of old days on the way; only money that moved changes what the customer sees.
+        return paymentsMoved && before.Spend != after.Spend ? LimitsReason.Spent : null;
+    }
+}

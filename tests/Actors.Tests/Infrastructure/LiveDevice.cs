@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>One message a device received from the hub.</summary>
+public sealed record LiveMessage(string Method, JsonElement Payload)
+{
+    public long Sequence => Payload.GetProperty("sequence").GetInt64();
+
+    public override string ToString() => $"{Method} #{Sequence}";
+}
+
+/// <summary>A device connected to the live-update hub with the real SignalR client over WebSockets, keeping every message.</summary>
+public sealed class LiveDevice : IAsyncDisposable
+{
+    public static readonly string[] Methods =
+        ["Synced", "CartChanged", "CheckoutUpdated", "PaymentUpdated", "ProfileChanged", "LimitsChanged", "PaymentMethodsChanged"];
+
+    private readonly Lock gate = new();
+    private readonly List<LiveMessage> messages = [];
+    private TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private LiveDevice(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    /// <summary>Completes when the server closes the connection, with the error it gave.</summary>
+    public TaskCompletionSource<Exception?> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<LiveMessage> Messages
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. messages];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Connects as the holder of <paramref name="token"/>; <paramref name="customerId"/> names whom support watches.
+    /// <paramref name="follow"/> sees each message as it arrives, one at a time, as a client app would.
+    /// </summary>
+    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null, Func<LiveMessage, Task>? follow = null)
+    {
+        var url = new Uri(server, "/hubs/customer" + (customerId is null ? "" : $"?customerId={customerId}"));
+        var connection = new HubConnectionBuilder()
+            .WithUrl(url, options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        var device = new LiveDevice(connection);
+        foreach (var method in Methods)
+        {
+            connection.On<JsonElement>(method, async payload =>
+            {
+                var message = new LiveMessage(method, payload.Clone());
+                device.Received(message);
+                if (follow is not null)
+                {
+                    await follow(message);
+                }
+            });
+        }
+        connection.Closed += error =>
+        {
+            device.Closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync();
+        return device;
+    }
+
+    /// <summary>Connects with the bearer token <paramref name="client"/> already presents.</summary>
+    public static Task<LiveDevice> Connect(HttpClient client, string? customerId = null) =>
+        Connect(client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.Parameter!, customerId);
+
+    /// <summary>The first message (in arrival order) that is <paramref name="method"/> and matches <paramref name="where"/>.</summary>
+    public async Task<LiveMessage> WaitFor(string method, Func<JsonElement, bool>? where = null, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            Task signal;
+            lock (gate)
+            {
+                if (messages.FirstOrDefault(message => message.Method == method && (where is null || where(message.Payload))) is { } found)
+                {
+                    return found;
+                }
+                signal = arrived.Task;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No {method} arrived; received: {string.Join(", ", Messages)}");
+            }
+            await Task.WhenAny(signal, Task.Delay(left));
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private void Received(LiveMessage message)
+    {
+        TaskCompletionSource signal;
+        lock (gate)
+        {
+            messages.Add(message);
+            signal = arrived;
+            arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        signal.TrySetResult();
+    }
+}
