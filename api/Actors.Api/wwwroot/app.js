@@ -1,0 +1,1406 @@
+// The customer web app: one plain ES module over the REST API (no framework, no build step), kept live by the
+// SignalR hub (docs/live-updates.md). State lives in one object; every change re-renders the part it touched.
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixed data
+
+// ISO-4217 minor-unit exponents, the same table the server uses. Intl's own digits come from CLDR and differ for
+// some currencies (IQD, RSD, …), while every amount on the wire is in ISO minor units, so ISO decides.
+const MINOR_UNITS = new Map(
+  ('AED2 AFN2 ALL2 AMD2 ANG2 AOA2 ARS2 AUD2 AWG2 AZN2 BAM2 BBD2 BDT2 BGN2 BHD3 BIF0 BMD2 BND2 BOB2 BRL2 ' +
+   'BSD2 BTN2 BWP2 BYN2 BZD2 CAD2 CDF2 CHF2 CLP0 CNY2 COP2 CRC2 CUP2 CVE2 CZK2 DJF0 DKK2 DOP2 DZD2 EGP2 ' +
+   'ERN2 ETB2 EUR2 FJD2 FKP2 GBP2 GEL2 GHS2 GIP2 GMD2 GNF0 GTQ2 GYD2 HKD2 HNL2 HTG2 HUF2 IDR2 ILS2 INR2 ' +
+   'IQD3 IRR2 ISK0 JMD2 JOD3 JPY0 KES2 KGS2 KHR2 KMF0 KPW2 KRW0 KWD3 KYD2 KZT2 LAK2 LBP2 LKR2 LRD2 LSL2 ' +
+   'LYD3 MAD2 MDL2 MGA2 MKD2 MMK2 MNT2 MOP2 MRU2 MUR2 MVR2 MWK2 MXN2 MYR2 MZN2 NAD2 NGN2 NIO2 NOK2 NPR2 ' +
+   'NZD2 OMR3 PAB2 PEN2 PGK2 PHP2 PKR2 PLN2 PYG0 QAR2 RON2 RSD2 RUB2 RWF0 SAR2 SBD2 SCR2 SDG2 SEK2 SGD2 ' +
+   'SHP2 SLE2 SOS2 SRD2 SSP2 STN2 SVC2 SYP2 SZL2 THB2 TJS2 TMT2 TND3 TOP2 TRY2 TTD2 TWD2 TZS2 UAH2 UGX0 ' +
+   'USD2 UYU2 UYW4 UZS2 VED2 VES2 VND0 VUV0 WST2 XAF0 XCD2 XCG2 XOF0 XPF0 YER2 ZAR2 ZMW2 ZWG2')
+    .split(' ').map((entry) => [entry.slice(0, 3), Number(entry[3])]));
+
+// The sandbox gateway decides by token (README); brand and last 4 are only labels.
+const SANDBOX_CARDS = [
+  { token: 'tok_visa', brand: 'visa', last4: '4242', label: 'Visa: succeeds' },
+  { token: 'tok_mastercard', brand: 'mastercard', last4: '4444', label: 'Mastercard: succeeds' },
+  { token: 'tok_stepUpRequired', brand: 'visa', last4: '3155', label: 'Visa: asks for a one-time code (123456)' },
+  { token: 'tok_slow', brand: 'visa', last4: '1881', label: 'Visa: answers after 2 seconds' },
+  { token: 'tok_timeout', brand: 'visa', last4: '0341', label: 'Visa: bank never answers, settled later' },
+  { token: 'tok_chargeDeclined', brand: 'visa', last4: '0002', label: 'Visa: declined' },
+  { token: 'tok_insufficientFunds', brand: 'visa', last4: '9995', label: 'Visa: insufficient funds' },
+];
+
+// A few products to add with one click. Prices are in hundredths of the home currency's unit and scaled to its
+// minor units (so JPY gets yen amounts of a sensible size rather than fractions).
+const CATALOG = [
+  { sku: 'beans', name: 'Coffee beans', hundredths: 1450 },
+  { sku: 'mug', name: 'Enamel mug', hundredths: 899 },
+  { sku: 'grinder', name: 'Hand grinder', hundredths: 4900 },
+];
+
+const SEARCH_PAGE = 20;
+const LIVE_HUB = '/hubs/customer';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small helpers
+
+const $ = (id) => document.getElementById(id);
+
+/** Builds an element; children are nodes or text (text is never parsed as HTML). */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+/**
+ * Replaces a list's contents, keeping keyboard focus on the same control: live updates re-render lists while
+ * someone may be tabbing through them.
+ */
+function replaceKeepingFocus(container, children) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? focusKey(active) : null;
+  container.replaceChildren(...children);
+  if (key) [...container.querySelectorAll('button, input, select, a')].find((element) => focusKey(element) === key)?.focus();
+}
+
+function focusKey(element) {
+  return [element.tagName, element.id, element.dataset.testid, element.dataset.sku, element.dataset.id, element.getAttribute('aria-label')].join('|');
+}
+
+function show(element, visible) {
+  element.hidden = !visible;
+}
+
+function newKey() {
+  return crypto.randomUUID();
+}
+
+function locale() {
+  return state.profile?.preferredLanguage || navigator.language || 'en';
+}
+
+function minorDigits(currency) {
+  return MINOR_UNITS.get(currency) ?? 2;
+}
+
+/** Formats integer minor units exactly: the amount goes to Intl as a decimal string, never through a float. */
+function money(minor, currency) {
+  if (minor === null || minor === undefined || !currency) return '';
+  const digits = minorDigits(currency);
+  const negative = minor < 0;
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const decimal = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  try {
+    return new Intl.NumberFormat(locale(), {
+      style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits,
+    }).format(`${negative ? '-' : ''}${decimal}`);
+  } catch {
+    return `${negative ? '-' : ''}${decimal} ${currency}`;
+  }
+}
+
+/** Reads "12.5" or "12,50" as minor units of the currency; null when it is not an amount with at most its digits. */
+function parseMoney(text, currency) {
+  const digits = minorDigits(currency);
+  const match = /^\s*(\d{1,13})(?:[.,](\d*))?\s*$/.exec(text ?? '');
+  if (!match || (match[2] ?? '').length > digits) return null;
+  const fraction = (match[2] ?? '').padEnd(digits, '0');
+  return Number(match[1]) * 10 ** digits + (digits ? Number(fraction) : 0);
+}
+
+/** Major units for an input field, e.g. 1450 GBP → "14.50". */
+function moneyInput(minor, currency) {
+  if (minor === null || minor === undefined) return '';
+  const digits = minorDigits(currency);
+  const text = String(minor).padStart(digits + 1, '0');
+  return digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+/** An instant in the customer's own time zone, which is the one their cap windows follow. */
+function when(iso) {
+  if (!iso) return '';
+  // dateStyle cannot be combined with timeZoneName, so the fields are spelled out.
+  const options = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+  try {
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: state.profile?.timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  }
+}
+
+/** The time of day in the customer's time zone, to the second. */
+function clock(iso) {
+  const options = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: state.profile?.timeZone }).format(new Date(iso));
+  } catch {
+    return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  }
+}
+
+function timeElement(iso) {
+  return h('time', { datetime: iso }, when(iso));
+}
+
+function announce(text) {
+  // Clearing first makes screen readers read a repeated message again.
+  const announcer = $('announcer');
+  announcer.textContent = '';
+  requestAnimationFrame(() => { announcer.textContent = text; });
+}
+
+function showAlert(text) {
+  const alert = $('alert');
+  alert.textContent = text ?? '';
+  show(alert, Boolean(text));
+}
+
+/** One readable sentence from an RFC 9457 problem, with its field errors. */
+function problemText(problem, fallback = 'Something went wrong.') {
+  if (!problem || typeof problem !== 'object') return fallback;
+  const parts = [problem.title || fallback];
+  if (problem.detail) parts.push(problem.detail);
+  for (const [field, messages] of Object.entries(problem.errors ?? {})) {
+    parts.push(`${field || 'request'}: ${[].concat(messages).join(' ')}`);
+  }
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Device and session
+
+// One id per browser profile, kept across visits: the server lists it among the customer's devices.
+function deviceId() {
+  let id = localStorage.getItem('actors.deviceId');
+  if (!id) {
+    id = `web-${crypto.randomUUID()}`;
+    localStorage.setItem('actors.deviceId', id);
+  }
+  return id;
+}
+
+// The sign-in lasts for this tab (sessionStorage), so a reload keeps it and closing the tab ends it.
+function loadSession() {
+  try {
+    const session = JSON.parse(sessionStorage.getItem('actors.session') ?? 'null');
+    return session && Date.parse(session.expiresAt) > Date.now() + 60_000 ? session : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveSession(session) {
+  if (session) sessionStorage.setItem('actors.session', JSON.stringify(session));
+  else sessionStorage.removeItem('actors.session');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// State
+
+const state = {
+  session: null, // { token, customerId, expiresAt }
+  profile: null,
+  cart: null, // as GET …/cart, the server's last word
+  limits: null,
+  methods: [],
+  payments: [], // rows of the history list, newest first
+  paymentsHasMore: false,
+  search: {}, // the filters of the history list
+  queue: [], // cart edits not yet accepted by the server: { id, kind, line | sku, seenVersion, label }
+  conflict: null, // { edits, cart, message }
+  checkout: null, // the checkout being confirmed (as created)
+  confirming: null, // { key, body } of the confirm request in flight, reused for a retry
+  payment: null, // the payment of the open checkout
+  paymentTrail: [], // the statuses that payment was seen in, e.g. processing then succeeded
+  live: { state: 'idle', synced: false, unavailable: false },
+};
+
+/** A REST failure the user can act on: network down, or a problem from the server. */
+class ApiError extends Error {
+  constructor(message, status = 0, problem = null) {
+    super(message);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/**
+ * Calls the API with the token and this device's headers. Resolves with { status, data, headers } for any answer
+ * the server gives (problems included); rejects with ApiError only when the network failed.
+ */
+async function api(method, path, { body, ifMatch, idempotencyKey, blob = false, token } = {}) {
+  const headers = {
+    Authorization: `Bearer ${token ?? state.session?.token}`,
+    'X-Device-Id': deviceId(),
+    'X-Channel': 'web',
+    'X-Device-Label': 'Web browser',
+  };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError('The server cannot be reached. Check your connection.');
+  }
+  if (response.status === 401 && state.session) {
+    signOut('Your sign-in has expired. Please sign in again.');
+  }
+  const type = response.headers.get('content-type') ?? '';
+  let data = null;
+  if (blob && response.ok) data = await response.blob();
+  else if (type.includes('json')) data = await response.json();
+  return { status: response.status, ok: response.ok, data, headers: response.headers };
+}
+
+/** Like api(), but anything other than 2xx becomes an ApiError carrying the problem. */
+async function apiOk(method, path, options) {
+  const response = await api(method, path, options);
+  if (!response.ok) throw new ApiError(problemText(response.data), response.status, response.data);
+  return response;
+}
+
+const customerPath = (suffix = '') => `/v1/customers/${encodeURIComponent(state.session.customerId)}${suffix}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Signing in
+
+async function devToken(role, customerId) {
+  let response;
+  try {
+    response = await fetch('/v1/dev/tokens', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(customerId ? { role, customerId } : { role }),
+    });
+  } catch {
+    throw new ApiError('The server cannot be reached.');
+  }
+  if (response.status === 404) {
+    throw new ApiError('Development sign-in is switched off on this server (Auth:DevTokens).', 404);
+  }
+  const data = await response.json().catch(() => null);
+  if (response.status === 400 && data?.errors?.customerId) {
+    throw new ApiError(`${customerId} is not a customer id: those are cus_ and 20 letters and digits.`, 400, data);
+  }
+  if (!response.ok) throw new ApiError(problemText(data), response.status, data);
+  return data;
+}
+
+async function signInAs(customerId) {
+  const token = await devToken('customer', customerId);
+  const session = { token: token.accessToken, customerId, expiresAt: token.expiresAt };
+  // Check the customer exists before showing the app.
+  const profile = await api('GET', `/v1/customers/${encodeURIComponent(customerId)}`, { token: session.token });
+  if (profile.status === 404) throw new ApiError(`There is no customer ${customerId}.`, 404);
+  if (!profile.ok) throw new ApiError(problemText(profile.data), profile.status, profile.data);
+  startSession(session);
+}
+
+/** An operator token creates the customer; the customer then sets up their own cards and caps. */
+async function createDemoCustomer(displayName, homeCurrency) {
+  const operator = await devToken('operator');
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const created = await apiOk('POST', '/v1/customers', {
+    token: operator.accessToken,
+    body: { displayName, email: 'demo@example.com', homeCurrency, timeZone },
+  });
+  const customerId = created.data.id;
+  const token = await devToken('customer', customerId);
+  const session = { token: token.accessToken, customerId, expiresAt: token.expiresAt };
+  const path = `/v1/customers/${encodeURIComponent(customerId)}`;
+  for (const card of SANDBOX_CARDS.filter((c) => ['tok_visa', 'tok_stepUpRequired', 'tok_timeout', 'tok_chargeDeclined'].includes(c.token))) {
+    await apiOk('POST', `${path}/payment-methods`, { token: session.token, body: cardBody(card, card.token === 'tok_visa') });
+  }
+  const scale = 10 ** minorDigits(homeCurrency);
+  await apiOk('PUT', `${path}/limits`, { token: session.token, body: { daily: 200 * scale, weekly: 500 * scale, monthly: 1500 * scale } });
+  startSession(session);
+  announce(`Created demo customer ${customerId}.`);
+}
+
+function cardBody(card, preferred) {
+  const year = new Date().getFullYear() + 3;
+  return { token: card.token, brand: card.brand, last4: card.last4, expiryMonth: 12, expiryYear: year, billingCountry: 'GB', preferred };
+}
+
+function startSession(session) {
+  state.session = session;
+  saveSession(session);
+  state.queue = loadQueue();
+  show($('signin'), false);
+  show($('app'), true);
+  show($('signout'), true);
+  refetchAll().catch(reportError);
+  connectLive();
+  renderQueue();
+}
+
+function signOut(message) {
+  stopLive();
+  state.session = null;
+  saveSession(null);
+  Object.assign(state, {
+    profile: null, cart: null, limits: null, methods: [], payments: [], queue: [], conflict: null, checkout: null, payment: null, paymentTrail: [],
+  });
+  seenPayments.clear();
+  catalogKey = null;
+  $('activity').replaceChildren();
+  renderCheckout();
+  show($('app'), false);
+  show($('signin'), true);
+  show($('signout'), false);
+  showAlert(message ?? '');
+  setLive('idle', false);
+}
+
+function reportError(error) {
+  showAlert(error instanceof ApiError ? error.message : `Unexpected error: ${error?.message ?? error}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loading over REST
+
+let refetchGeneration = 0;
+
+/** Everything the page shows, fresh from the API: the start, and the sequence rule's answer to a gap. */
+async function refetchAll() {
+  // Two loads can overlap (the first load and the hub's first message): only the newest one is shown.
+  const generation = ++refetchGeneration;
+  const [profile, cart, limits, methods, payments] = await Promise.all([
+    apiOk('GET', customerPath()),
+    apiOk('GET', customerPath('/cart')),
+    apiOk('GET', customerPath('/limits')),
+    apiOk('GET', customerPath('/payment-methods')),
+    fetchPayments(),
+  ]);
+  if (generation !== refetchGeneration || !state.session) return;
+  setProfile(profile.data);
+  setCart(cart.data);
+  state.limits = limits.data;
+  state.methods = methods.data;
+  showPayments(payments, false);
+  renderLimits();
+  renderMethods();
+  catchUpOpenPayment();
+}
+
+/** Takes a cart from the server unless it is older than the one shown (a late event after our own edit's answer). */
+function setCart(cart) {
+  if (!cart) return;
+  if (state.cart && cart.version < state.cart.version) return;
+  state.cart = cart;
+  renderCart();
+}
+
+function setProfile(profile) {
+  if (state.profile && state.profile.id === profile.id && profile.version < state.profile.version) return;
+  state.profile = profile;
+  renderProfile();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+function renderProfile() {
+  const p = state.profile;
+  if (!p) return;
+  $('profile-name').textContent = p.displayName;
+  $('profile-id').textContent = p.id;
+  $('profile-email').textContent = p.email ?? '—';
+  $('profile-phone').textContent = p.phone ?? '—';
+  $('profile-currency').textContent = p.homeCurrency;
+  $('profile-timezone').textContent = p.timeZone;
+  $('profile-version').textContent = p.version;
+  renderCatalog();
+}
+
+/** The server's cart with the edits still waiting applied on top, so what the customer sees is what they did. */
+function projectedLines() {
+  const lines = (state.cart?.lines ?? []).map((line) => ({ ...line, pending: false }));
+  for (const edit of state.queue) {
+    const index = lines.findIndex((line) => line.sku === (edit.kind === 'put' ? edit.line.sku : edit.sku));
+    if (edit.kind === 'remove') {
+      if (index >= 0) lines.splice(index, 1);
+    } else {
+      const line = { ...edit.line, amount: edit.line.unitPrice * edit.line.quantity, pending: true };
+      if (index >= 0) lines[index] = line;
+      else lines.push(line);
+    }
+  }
+  return lines;
+}
+
+function cartCurrency() {
+  return state.cart?.currency ?? state.cart?.lines?.[0]?.currency ?? state.profile?.homeCurrency ?? 'EUR';
+}
+
+function renderCart() {
+  const lines = projectedLines();
+  const currency = lines[0]?.currency ?? cartCurrency();
+  replaceKeepingFocus($('cart-lines'), lines.map((line) => h('li', { 'data-testid': 'cart-line', 'data-sku': line.sku, class: line.pending ? 'pending-line' : '' },
+    h('span', { class: 'line-name' }, line.name, line.pending ? h('span', { class: 'badge' }, ' waiting') : null),
+    h('span', { class: 'line-price' }, money(line.unitPrice, line.currency)),
+    h('span', { class: 'qty' },
+      h('button', { type: 'button', class: 'icon', 'aria-label': `One fewer ${line.name}`, 'data-testid': 'cart-line-decrease',
+        onclick: () => changeQuantity(line, -1) }, '−'),
+      h('span', { 'data-testid': 'cart-line-quantity', 'aria-label': `Quantity of ${line.name}` }, line.quantity),
+      h('button', { type: 'button', class: 'icon', 'aria-label': `One more ${line.name}`, 'data-testid': 'cart-line-increase',
+        onclick: () => changeQuantity(line, +1) }, '+')),
+    h('strong', { class: 'line-amount' }, money(line.amount, line.currency)),
+    h('button', { type: 'button', class: 'link', 'data-testid': 'cart-line-remove', 'aria-label': `Remove ${line.name}`,
+      onclick: () => edit({ kind: 'remove', sku: line.sku, label: `Remove ${line.name}` }) }, 'Remove'))));
+  show($('cart-empty'), lines.length === 0);
+  $('cart-total').textContent = money(lines.reduce((sum, line) => sum + line.amount, 0), currency);
+  $('cart-version').textContent = state.cart ? String(state.cart.version) : '';
+  for (const element of document.querySelectorAll('.cart-currency')) element.textContent = currency;
+  $('checkout-start').disabled = lines.length === 0 || state.queue.length > 0 || Boolean(state.conflict);
+}
+
+let catalogKey = null; // what the catalog was drawn for; redrawn only when its prices would read differently
+
+function renderCatalog() {
+  const currency = state.profile?.homeCurrency ?? 'EUR';
+  if (`${currency} ${locale()}` === catalogKey) return;
+  catalogKey = `${currency} ${locale()}`;
+  const digits = minorDigits(currency);
+  replaceKeepingFocus($('catalog'), CATALOG.map((product) => {
+    const unitPrice = digits >= 2 ? product.hundredths * 10 ** (digits - 2) : product.hundredths;
+    return h('li', {},
+      h('span', {}, product.name, ' ', h('span', { class: 'hint' }, money(unitPrice, currency))),
+      h('button', { type: 'button', 'data-testid': 'add-product', 'data-sku': product.sku, 'aria-label': `Add ${product.name} to the cart`,
+        onclick: () => addToCart({ sku: product.sku, name: product.name, unitPrice, currency }, 1) }, 'Add'));
+  }));
+}
+
+function renderQueue() {
+  const list = $('cart-pending-list');
+  list.replaceChildren(...state.queue.map((edit) => h('li', { 'data-testid': 'pending-edit' }, edit.label, ' ',
+    h('span', { class: 'hint' }, `(made on cart version ${edit.seenVersion})`))));
+  show($('cart-pending'), state.queue.length > 0);
+  renderConflict();
+  renderCart();
+}
+
+function renderConflict() {
+  const conflict = state.conflict;
+  show($('cart-conflict'), Boolean(conflict));
+  if (!conflict) return;
+  $('cart-conflict-text').textContent =
+    `${conflict.message} Not applied: ${conflict.edits.map((e) => e.label).join('; ')}.`;
+  const lines = conflict.cart?.lines ?? [];
+  $('cart-conflict-lines').replaceChildren(...(lines.length
+    ? lines.map((line) => h('li', { 'data-testid': 'conflict-line', 'data-sku': line.sku },
+      `${line.quantity} × ${line.name}: ${money(line.amount, line.currency)}`))
+    : [h('li', {}, 'Nothing (the cart is empty).')]));
+}
+
+function renderLimits({ refill = false } = {}) {
+  const limits = state.limits;
+  if (!limits) return;
+  $('limits-currency').textContent = limits.currency;
+  for (const element of document.querySelectorAll('.limits-currency')) element.textContent = limits.currency;
+  const caps = ['daily', 'weekly', 'monthly'];
+  $('limits-caps').replaceChildren(...caps.map((window) => {
+    const cap = limits[window];
+    const room = limits.headroom.find((r) => r.window === window);
+    return h('li', { 'data-testid': 'cap', 'data-window': window },
+      h('span', { class: 'window' }, capitalise(window)),
+      cap === null || cap === undefined
+        ? h('span', {}, 'No cap')
+        : h('span', {}, h('strong', {}, money(room?.remaining ?? cap, limits.currency)), ` left of ${money(cap, limits.currency)}`,
+          room ? h('span', { class: 'hint' }, ' · resets ', timeElement(room.resetsAt)) : null),
+      room ? meter(room) : null);
+  }));
+  const pending = limits.pending ?? [];
+  $('limits-pending').replaceChildren(...pending.map((p) => h('li', { 'data-testid': 'pending-cap', 'data-window': p.window },
+    `${capitalise(p.window)}: ${p.amount === null ? 'no cap' : money(p.amount, limits.currency)} from `, timeElement(p.effectiveAt))));
+  show($('limits-pending-block'), pending.length > 0);
+  const excluded = limits.selfExcludedUntil && Date.parse(limits.selfExcludedUntil) > Date.now();
+  show($('limits-excluded'), Boolean(excluded));
+  if (excluded) $('limits-excluded').textContent = `Purchases are blocked until ${when(limits.selfExcludedUntil)} (self-exclusion).`;
+  // Pre-fill the form with the caps in force, unless the customer is typing in it.
+  if (refill || !$('limits-form').contains(document.activeElement)) {
+    for (const window of caps) $(`cap-${window}`).value = moneyInput(limits[window], limits.currency);
+  }
+}
+
+function meter(room) {
+  return h('meter', { min: 0, max: room.cap, value: room.spent, 'aria-label': `${capitalise(room.window)} spent` });
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function methodLabel(method) {
+  return `${capitalise(method.brand)} •••• ${method.last4}`;
+}
+
+function renderMethods() {
+  replaceKeepingFocus($('methods-list'), state.methods.map((method) => h('li', { 'data-testid': 'method', 'data-id': method.id },
+    h('span', {}, methodLabel(method), method.preferred ? h('span', { class: 'badge' }, ' preferred') : null,
+      h('span', { class: 'hint' }, ` expires ${String(method.expiryMonth).padStart(2, '0')}/${method.expiryYear}`)),
+    h('button', { type: 'button', class: 'link', 'data-testid': 'method-remove', 'aria-label': `Remove ${methodLabel(method)}`,
+      onclick: () => removeMethod(method) }, 'Remove'))));
+  show($('methods-empty'), state.methods.length === 0);
+}
+
+/** A history row from either shape: the ledger's summary (search) or the live payment (confirm, PaymentUpdated). */
+function paymentRow(payment) {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    description: payment.description,
+    channel: payment.channel,
+    createdAt: payment.createdAt,
+    method: payment.method ?? payment.paymentMethod ?? null,
+    refundedAmount: payment.refundedAmount ?? 0,
+  };
+}
+
+function renderPayments() {
+  $('payments-list').replaceChildren(...state.payments.map((payment) => h('li', { 'data-testid': 'payment-row', 'data-id': payment.id, 'data-status': payment.status },
+    h('span', { class: 'pay-main' },
+      h('strong', {}, money(payment.amount, payment.currency)), ' ',
+      h('span', { class: `status status-${payment.status}`, 'data-testid': 'payment-status' }, payment.status)),
+    h('span', { class: 'pay-desc' }, payment.description || payment.id),
+    h('span', { class: 'hint' }, timeElement(payment.createdAt), ` · ${payment.channel}`,
+      payment.method ? ` · ${methodLabel({ brand: payment.method.brand ?? 'card', last4: payment.method.last4 ?? '' })}` : '',
+      payment.refundedAmount ? ` · refunded ${money(payment.refundedAmount, payment.currency)}` : ''))));
+  show($('payments-empty'), state.payments.length === 0);
+  show($('payments-more'), state.paymentsHasMore);
+}
+
+// How far along a status is. The ledger (history) and the live payment can each be a moment behind the other, so
+// a row never moves back to an earlier status than one this page has already seen.
+const STATUS_RANK = {
+  pending: 0, processing: 0, requires_action: 0, succeeded: 1, declined: 1, released: 1, partially_refunded: 2, refunded: 3,
+};
+const seenPayments = new Map(); // id → the most advanced row seen
+
+function remember(row) {
+  const known = seenPayments.get(row.id);
+  if (known && (STATUS_RANK[known.status] ?? 0) > (STATUS_RANK[row.status] ?? 0)) return { ...row, status: known.status };
+  seenPayments.set(row.id, row);
+  return row;
+}
+
+function upsertPayment(payment) {
+  const row = remember(paymentRow(payment));
+  const index = state.payments.findIndex((p) => p.id === row.id);
+  if (index >= 0) state.payments[index] = { ...state.payments[index], ...row };
+  else if (!hasFilters()) state.payments.unshift(row);
+  renderPayments();
+}
+
+function renderLive() {
+  const live = state.live;
+  const indicator = $('live-indicator');
+  indicator.dataset.state = live.state;
+  indicator.dataset.synced = String(live.synced);
+  indicator.dataset.sequence = lastSequence ?? '';
+  indicator.dataset.resyncs = String(resyncs);
+  $('live-label').textContent = {
+    idle: 'Not connected',
+    connecting: 'Connecting…',
+    connected: live.synced ? 'Live' : 'Connected, syncing…',
+    reconnecting: 'Reconnecting…',
+    disconnected: 'Disconnected: retrying',
+    offline: 'Offline',
+    unavailable: 'Live updates unavailable',
+  }[live.state] ?? live.state;
+}
+
+function addActivity(message, kind, text, details = {}) {
+  const list = $('activity');
+  const at = message.at ?? new Date().toISOString();
+  list.prepend(h('li', { 'data-testid': 'activity', 'data-kind': kind, 'data-sequence': message.sequence, ...details },
+    h('time', { datetime: at }, clock(at)), ' ', text));
+  while (list.children.length > 12) list.lastElementChild.remove();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cart edits and the offline queue
+
+function queueKey() {
+  return `actors.queue.${state.session?.customerId}`;
+}
+
+// Edits waiting to be sent survive a reload of this tab (and only this tab: another tab is its own device queue).
+function loadQueue() {
+  try {
+    return JSON.parse(sessionStorage.getItem(queueKey()) ?? '[]');
+  } catch {
+    return [];
+  }
+}
+
+function saveQueue() {
+  if (state.session) sessionStorage.setItem(queueKey(), JSON.stringify(state.queue));
+}
+
+function addToCart(item, quantity) {
+  const existing = projectedLines().find((line) => line.sku === item.sku);
+  const next = Math.min(999, (existing?.quantity ?? 0) + quantity);
+  edit({ kind: 'put', line: { ...item, quantity: next }, label: `${item.name} × ${next}` });
+}
+
+function changeQuantity(line, delta) {
+  const quantity = line.quantity + delta;
+  if (quantity < 1) edit({ kind: 'remove', sku: line.sku, label: `Remove ${line.name}` });
+  else addToCart(line, delta);
+}
+
+/**
+ * Every cart edit goes through the queue: it remembers the cart version the customer was looking at, so that when
+ * it is sent late (after being offline) a cart another device changed meanwhile is a visible conflict, not an
+ * overwrite.
+ */
+function edit(change) {
+  if (state.conflict) {
+    showAlert('Resolve the cart conflict first.');
+    return;
+  }
+  state.queue.push({ id: newKey(), seenVersion: state.cart?.version ?? 0, ...change });
+  saveQueue();
+  renderQueue();
+  if (!canSend()) announce(`Offline: "${change.label}" will be sent when the connection is back.`);
+  flushQueue();
+}
+
+function liveReady() {
+  return state.live.state === 'connected' && state.live.synced;
+}
+
+/** The server is reachable: the browser is online and the live connection is up (or the server offers none). */
+function canSend() {
+  if (!navigator.onLine) return false;
+  return state.live.unavailable || state.live.state === 'connected';
+}
+
+let flushing = null;
+
+/** Sends the waiting edits in order. Runs once at a time; a call while it runs is picked up by the running one. */
+function flushQueue() {
+  if (!flushing) {
+    flushing = sendQueued().finally(() => {
+      flushing = null;
+      if (state.queue.length > 0 && canSend() && !state.conflict && !flushFailed) flushQueue();
+    });
+  }
+  return flushing;
+}
+
+let flushFailed = false;
+let flushRetry = null;
+
+function retryFlushSoon() {
+  clearTimeout(flushRetry);
+  flushRetry = setTimeout(() => { if (state.session) flushQueue(); }, 5000);
+}
+
+async function sendQueued() {
+  flushFailed = false;
+  // Edits made on the same cart version as one already sent build on that one: they use its new version.
+  let chain = null;
+  while (state.queue.length > 0 && canSend() && !state.conflict) {
+    const next = state.queue[0];
+    const ifMatch = chain && chain.seen === next.seenVersion ? chain.version : next.seenVersion;
+    let response;
+    try {
+      response = next.kind === 'put'
+        ? await api('POST', customerPath('/cart/items'), { body: next.line, ifMatch })
+        : await api('DELETE', customerPath(`/cart/items/${encodeURIComponent(next.sku)}`), { ifMatch });
+    } catch (error) {
+      flushFailed = true; // the network went; keep everything and try again shortly
+      reportError(error);
+      retryFlushSoon();
+      return;
+    }
+    if (!state.session) return;
+    if (response.ok) {
+      state.queue.shift();
+      chain = { seen: next.seenVersion, version: response.data.version };
+      setCart(response.data);
+    } else if (response.status === 412) {
+      // Another device changed the cart since this edit was made: show the customer both, never drop it silently.
+      const current = response.data?.cart;
+      state.conflict = {
+        edits: state.queue.splice(0),
+        cart: current,
+        message: `The cart was changed elsewhere (now version ${current?.version ?? '?'}) before your changes were sent.`,
+      };
+      setCart(current);
+      announce('Your cart changed on another device. Your changes were not applied.');
+    } else if (response.status >= 500) {
+      flushFailed = true;
+      showAlert(problemText(response.data, 'The server is briefly unavailable; your changes wait and are sent again.'));
+      retryFlushSoon();
+      return;
+    } else {
+      // A change the server refuses (e.g. another currency) would never succeed: say so and drop just that one.
+      state.queue.shift();
+      showAlert(`${next.label}: ${problemText(response.data)}`);
+    }
+    saveQueue();
+    renderQueue();
+  }
+}
+
+// "Apply my changes": the same edits again, now made on the cart as it is.
+function reapplyConflict() {
+  const conflict = state.conflict;
+  if (!conflict) return;
+  state.conflict = null;
+  for (const e of conflict.edits) state.queue.push({ ...e, id: newKey(), seenVersion: state.cart?.version ?? 0 });
+  saveQueue();
+  renderQueue();
+  flushQueue();
+}
+
+function discardConflict() {
+  state.conflict = null;
+  saveQueue();
+  renderQueue();
+  announce('Kept the cart as it is.');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checkout: create (nothing charged), an explicit confirm screen, then pay
+
+async function startCheckout() {
+  showAlert('');
+  $('checkout-start').disabled = true;
+  try {
+    // Creating a checkout charges nothing, so each click may make a new one; the key only guards a resent request.
+    const created = await apiOk('POST', customerPath('/checkouts'), { body: {}, idempotencyKey: newKey() });
+    state.checkout = created.data;
+    state.payment = null;
+    state.paymentTrail = [];
+    state.confirming = null;
+    renderCheckout();
+    $('checkout-title').focus();
+  } catch (error) {
+    reportError(error);
+  } finally {
+    renderCart();
+  }
+}
+
+function renderCheckout() {
+  const checkout = state.checkout;
+  show($('checkout'), Boolean(checkout));
+  if (!checkout) return;
+  const open = !state.payment || ['declined'].includes(state.payment.status);
+  show($('checkout-review'), open);
+  $('checkout-lines').replaceChildren(...checkout.lines.map((line) => h('li', { 'data-testid': 'checkout-line', 'data-sku': line.sku },
+    h('span', { class: 'line-name' }, line.name),
+    h('span', {}, `${line.quantity} × ${money(line.unitPrice, checkout.currency)}`),
+    h('strong', { class: 'line-amount' }, money(line.amount, checkout.currency)))));
+  $('checkout-total').textContent = money(checkout.total, checkout.currency);
+  $('checkout-currency').textContent = checkout.currency;
+  const converted = checkout.capCurrency && checkout.capCurrency !== checkout.currency;
+  show($('checkout-converted'), converted);
+  if (converted) {
+    $('checkout-converted').textContent =
+      `Counts as ${money(checkout.convertedTotal, checkout.capCurrency)} against your caps (converted at the shop's rate).`;
+  }
+
+  // Keep the choice across re-renders; start with the preferred method (the API lists it first).
+  const chosen = document.querySelector('input[name="checkout-method"]:checked')?.value ?? checkout.paymentMethods[0]?.id;
+  replaceKeepingFocus($('checkout-methods'), [h('legend', {}, 'Pay with'), ...(checkout.paymentMethods.length
+    ? checkout.paymentMethods.map((method) => h('div', { class: 'choice' },
+      h('input', { type: 'radio', name: 'checkout-method', id: `method-${method.id}`, value: method.id, checked: method.id === chosen,
+        'data-testid': 'checkout-method' }),
+      h('label', { for: `method-${method.id}` }, methodLabel(method), method.preferred ? ' (preferred)' : '')))
+    : [h('p', { class: 'error' }, 'Add a payment method first.')])]);
+
+  $('checkout-headroom').replaceChildren(...(checkout.headroom.length
+    ? checkout.headroom.map((room) => {
+      const after = room.remaining - checkout.convertedTotal;
+      return h('li', { 'data-testid': 'headroom', 'data-window': room.window },
+        h('span', { class: 'window' }, capitalise(room.window)),
+        h('span', {}, h('strong', {}, money(room.remaining, room.currency)), ` left of ${money(room.cap, room.currency)}; `,
+          after >= 0
+            ? `${money(after, room.currency)} after this payment`
+            : h('span', { class: 'error' }, `this payment is ${money(-after, room.currency)} over it and will be refused`),
+          h('span', { class: 'hint' }, ' · resets ', timeElement(room.resetsAt))),
+        meter(room));
+    })
+    : [h('li', {}, 'No spending caps are set.')]));
+  $('checkout-expires').replaceChildren(timeElement(checkout.expiresAt));
+  $('checkout-confirm').disabled = checkout.paymentMethods.length === 0;
+  renderPaymentResult();
+}
+
+async function confirmCheckout(stepUpCode) {
+  const checkout = state.checkout;
+  if (!checkout) return;
+  const paymentMethodId = document.querySelector('input[name="checkout-method"]:checked')?.value ?? state.confirming?.body.paymentMethodId;
+  if (!paymentMethodId) {
+    showCheckoutError('Choose a payment method.');
+    return;
+  }
+  const body = stepUpCode ? { paymentMethodId, stepUpCode } : { paymentMethodId };
+  // A retry of the very same request (after a network failure) reuses its key, so it can never pay twice.
+  const same = state.confirming && JSON.stringify(state.confirming.body) === JSON.stringify(body);
+  state.confirming = same ? state.confirming : { key: newKey(), body };
+  showCheckoutError('');
+  setBusy(true);
+  try {
+    const response = await api('POST', customerPath(`/checkouts/${encodeURIComponent(checkout.id)}/confirm`),
+      { body, idempotencyKey: state.confirming.key });
+    if (response.ok) {
+      state.confirming = null;
+      applyPayment(response.data);
+      (state.payment?.status === 'requires_action' ? $('stepup-code') : $('payment-result-title')).focus();
+      // Paying changes the cart and the caps; without the hub nobody would tell this page.
+      if (!liveReady()) refetchAll().catch(reportError);
+    } else {
+      state.confirming = null;
+      showCheckoutError(confirmProblem(response));
+    }
+  } catch (error) {
+    showCheckoutError(`${error.message} Your payment may or may not have gone through; press "Confirm and pay" again to find out (it will not pay twice).`);
+  } finally {
+    setBusy(false);
+  }
+}
+
+function confirmProblem(response) {
+  const p = response.data ?? {};
+  switch (p.type) {
+    case '/errors/cap-exceeded':
+      return `This would go over your ${p.window} cap: ${money(p.headroom, p.currency)} left of ${money(p.cap, p.currency)} until ${when(p.resetsAt)}.`;
+    case '/errors/self-excluded':
+      return `Purchases are blocked until ${when(p.until)} (self-exclusion).`;
+    case '/errors/checkout-expired':
+      return 'This checkout has expired. Nothing was charged; start a new checkout.';
+    default:
+      return problemText(p);
+  }
+}
+
+function setBusy(busy) {
+  for (const id of ['checkout-confirm', 'stepup-submit']) $(id).disabled = busy;
+  $('checkout').setAttribute('aria-busy', String(busy));
+}
+
+function showCheckoutError(text) {
+  $('checkout-error').textContent = text;
+  show($('checkout-error'), Boolean(text));
+}
+
+/**
+ * A payment of the open checkout, from the confirm answer or a live update. The two race (the hub can report the
+ * settlement before the confirm request returns "processing"), so a status never goes back, and the trail keeps
+ * every status the payment was seen in, in order.
+ */
+function applyPayment(payment) {
+  upsertPayment(payment);
+  if (!state.checkout || payment.checkoutId !== state.checkout.id) return;
+  const current = state.payment;
+  if (current?.id === payment.id) {
+    state.paymentTrail = withStatus(state.paymentTrail, payment.status);
+    if (rank(payment.status) < rank(current.status)) {
+      renderPaymentResult();
+      return;
+    }
+  } else {
+    state.paymentTrail = [payment.status];
+  }
+  state.payment = payment;
+  renderCheckout();
+}
+
+function rank(status) {
+  return STATUS_RANK[status] ?? 0;
+}
+
+function withStatus(trail, status) {
+  return trail.includes(status) ? trail : [...trail, status].sort((a, b) => rank(a) - rank(b));
+}
+
+/** After a refetch, the open payment takes a later status the history now shows (its live event was skipped). */
+function catchUpOpenPayment() {
+  const payment = state.payment;
+  const seen = payment && seenPayments.get(payment.id);
+  if (!seen || rank(seen.status) <= rank(payment.status) || !['succeeded', 'declined', 'released'].includes(seen.status)) return;
+  state.payment = { ...payment, status: seen.status };
+  state.paymentTrail = withStatus(state.paymentTrail, seen.status);
+  renderCheckout();
+}
+
+function renderPaymentResult() {
+  const payment = state.payment;
+  const result = $('payment-result');
+  const stepUp = payment?.status === 'requires_action';
+  show($('stepup'), stepUp);
+  show(result, Boolean(payment));
+  if (!payment) return;
+  if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(`Payment ${payment.status}.`);
+  result.dataset.status = payment.status;
+  result.dataset.paymentId = payment.id;
+  $('payment-result-status').textContent = payment.status;
+  $('payment-result-trail').textContent = state.paymentTrail.join(' → ');
+  show($('payment-result-trail-block'), state.paymentTrail.length > 1);
+  const amount = money(payment.amount, payment.currency);
+  const method = methodLabel({ brand: payment.paymentMethod.brand, last4: payment.paymentMethod.last4 });
+  $('payment-result-text').textContent = {
+    succeeded: `${amount} was paid with ${method}.`,
+    processing: `${amount} with ${method}: the bank has not answered yet. This updates by itself when it settles; nothing will be charged twice.`,
+    requires_action: 'Your bank needs a one-time code to approve this payment.',
+    declined: `${method} was declined${payment.declineReason ? ` (${payment.declineReason})` : ''}. Choose another method and confirm again.`,
+    released: `${amount} was not charged; the reservation was released.`,
+  }[payment.status] ?? `Status: ${payment.status}.`;
+  show($('payment-done'), payment.status !== 'requires_action');
+}
+
+function closeCheckout() {
+  state.checkout = null;
+  state.payment = null;
+  state.paymentTrail = [];
+  state.confirming = null;
+  showCheckoutError('');
+  $('stepup-code').value = '';
+  renderCheckout();
+  $('checkout-start').focus();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Caps, cards, history
+
+async function saveLimits(event) {
+  event.preventDefault();
+  const currency = state.limits?.currency ?? state.profile?.homeCurrency;
+  const body = {};
+  for (const window of ['daily', 'weekly', 'monthly']) {
+    const text = $(`cap-${window}`).value.trim();
+    const amount = text === '' ? null : parseMoney(text, currency);
+    if (text !== '' && amount === null) {
+      showAlert(`${capitalise(window)} cap: enter an amount in ${currency}, e.g. ${moneyInput(10 ** minorDigits(currency) * 50, currency)}.`);
+      return;
+    }
+    body[window] = amount;
+  }
+  try {
+    const response = await apiOk('PUT', customerPath('/limits'), { body });
+    state.limits = response.data;
+    renderLimits({ refill: true });
+    showAlert('');
+    announce(response.data.pending.length ? 'Caps saved. Raised caps apply after the cooling-off.' : 'Caps saved.');
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+async function addMethod(event) {
+  event.preventDefault();
+  const card = SANDBOX_CARDS.find((c) => c.token === $('method-token').value);
+  try {
+    await apiOk('POST', customerPath('/payment-methods'), { body: cardBody(card, state.methods.length === 0) });
+    state.methods = (await apiOk('GET', customerPath('/payment-methods'))).data;
+    renderMethods();
+    announce(`Added ${card.label}.`);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+async function removeMethod(method) {
+  try {
+    await apiOk('DELETE', customerPath(`/payment-methods/${encodeURIComponent(method.id)}`));
+    state.methods = state.methods.filter((m) => m.id !== method.id);
+    renderMethods();
+    announce(`Removed ${methodLabel(method)}.`);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+/** The search form as the API's query parameters; dates are whole local days (the "to" day included). */
+function readSearch() {
+  const currency = state.profile?.homeCurrency ?? 'EUR';
+  const search = {};
+  const q = $('search-q').value.trim();
+  if (q) search.q = q;
+  if ($('search-status').value) search.status = $('search-status').value;
+  if ($('search-channel').value) search.channel = $('search-channel').value;
+  if ($('search-from').value) search.created_from = new Date(`${$('search-from').value}T00:00`).toISOString();
+  if ($('search-to').value) {
+    const end = new Date(`${$('search-to').value}T00:00`);
+    end.setDate(end.getDate() + 1);
+    search.created_to = end.toISOString();
+  }
+  for (const [field, key] of [['search-min', 'amount_min'], ['search-max', 'amount_max']]) {
+    const text = $(field).value.trim();
+    if (!text) continue;
+    const amount = parseMoney(text, currency);
+    if (amount === null) throw new ApiError(`Enter amounts in ${currency}, e.g. 12.50.`);
+    search[key] = amount;
+  }
+  return search;
+}
+
+function hasFilters() {
+  return Object.keys(state.search).length > 0;
+}
+
+async function fetchPayments({ more = false } = {}) {
+  const query = new URLSearchParams({ ...state.search, limit: String(SEARCH_PAGE) });
+  if (more && state.payments.length) query.set('starting_after', state.payments.at(-1).id);
+  return (await apiOk('GET', `${customerPath('/payments')}?${query}`)).data;
+}
+
+function showPayments(page, more) {
+  const rows = page.data.map((payment) => remember(paymentRow(payment)));
+  state.payments = more ? state.payments.concat(rows) : rows;
+  state.paymentsHasMore = page.hasMore;
+  renderPayments();
+}
+
+async function searchPayments({ more = false } = {}) {
+  showPayments(await fetchPayments({ more }), more);
+}
+
+async function downloadCsv() {
+  try {
+    const query = new URLSearchParams(readSearch());
+    // The export needs the bearer token, so it is fetched here and handed to the browser as a file.
+    const response = await apiOk('GET', `${customerPath('/payments.csv')}?${query}`, { blob: true });
+    const url = URL.createObjectURL(response.data);
+    const link = h('a', { href: url, download: `payments-${state.session.customerId}.csv`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    announce('The CSV file is downloading.');
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live updates: the hub and the sequence rule (docs/live-updates.md)
+
+let connection = null;
+let restartTimer = null;
+let lastSequence = null; // the last sequence applied; null = none yet
+let freshConnection = true; // the next message is the first since (re)connecting
+let refetching = false;
+let held = []; // messages that arrived while refetching, replayed through the rule afterwards
+let resyncs = 0; // how often the rule sent us back to REST (shown on the indicator for whoever debugs a gap)
+
+// Quick retries first (a blip), then every ten seconds for as long as the page is open.
+const retryPolicy = { nextRetryDelayInMilliseconds: (context) => [0, 1000, 2000, 5000][context.previousRetryCount] ?? 10_000 };
+
+function connectLive() {
+  if (!window.signalR) {
+    setLive('unavailable');
+    showAlert('The live-update client did not load; changes from other devices show after a reload.');
+    return;
+  }
+  connection = new signalR.HubConnectionBuilder()
+    .withUrl(LIVE_HUB, { accessTokenFactory: () => state.session?.token ?? '' })
+    .withAutomaticReconnect(retryPolicy)
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+
+  const events = {
+    Synced: null,
+    CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', `Cart changed (version ${m.cart.version}).`); },
+    CheckoutUpdated: (m) => {
+      addActivity(m, 'checkout', `Checkout of ${money(m.checkout.total, m.checkout.currency)} ${m.change}: ${m.checkout.status.replaceAll('_', ' ')}.`,
+        { 'data-change': m.change });
+      if (state.checkout?.id === m.checkout.id && m.change === 'expired' && !state.payment) {
+        showCheckoutError('This checkout has expired. Nothing was charged; start a new checkout.');
+      }
+    },
+    PaymentUpdated: (m) => {
+      applyPayment(m.payment);
+      addActivity(m, 'payment', `Payment of ${money(m.payment.amount, m.payment.currency)} ${m.change.replaceAll('_', ' ')}.`,
+        { 'data-change': m.change, 'data-payment-id': m.payment.id });
+      // The open checkout's own result panel announces its payment.
+      if (state.checkout?.id !== m.payment.checkoutId) announce(`Payment ${m.payment.status}: ${money(m.payment.amount, m.payment.currency)}.`);
+    },
+    ProfileChanged: (m) => { setProfile(m.profile); addActivity(m, 'profile', 'Profile changed.'); },
+    LimitsChanged: (m) => {
+      state.limits = m.limits;
+      renderLimits();
+      addActivity(m, 'limits', `Spending caps: ${m.change.replaceAll('_', ' ')}.`, { 'data-change': m.change });
+    },
+    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', 'Payment methods changed.'); },
+    ConsentChanged: (m) => addActivity(m, 'consents', 'Consents changed.'),
+  };
+  for (const [name, apply] of Object.entries(events)) {
+    connection.on(name, (message) => receive(name, message, apply));
+  }
+
+  connection.onreconnecting(() => { freshConnection = true; setLive('reconnecting', false); });
+  connection.onreconnected(() => { freshConnection = true; setLive('connected', false); flushQueue(); });
+  connection.onclose(() => { if (state.session) { setLive('disconnected', false); scheduleRestart(navigator.onLine ? 1000 : 5000); } });
+  startLive();
+}
+
+async function startLive() {
+  clearTimeout(restartTimer);
+  if (!connection || !state.session || connection.state !== signalR.HubConnectionState.Disconnected) return;
+  freshConnection = true;
+  setLive(navigator.onLine ? 'connecting' : 'offline', false);
+  try {
+    await connection.start();
+    state.live.unavailable = false;
+    setLive('connected', false);
+    flushQueue();
+  } catch (error) {
+    if (!state.session) return;
+    const status = negotiationStatus(error);
+    if (status === 401) {
+      signOut('Your sign-in has expired. Please sign in again.');
+      return;
+    }
+    // A server without the hub (404 at negotiation) still works over REST: edits are sent directly then.
+    const missing = status === 404;
+    state.live.unavailable = missing;
+    setLive(missing ? 'unavailable' : navigator.onLine ? 'disconnected' : 'offline', false);
+    if (missing) flushQueue();
+    scheduleRestart(missing ? 30_000 : 5000);
+  }
+}
+
+/** The HTTP status a failed start got at negotiation; the client keeps it only in the error's message. */
+function negotiationStatus(error) {
+  if (error?.statusCode) return error.statusCode;
+  const match = /Status code '(\d{3})'/.exec(error?.message ?? '');
+  return match ? Number(match[1]) : 0;
+}
+
+function scheduleRestart(delay) {
+  clearTimeout(restartTimer);
+  restartTimer = setTimeout(startLive, delay);
+}
+
+function stopLive() {
+  clearTimeout(restartTimer);
+  const closing = connection;
+  connection = null;
+  lastSequence = null;
+  held = [];
+  forgetGap();
+  closing?.stop();
+}
+
+function setLive(liveState, synced = state.live.synced) {
+  state.live.state = liveState;
+  state.live.synced = synced;
+  renderLive();
+}
+
+// A gap waits this long for numbers still in flight before it counts as a loss and sends us back to REST: cheap
+// insurance, since the API node already sends each customer's events in order.
+const REORDER_WAIT_MS = 400;
+let early = new Map(); // sequence → [name, message, apply], arrived ahead of a gap
+let expected = null; // a Synced's number we have not reached yet
+let gapTimer = null;
+
+/**
+ * The sequence rule: the next number is applied; one already seen is ignored; the first message since connecting
+ * fetches everything again over REST; a gap, or a Synced ahead of what we have, does the same unless the missing
+ * messages turn up within REORDER_WAIT_MS. After a refetch the count restarts from the highest number seen.
+ */
+function receive(name, message, apply) {
+  if (!state.session || message?.customerId !== state.session.customerId) return;
+  if (refetching) {
+    held.push([name, message, apply]);
+    return;
+  }
+  const sequence = message.sequence;
+  if (freshConnection || lastSequence === null) {
+    freshConnection = false;
+    resync(sequence);
+    return;
+  }
+  if (sequence <= lastSequence) {
+    if (name === 'Synced' && expected === null) setLive(state.live.state, true);
+    return; // already applied
+  }
+  if (name === 'Synced') {
+    expected = Math.max(expected ?? 0, sequence);
+  } else if (sequence === lastSequence + 1) {
+    lastSequence = sequence;
+    apply(message);
+    drainEarly();
+  } else {
+    early.set(sequence, [name, message, apply]);
+  }
+  waitForGap();
+  renderLive();
+}
+
+/** Applies the messages that were waiting for the one just applied. */
+function drainEarly() {
+  while (early.has(lastSequence + 1)) {
+    const [, message, apply] = early.get(lastSequence + 1);
+    early.delete(lastSequence + 1);
+    lastSequence += 1;
+    apply(message);
+  }
+  for (const sequence of early.keys()) if (sequence <= lastSequence) early.delete(sequence);
+  if (expected !== null && lastSequence >= expected) expected = null;
+}
+
+function waitForGap() {
+  const open = early.size > 0 || expected !== null;
+  if (!open) {
+    clearTimeout(gapTimer);
+    gapTimer = null;
+  } else if (!gapTimer) {
+    gapTimer = setTimeout(() => {
+      gapTimer = null;
+      const highest = Math.max(expected ?? 0, ...early.keys());
+      if (highest > lastSequence) resync(highest);
+    }, REORDER_WAIT_MS);
+  }
+}
+
+function forgetGap() {
+  clearTimeout(gapTimer);
+  gapTimer = null;
+  early = new Map();
+  expected = null;
+}
+
+async function resync(sequence) {
+  refetching = true;
+  resyncs += 1;
+  forgetGap();
+  try {
+    await refetchAll();
+    lastSequence = sequence;
+    setLive(state.live.state, true);
+  } catch (error) {
+    // Try again with the next message: until then nothing counts as applied.
+    freshConnection = true;
+    reportError(error);
+  } finally {
+    refetching = false;
+  }
+  const waiting = held;
+  held = [];
+  for (const [name, message, apply] of waiting) receive(name, message, apply);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wiring
+
+function wire() {
+  $('device-id').textContent = deviceId();
+  $('method-token').replaceChildren(...SANDBOX_CARDS.map((card) => h('option', { value: card.token }, `${card.label} (${card.token})`)));
+
+  $('signin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showAlert('');
+    const button = $('signin-submit');
+    button.disabled = true;
+    try {
+      await signInAs($('signin-customer').value.trim());
+    } catch (error) {
+      reportError(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  $('demo-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showAlert('');
+    const button = $('demo-submit');
+    button.disabled = true;
+    try {
+      await createDemoCustomer($('demo-name').value.trim(), $('demo-currency').value);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  $('signout').addEventListener('click', () => signOut());
+
+  $('item-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const currency = cartCurrency();
+    const unitPrice = parseMoney($('item-price').value, currency);
+    if (!unitPrice) {
+      showAlert(`Enter the unit price in ${currency}, e.g. ${moneyInput(1250 * 10 ** Math.max(0, minorDigits(currency) - 2), currency)}.`);
+      return;
+    }
+    showAlert('');
+    addToCart({ sku: $('item-sku').value.trim(), name: $('item-name').value.trim(), unitPrice, currency }, Number($('item-quantity').value));
+    event.target.reset();
+  });
+  $('conflict-reapply').addEventListener('click', reapplyConflict);
+  $('conflict-discard').addEventListener('click', discardConflict);
+
+  $('checkout-start').addEventListener('click', startCheckout);
+  $('checkout-confirm').addEventListener('click', () => confirmCheckout());
+  $('checkout-cancel').addEventListener('click', closeCheckout);
+  $('payment-done').addEventListener('click', closeCheckout);
+  $('stepup').addEventListener('submit', (event) => {
+    event.preventDefault();
+    confirmCheckout($('stepup-code').value.trim());
+  });
+
+  $('limits-form').addEventListener('submit', saveLimits);
+  $('method-form').addEventListener('submit', addMethod);
+
+  $('payments-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      state.search = readSearch();
+      await searchPayments();
+      showAlert('');
+      announce(`${state.payments.length}${state.paymentsHasMore ? '+' : ''} payments found.`);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+  $('payments-form').addEventListener('reset', () => {
+    state.search = {};
+    searchPayments().catch(reportError);
+  });
+  $('payments-more').addEventListener('click', () => searchPayments({ more: true }).catch(reportError));
+  $('payments-csv').addEventListener('click', downloadCsv);
+
+  // The browser knows before the socket does: going offline queues edits at once; coming back retries at once.
+  // A socket that outlives a short outage lost nothing (the sequence rule would notice), so "synced" stays.
+  window.addEventListener('offline', () => {
+    if (state.session) setLive('offline');
+  });
+  window.addEventListener('online', () => {
+    if (!state.session || !connection) return;
+    if (connection.state === signalR.HubConnectionState.Connected) {
+      setLive('connected');
+      flushQueue();
+    } else if (connection.state === signalR.HubConnectionState.Reconnecting) {
+      // Do not sit out the rest of a retry delay: stop the waiting reconnect and start again now.
+      connection.stop().then(startLive);
+    } else {
+      startLive();
+    }
+  });
+}
+
+wire();
+renderLive();
+const resumed = loadSession();
+if (resumed) startSession(resumed);

@@ -1,0 +1,94 @@
+using Actors.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Actors.Tests.Browser;
+
+/// <summary>
+/// The web app as a customer's browsers see it: the API on real Kestrel (its wwwroot, a real silo, real PostgreSQL)
+/// and one headless Chromium from the machine's own install. Playwright never downloads a browser here:
+/// <c>CHROMIUM_PATH</c> or <c>/usr/bin/chromium</c> is used, and the test fails with a message when neither exists.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright? playwright;
+
+    public ApiFixture Api { get; } = new();
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseAddress { get; private set; } = null!;
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"No Chromium at {ChromiumPath}: install it with 'apt-get install -y chromium' or set CHROMIUM_PATH.");
+        }
+        await Api.InitializeAsync();
+        var addresses = Api.Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseAddress = addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+
+        // Every expectation waits up to this long: ample on a loaded two-core machine, where a pass takes a fraction of it.
+        Assertions.SetDefaultExpectTimeout(20_000);
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        playwright?.Dispose();
+        await Api.DisposeAsync();
+    }
+
+    /// <summary>A new device: its own browser context (storage, device id, network), on the app's start page.</summary>
+    public async Task<Device> NewDevice(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-GB",
+            TimezoneId = "Europe/Berlin",
+            AcceptDownloads = true,
+        });
+        var page = await context.NewPageAsync();
+        var device = new Device(context, page);
+        page.PageError += (_, error) => device.Errors.Add(error);
+        await page.GotoAsync("/");
+        return device;
+    }
+}
+
+/// <summary>One browser of the customer's; disposing it closes its context.</summary>
+public sealed record Device(IBrowserContext Context, IPage Page) : IAsyncDisposable
+{
+    /// <summary>Uncaught errors in the page's scripts.</summary>
+    public List<string> Errors { get; } = [];
+
+    public ValueTask DisposeAsync() => Context.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Actors.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Actors.Tests.Browser;
+
+/// <summary>The web app on one device: sign-in, money formatting, step-up, caps, history, CSV, and a phone-sized screen.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebAppPageTests(BrowserFixture fixture)
+{
+    private async Task<Device> SignedIn(Shopper shopper, int width = 1280, int height = 900)
+    {
+        var device = await fixture.NewDevice(width, height);
+        await device.Page.GetByLabel("Customer id").FillAsync(shopper.Id);
+        await device.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(device.Page.Locator("#profile-id")).ToHaveTextAsync(shopper.Id);
+        return device;
+    }
+
+    private static ILocator CartLine(IPage page, string sku) => page.Locator($"[data-testid=cart-line][data-sku={sku}]");
+
+    /// <summary>Pays <paramref name="description"/> over REST, the way another channel would.</summary>
+    private static async Task<string> PayOverRest(Shopper shopper, string methodId, string description, long unitPrice)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            description,
+            lines = new[] { new { sku = "sku-1", name = description, unitPrice, currency = "EUR", quantity = 1 } },
+        });
+        var checkout = await HttpAssert.Json(await shopper.Post("/checkouts", body, Shopper.NewKey()), HttpStatusCode.Created);
+        var payment = await HttpAssert.Json(await shopper.Confirm(checkout.GetProperty("id").GetString()!, methodId), HttpStatusCode.OK);
+        return payment.GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task Signing_in_as_an_unknown_customer_says_so()
+    {
+        await using var device = await fixture.NewDevice();
+        await device.Page.GetByLabel("Customer id").FillAsync("cus_00000000000000000000");
+        await device.Page.ClickAsync("#signin-submit");
+
+        await Expect(device.Page.Locator("#alert")).ToContainTextAsync("There is no customer cus_00000000000000000000");
+        await Expect(device.Page.Locator("#app")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task A_demo_customer_in_yen_gets_cards_and_caps_and_amounts_without_decimals()
+    {
+        await using var device = await fixture.NewDevice();
+        var page = device.Page;
+        await page.GetByLabel("Home currency").SelectOptionAsync("JPY");
+        await page.ClickAsync("#demo-submit");
+
+        await Expect(page.Locator("#profile-currency")).ToHaveTextAsync("JPY");
+        await Expect(page.Locator("#profile-id")).ToHaveTextAsync(new Regex("^cus_"));
+        await Expect(page.Locator("[data-testid=method]")).ToHaveCountAsync(4);
+        await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("¥200 left of ¥200");
+
+        await page.ClickAsync("[data-testid=add-product][data-sku=beans]");
+        await Expect(page.Locator("#cart-total")).ToHaveTextAsync("¥1,450");
+        await Expect(CartLine(page, "beans")).Not.ToContainTextAsync(".");
+    }
+
+    [Fact]
+    public async Task A_payment_that_asks_for_step_up_succeeds_with_the_code()
+    {
+        var shopper = await Shopper.Create(fixture.Api.ClientAs);
+        await shopper.SaveMethod("tok_stepUpRequired", preferred: true);
+        await using var device = await SignedIn(shopper);
+        var page = device.Page;
+
+        await page.ClickAsync("[data-testid=add-product][data-sku=mug]");
+        await Expect(CartLine(page, "mug")).ToBeVisibleAsync();
+        await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
+        await page.ClickAsync("#checkout-start");
+        await Expect(page.Locator("#checkout-total")).ToHaveTextAsync("€8.99");
+        await page.ClickAsync("#checkout-confirm");
+
+        await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "requires_action");
+        await page.GetByLabel("One-time code").FillAsync("123456");
+        await page.GetByLabel("One-time code").PressAsync("Enter");
+
+        await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "succeeded");
+        var paymentId = await page.Locator("#payment-result").GetAttributeAsync("data-payment-id");
+        await Expect(page.Locator($"[data-testid=payment-row][data-id={paymentId}] [data-testid=payment-status]")).ToHaveTextAsync("succeeded");
+        await Expect(page.Locator("#cart-empty")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_declined_card_says_so_and_another_method_can_pay_the_same_checkout()
+    {
+        var shopper = await Shopper.Create(fixture.Api.ClientAs);
+        var declined = await shopper.SaveMethod("tok_chargeDeclined", preferred: true);
+        var visa = await shopper.SaveMethod("tok_visa");
+        await using var device = await SignedIn(shopper);
+        var page = device.Page;
+
+        await page.ClickAsync("[data-testid=add-product][data-sku=beans]");
+        await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
+        await Expect(CartLine(page, "beans")).ToBeVisibleAsync();
+        await page.ClickAsync("#checkout-start");
+        await Expect(page.Locator($"#method-{declined}")).ToBeCheckedAsync();
+        await page.ClickAsync("#checkout-confirm");
+        await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "declined");
+
+        await page.CheckAsync($"#method-{visa}");
+        await page.ClickAsync("#checkout-confirm");
+        await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "succeeded");
+    }
+
+    [Fact]
+    public async Task Raising_a_cap_is_listed_as_pending_with_when_it_applies()
+    {
+        var shopper = await Shopper.Create(fixture.Api.ClientAs);
+        await shopper.SetLimits(daily: 5_000);
+        await using var device = await SignedIn(shopper);
+        var page = device.Page;
+        await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("€50.00 left of €50.00");
+
+        await page.GetByText("Change caps").ClickAsync();
+        await page.GetByLabel("Daily cap").FillAsync("80");
+        await page.GetByLabel("Weekly cap").FillAsync("40,50");
+        await page.ClickAsync("#limits-submit");
+
+        // The lower weekly cap applies now; the higher daily one waits out the cooling-off.
+        await Expect(page.Locator("[data-testid=cap][data-window=weekly]")).ToContainTextAsync("€40.50 left of €40.50");
+        await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("€50.00 left of €50.00");
+        var pending = page.Locator("[data-testid=pending-cap][data-window=daily]");
+        await Expect(pending).ToContainTextAsync("€80.00 from");
+        var effectiveAt = await pending.Locator("time").GetAttributeAsync("datetime");
+        Assert.True(DateTimeOffset.Parse(effectiveAt!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddHours(23));
+    }
+
+    [Fact]
+    public async Task Payment_history_is_searched_and_downloaded_as_csv()
+    {
+        var shopper = await Shopper.Create(fixture.Api.ClientAs);
+        var visa = await shopper.SaveMethod("tok_visa", preferred: true);
+        var coffee = await PayOverRest(shopper, visa, "Coffee beans", 1_450);
+        var tea = await PayOverRest(shopper, visa, "Green tea", 725);
+        await using var device = await SignedIn(shopper);
+        var page = device.Page;
+        await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(2);
+
+        await page.GetByLabel("Description contains").FillAsync("tea");
+        await page.ClickAsync("#search-submit");
+        await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"[data-testid=payment-row][data-id={tea}]")).ToContainTextAsync("€7.25");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#payments-csv"));
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.StartsWith("Id,Status,", csv);
+        Assert.Contains(tea, csv);
+        Assert.DoesNotContain(coffee, csv);
+
+        await page.ClickAsync("#search-reset");
+        await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task On_a_375px_phone_nothing_scrolls_sideways_every_field_is_labelled_and_the_keyboard_adds_items()
+    {
+        var shopper = await Shopper.Create(fixture.Api.ClientAs);
+        await shopper.SaveMethod("tok_visa", preferred: true);
+        await shopper.SetLimits(daily: 100_000, weekly: 200_000, monthly: 500_000);
+        await using var device = await SignedIn(shopper, width: 375, height: 812);
+        var page = device.Page;
+
+        var add = page.Locator("[data-testid=add-product][data-sku=grinder]");
+        await add.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(CartLine(page, "grinder")).ToBeVisibleAsync();
+        await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
+
+        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.Equal(0, overflow);
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            [...document.querySelectorAll('input, select, textarea')]
+              .filter((field) => field.labels.length === 0 && !field.getAttribute('aria-label'))
+              .map((field) => field.id || field.name)
+            """);
+        Assert.Empty(unlabelled);
+    }
+}
