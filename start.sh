@@ -86,7 +86,7 @@ token=$(curl -fs -X POST "$url/v1/dev/tokens" -H 'Content-Type: application/json
   | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 cat <<EOT
 
-The platform is up: $url   (OpenAPI: $url/openapi/v1.json, metrics: $url/metrics)
+The platform is up: $url   (web app: $url/, OpenAPI: $url/openapi/v1.json, metrics: $url/metrics)
 
 Create a customer with an operator token:
   curl -s -X POST $url/v1/customers -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \\
