@@ -18,6 +18,8 @@ public static partial class ClusterClientHosting
                 options.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // A silo that (re)started after this node read the gateway list is found within seconds, not a minute.
+            client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });
         return builder;
     }
