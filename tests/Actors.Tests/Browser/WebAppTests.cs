@@ -139,6 +139,18 @@ public sealed class WebAppTests(BrowserFixture fixture)
         devices.AssertNoScriptErrors();
     }
 
+    /// <summary>Takes the device offline and adds <paramref name="sku"/> that many times: the edits wait in its queue.</summary>
+    private static async Task EditOffline(Device device, string sku, int times)
+    {
+        await device.Context.SetOfflineAsync(true);
+        await Expect(device.Page.Locator("#live-indicator")).ToHaveAttributeAsync("data-state", "offline");
+        for (var i = 0; i < times; i++)
+        {
+            await AddProduct(device.Page, sku);
+        }
+        await Expect(device.Page.Locator("[data-testid=pending-edit]")).ToHaveCountAsync(times);
+    }
+
     [Fact]
     public async Task An_edit_made_offline_on_a_cart_changed_elsewhere_is_shown_as_a_conflict_and_can_be_reapplied()
     {
@@ -146,10 +158,7 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await using var devices = await TwoDevices(customer);
         var (laptop, phone) = (devices.Laptop, devices.Phone);
 
-        await laptop.Context.SetOfflineAsync(true);
-        await Expect(laptop.Page.Locator("#live-indicator")).ToHaveAttributeAsync("data-state", "offline");
-        await AddProduct(laptop.Page, "mug");
-        await Expect(laptop.Page.Locator("[data-testid=pending-edit]")).ToHaveCountAsync(1);
+        await EditOffline(laptop, "mug", times: 1);
 
         // Meanwhile the phone changes the cart.
         await AddProduct(phone.Page, "grinder");
@@ -183,11 +192,7 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await using var devices = await TwoDevices(customer);
         var (laptop, phone) = (devices.Laptop, devices.Phone);
 
-        await laptop.Context.SetOfflineAsync(true);
-        await Expect(laptop.Page.Locator("#live-indicator")).ToHaveAttributeAsync("data-state", "offline");
-        await AddProduct(laptop.Page, "mug");
-        await AddProduct(laptop.Page, "mug");
-        await Expect(laptop.Page.Locator("[data-testid=pending-edit]")).ToHaveCountAsync(2);
+        await EditOffline(laptop, "mug", times: 2);
         await Expect(CartLine(phone.Page, "mug")).ToHaveCountAsync(0);
 
         await laptop.Context.SetOfflineAsync(false);
