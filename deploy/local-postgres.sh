@@ -75,9 +75,12 @@ start() {
   if ! running; then
     local port options
     port=$(free_port "$(cat "$dir/port" 2>/dev/null || true)")
-    options="-k $pg -p $port -c listen_addresses=127.0.0.1 -c max_connections=200"
+    options="-k $pg -p $port -c listen_addresses=127.0.0.1"
     if [ -n "$fast" ]; then
-      options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+      # The test suite runs many clusters' hosts at once, each with its own connection pools.
+      options="$options -c max_connections=500 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    else
+      options="$options -c max_connections=200"
     fi
     as_owner "$bin/pg_ctl" -D "$pg/data" -l "$pg/data/server.log" -o "$options" -w -t 60 start >/dev/null \
       || { tail -n 20 "$pg/data/server.log" >&2; exit 1; }
