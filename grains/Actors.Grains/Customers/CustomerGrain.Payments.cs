@@ -341,6 +341,8 @@ public sealed partial class CustomerGrain
         }
         await FlushOutbox(CancellationToken.None);
         await Reconcile();
+        // Payments settled here reach devices now, whether or not reminders pass through the call filter.
+        await Announce(CancellationToken.None);
         if (commerce.State.Outbox.IsEmpty && !commerce.State.Payments.Any(payment => payment.IsOpen))
         {
             if (await this.GetReminder(ReconcileReminder) is { } reminder)
