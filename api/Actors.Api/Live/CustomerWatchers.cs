@@ -122,6 +122,7 @@ public sealed partial class CustomerWatchers(
         await Task.WhenAll(remaining.Select(Unsubscribe));
     }
 
+    /// <summary>Registers (or renews) this node's observer with the grain, and takes the grain's latest number.</summary>
     private async Task<long?> Subscribe(Watch watch)
     {
         var latest = await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference);
@@ -140,13 +141,9 @@ public sealed partial class CustomerWatchers(
     {
         try
         {
-            if (await watch.Started is null)
+            if (await watch.Started is not null)
             {
-                return;
-            }
-            if (await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference) is { } latest)
-            {
-                await CatchUp(watch, latest);
+                await Subscribe(watch);
             }
         }
         catch (Exception exception)
