@@ -1,11 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace Actors.Tests.Api;
 
@@ -26,20 +24,11 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
         connectionString = await TestPostgres.Instance.CreateDatabase();
         for (var i = 0; i < 2; i++)
         {
-            silos.Add(await Hosts.StartSilo(connectionString, clusterId, services =>
-                services.Configure<ClusterMembershipOptions>(options =>
-                {
-                    // Notice a dead silo within seconds rather than the production default of about half a minute.
-                    options.ProbeTimeout = TimeSpan.FromSeconds(1);
-                    options.NumMissedProbesLimit = 2;
-                    options.NumVotesForDeathDeclaration = 1;
-                })));
+            silos.Add(await Hosts.StartSilo(connectionString, clusterId, Hosts.DetectDeadSilosQuickly));
         }
         for (var i = 0; i < 2; i++)
         {
-            var settings = Hosts.Settings(connectionString, clusterId);
-            settings["Auth:SigningKey"] = ApiFixture.SigningKey;
-            settings["Auth:DevTokens"] = "true";
+            var settings = ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true);
             settings["Live:RenewEvery"] = "00:00:00.500";
             var node = new ApiFactory(settings);
             node.UseKestrel(0);
@@ -64,8 +53,8 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
     [Fact]
     public async Task Devices_on_two_API_nodes_see_every_change_in_order_and_recover_when_the_customers_silo_dies()
     {
-        var shopper = await Shopper.Create((role, customerId) => ClientAs(nodes[0], role, customerId));
-        var onNodeB = await ClientAs(nodes[1], "customer", shopper.Id);
+        var shopper = await Shopper.Create((role, customerId) => ApiFixture.ClientAs(nodes[0], role, customerId));
+        var onNodeB = await ApiFixture.ClientAs(nodes[1], "customer", shopper.Id);
         var followers = new[] { new CartFollower(shopper.Client, shopper.Base), new CartFollower(onNodeB, shopper.Base) };
         await using var phone = await LiveDevice.Connect(shopper.Client.BaseAddress!, Token(shopper.Client), follow: followers[0].On);
         await using var laptop = await LiveDevice.Connect(onNodeB.BaseAddress!, Token(onNodeB), follow: followers[1].On);
@@ -112,17 +101,6 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
     }
 
     private static string Token(HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
-
-    private static async Task<HttpClient> ClientAs(ApiFactory node, string role, string? customerId)
-    {
-        var client = node.CreateClient();
-        var response = await client.PostAsJsonAsync("/v1/dev/tokens", new { role, customerId });
-        var token = (await HttpAssert.Json(response, HttpStatusCode.OK)).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        client.DefaultRequestHeaders.Add("X-Device-Id", $"{role}-{Guid.NewGuid():N}");
-        client.DefaultRequestHeaders.Add("X-Channel", "web");
-        return client;
-    }
 
     /// <summary>A device's copy of the cart, kept by the sequence rule of docs/live-updates.md.</summary>
     private sealed class CartFollower(HttpClient rest, string customerPath)

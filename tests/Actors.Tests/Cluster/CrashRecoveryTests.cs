@@ -8,7 +8,6 @@ using Actors.Grains.Wallets;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace Actors.Tests.Cluster;
 
@@ -73,13 +72,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     private Task<IHost> StartSilo() => Hosts.StartSilo(connectionString, clusterId, services =>
     {
-        // Notice a dead silo within seconds rather than the production default of about half a minute.
-        services.Configure<ClusterMembershipOptions>(options =>
-        {
-            options.ProbeTimeout = TimeSpan.FromSeconds(1);
-            options.NumMissedProbesLimit = 2;
-            options.NumVotesForDeathDeclaration = 1;
-        });
+        Hosts.DetectDeadSilosQuickly(services);
         var sandbox = services.Last(service => service.ServiceType == typeof(IPaymentGateway));
         services.AddSingleton<IPaymentGateway>(provider => new CrashingGateway(
             (IPaymentGateway)(sandbox.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.CreateInstance(provider, sandbox.ImplementationType!)),

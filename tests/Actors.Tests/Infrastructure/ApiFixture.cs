@@ -45,18 +45,24 @@ public class ApiFixture : IAsyncLifetime
         }
     }
 
-    public Dictionary<string, string?> Settings(bool devTokens)
+    public Dictionary<string, string?> Settings(bool devTokens) => NodeSettings(ConnectionString, ClusterId, devTokens);
+
+    /// <summary>An API node's settings on the cluster <paramref name="clusterId"/>, signing tokens with <see cref="SigningKey"/>.</summary>
+    public static Dictionary<string, string?> NodeSettings(string connectionString, string clusterId, bool devTokens)
     {
-        var settings = Hosts.Settings(ConnectionString, ClusterId);
+        var settings = Hosts.Settings(connectionString, clusterId);
         settings["Auth:SigningKey"] = SigningKey;
         settings["Auth:DevTokens"] = devTokens ? "true" : "false";
         return settings;
     }
 
     /// <summary>A client that presents a development token for <paramref name="role"/>.</summary>
-    public async Task<HttpClient> ClientAs(string role, string? customerId = null)
+    public Task<HttpClient> ClientAs(string role, string? customerId = null) => ClientAs(Api, role, customerId);
+
+    /// <summary>A client of the API node <paramref name="node"/> that presents a development token for <paramref name="role"/>.</summary>
+    public static async Task<HttpClient> ClientAs(ApiFactory node, string role, string? customerId = null)
     {
-        var client = Api.CreateClient();
+        var client = node.CreateClient();
         var response = await client.PostAsJsonAsync("/v1/dev/tokens", new { role, customerId });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
