@@ -3,10 +3,12 @@ using Actors.Api.Auth;
 using Actors.Api.Customers;
 using Actors.Api.Idempotency;
 using Actors.Api.Payments;
+using Actors.Api.Problems;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Payments;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Checkouts;
 
@@ -34,6 +36,9 @@ public static class CheckoutApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem();
+        checkouts.MapGet("/{checkoutId}", Get)
+            .RequireAuthorization(Policies.ReadCustomer)
+            .WithSummary("A checkout as it stands, with the payment methods and headroom it would be offered with now.");
         checkouts.MapPost("/{checkoutId}/confirm", Confirm)
             .RequireAuthorization(Policies.WriteCustomer)
             .WithSummary("Confirm a checkout (step 2): checks the caps, reserves, charges, settles or releases.")
@@ -60,6 +65,13 @@ public static class CheckoutApi
     private static Task<IResult> Create(string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
         Run<CheckoutRequest>(customerId, cluster, http, (grain, request, body) =>
             grain.CreateCheckout(request, body.ToDraft(), cancellationToken), cancellationToken);
+
+    /// <summary>Read from the customer's state in memory: the summary as the checkout would be shown now.</summary>
+    private static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> Get(
+        string customerId, string checkoutId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        await cluster.GetGrain<ICustomerGrain>(customerId).GetCheckout(checkoutId, cancellationToken) is { } summary
+            ? TypedResults.Ok(CheckoutView.From(summary.Checkout, summary.PaymentMethods, summary.PreferredMethodId, summary.Headroom))
+            : ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound, "No such checkout.");
 
     /// <summary>Pays the checkout with a saved method: succeeded, declined, requires_action (confirm again with the code) or processing.</summary>
     private static Task<IResult> Confirm(string customerId, string checkoutId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>

@@ -10,7 +10,7 @@ namespace Actors.Api.Idempotency;
 
 /// <summary>
 /// Reads a money-moving request: its <c>Idempotency-Key</c> and its JSON body, with a fingerprint of method,
-/// path and the body's exact bytes, so the customer grain can tell a retry from a different request under the same key.
+/// path, query string and the body's exact bytes, so the customer grain can tell a retry from a different request under the same key.
 /// </summary>
 public static class IdempotentBody
 {
@@ -58,7 +58,8 @@ public static class IdempotentBody
     private static string Fingerprint(HttpRequest request, byte[] body)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"));
+        // The query string is part of the request: the same key on another query is another request.
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
         hash.AppendData(body);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

@@ -47,14 +47,14 @@ public static class MoneyResponses
                 "The checkout has expired.", "Create a new checkout; nothing was charged.",
                 new Dictionary<string, object?> { ["checkoutId"] = expired.CheckoutId, ["expiredAt"] = expired.ExpiredAt }),
             MoneyResult.CheckoutClosed closed => ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.CheckoutClosed,
-                closed.Checkout.Status == Grains.Checkouts.CheckoutStatus.Succeeded
+                closed.Status == Grains.Checkouts.CheckoutStatus.Succeeded
                     ? "The checkout has already been paid."
                     : "A payment of this checkout is still being decided.",
                 extensions: new Dictionary<string, object?>
                 {
-                    ["checkoutId"] = closed.Checkout.Id,
-                    ["status"] = WireNames.Of(closed.Checkout.Status),
-                    ["paymentId"] = closed.Checkout.PaymentId,
+                    ["checkoutId"] = closed.CheckoutId,
+                    ["status"] = WireNames.Of(closed.Status),
+                    ["paymentId"] = closed.PaymentId,
                 }),
             MoneyResult.CartEmpty => ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.CartEmpty,
                 "The cart is empty.", "Add items to the cart, or send the lines to pay for."),

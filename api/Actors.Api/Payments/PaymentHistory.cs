@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Actors.Api.Payments;
 
-/// <summary>A payment as the ledger tells it: its anchor (<c>authorized</c>) entry, its outcome, and what was refunded.</summary>
+/// <summary>A payment as the journal's ledger rows tell it: its reservation (<c>authorized</c>), its outcome, and what was refunded.</summary>
 public sealed record PaymentRecord(
     string Id,
     string Status,
@@ -20,7 +20,8 @@ public sealed record PaymentRecord(
     string Description,
     DateTimeOffset CreatedAt);
 
-public sealed record PaymentEvent(string Kind, long Amount, string Currency, string EntryId, DateTimeOffset At);
+/// <summary>One ledger row of a payment; <see cref="RefundId"/> is set on refunds.</summary>
+public sealed record PaymentEvent(string Kind, long Amount, string Currency, string? RefundId, DateTimeOffset At);
 
 /// <summary>Search filters; every one is optional. Dates are from (inclusive) and to (exclusive), amounts inclusive.</summary>
 public sealed record PaymentQuery(
@@ -33,27 +34,30 @@ public sealed record PaymentQuery(
     string? Text);
 
 /// <summary>
-/// Reads payment history from the ledger table, never from grains: one customer's payments newest first, through the
-/// partial index on their <c>authorized</c> entries, with keyset pagination.
+/// Reads payment history from the customer journal's ledger rows, never from grains: one customer's payments newest
+/// first, through the partial index on their reservations (<c>authorized</c>), with keyset pagination.
 /// </summary>
 public sealed class PaymentHistory(NpgsqlDataSource database)
 {
     public static readonly IReadOnlyList<string> Statuses = ["pending", "succeeded", "declined", "released", "refunded", "partially_refunded"];
 
-    // The anchor row carries what was paid; the outcome and refunds come from the payment's other entries.
+    // The reservation carries what was paid; the outcome and refunds come from the payment's other ledger rows.
     private const string Payments = """
         SELECT * FROM (
             SELECT a.payment_id, a.amount, a.currency, a.converted_amount, a.converted_currency,
-                   coalesce(r.refunded, 0) AS refunded, a.method_brand, a.method_last4, a.channel, a.description, a.created_at,
+                   coalesce(r.refunded, 0) AS refunded, a.method_brand, a.method_last4, a.channel, a.description, a.recorded_at AS created_at,
                    CASE WHEN o.kind IS NULL THEN 'pending'
                         WHEN o.kind <> 'succeeded' THEN o.kind
                         WHEN coalesce(r.refunded, 0) = 0 THEN 'succeeded'
                         WHEN r.refunded < a.amount THEN 'partially_refunded'
                         ELSE 'refunded' END AS status
-            FROM ledger a
-            LEFT JOIN LATERAL (SELECT kind FROM ledger WHERE payment_id = a.payment_id AND kind IN ('succeeded', 'declined', 'released') LIMIT 1) o ON true
-            LEFT JOIN LATERAL (SELECT sum(amount)::bigint AS refunded FROM ledger WHERE payment_id = a.payment_id AND kind = 'refunded') r ON true
-            WHERE a.customer_id = @customer AND a.kind = 'authorized' {0}
+            FROM customer_events a
+            LEFT JOIN LATERAL (SELECT ledger_kind AS kind FROM customer_events
+                               WHERE customer_id = a.customer_id AND payment_id = a.payment_id
+                                 AND ledger_kind IN ('succeeded', 'declined', 'released') LIMIT 1) o ON true
+            LEFT JOIN LATERAL (SELECT sum(amount)::bigint AS refunded FROM customer_events
+                               WHERE customer_id = a.customer_id AND payment_id = a.payment_id AND ledger_kind = 'refunded') r ON true
+            WHERE a.customer_id = @customer AND a.ledger_kind = 'authorized' {0}
         ) p
         {1}
         ORDER BY created_at DESC, payment_id DESC
@@ -81,7 +85,7 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
     public async Task<(DateTimeOffset CreatedAt, string PaymentId)?> Position(string customerId, string paymentId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT created_at FROM ledger WHERE customer_id = @customer AND payment_id = @payment AND kind = 'authorized'");
+            "SELECT recorded_at FROM customer_events WHERE customer_id = @customer AND payment_id = @payment AND ledger_kind = 'authorized'");
         command.Parameters.AddWithValue("customer", customerId);
         command.Parameters.AddWithValue("payment", paymentId);
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime at
@@ -102,14 +106,19 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
         }
 
         var events = new List<PaymentEvent>();
-        await using var command = database.CreateCommand(
-            "SELECT kind, amount, currency, entry_id, created_at FROM ledger WHERE payment_id = @payment AND customer_id = @customer ORDER BY created_at, entry_id");
+        // Outcome rows name only their kind: they show the amount of the payment they settle.
+        await using var command = database.CreateCommand("""
+            SELECT ledger_kind, coalesce(amount, @amount), coalesce(currency, @currency), refund_id, recorded_at FROM customer_events
+            WHERE customer_id = @customer AND payment_id = @payment AND ledger_kind IS NOT NULL ORDER BY sequence
+            """);
+        command.Parameters.AddWithValue("amount", payment.Amount);
+        command.Parameters.AddWithValue("currency", payment.Currency);
         command.Parameters.AddWithValue("customer", customerId);
         command.Parameters.AddWithValue("payment", paymentId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new PaymentEvent(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+            events.Add(new PaymentEvent(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
         }
         return (payment, events);
@@ -134,11 +143,11 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
         }
         if (query.CreatedFrom is { } from)
         {
-            Where("a.created_at >= @from", "from", from.ToUniversalTime());
+            Where("a.recorded_at >= @from", "from", from.ToUniversalTime());
         }
         if (query.CreatedTo is { } to)
         {
-            Where("a.created_at < @to", "to", to.ToUniversalTime());
+            Where("a.recorded_at < @to", "to", to.ToUniversalTime());
         }
         if (query.AmountMin is { } min)
         {
@@ -158,7 +167,7 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
         }
         if (after is { } cursor)
         {
-            Where("(a.created_at, a.payment_id) < (@after_at, @after_id)", "after_at", cursor.CreatedAt.ToUniversalTime());
+            Where("(a.recorded_at, a.payment_id) < (@after_at, @after_id)", "after_at", cursor.CreatedAt.ToUniversalTime());
             command.Parameters.AddWithValue("after_id", cursor.PaymentId);
         }
         var outer = "";

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Payments;
 
-/// <summary>Payment history, straight from the ledger: search with filters and cursor pages, a CSV export, and receipts.</summary>
+/// <summary>Payment history, straight from the journal's ledger rows: search with filters and cursor pages, a CSV export, and receipts.</summary>
 public static class PaymentHistoryApi
 {
     public const int DefaultLimit = 20;
@@ -95,7 +95,7 @@ public static class PaymentHistoryApi
         }
         var refunds = found.Events
             .Where(entry => entry.Kind == "refunded")
-            .Select(entry => new RefundLine(entry.EntryId[(entry.EntryId.LastIndexOf(':') + 1)..], entry.Amount, entry.At));
+            .Select(entry => new RefundLine(entry.RefundId!, entry.Amount, entry.At));
         return TypedResults.Ok(new ReceiptView(
             PaymentSummary.From(found.Payment),
             [.. found.Events.Select(entry => new ReceiptEvent(entry.Kind, entry.Amount, entry.Currency, entry.At))],

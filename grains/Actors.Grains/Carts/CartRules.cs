@@ -36,13 +36,25 @@ public static partial class CartRules
             return Invalid("sku", $"the cart already has {MaxLines} lines");
         }
 
-        var lines = index < 0 ? cart.Lines.Add(normalized) : cart.Lines.SetItem(index, normalized);
-        if (!FitsInAmount(lines))
+        var next = Set(cart, normalized, now);
+        if (!FitsInAmount(next.Lines))
         {
             return Invalid("quantity", "the cart total would exceed the largest amount accepted");
         }
-        return new CartResult.Updated(cart with { Version = cart.Version + 1, Lines = lines, UpdatedAt = now });
+        return new CartResult.Updated(next);
     }
+
+    /// <summary>The cart with <paramref name="line"/> added, or in place of the line with its SKU, one version on.</summary>
+    public static Cart Set(Cart cart, CartLine line, DateTimeOffset at)
+    {
+        var index = cart.Lines.FindIndex(existing => existing.Sku == line.Sku);
+        var lines = index < 0 ? cart.Lines.Add(line) : cart.Lines.SetItem(index, line);
+        return cart with { Version = cart.Version + 1, Lines = lines, UpdatedAt = at };
+    }
+
+    /// <summary>The cart without the line with <paramref name="sku"/>, one version on.</summary>
+    public static Cart Without(Cart cart, string sku, DateTimeOffset at) =>
+        cart with { Version = cart.Version + 1, Lines = cart.Lines.RemoveAll(line => line.Sku == sku), UpdatedAt = at };
 
     /// <summary>Removes the line with <paramref name="sku"/>; removing a line that is not there changes nothing.</summary>
     public static CartResult Remove(Cart cart, long expectedVersion, string sku, DateTimeOffset now)
@@ -51,10 +63,9 @@ public static partial class CartRules
         {
             return new CartResult.VersionMismatch(cart);
         }
-        var index = cart.Lines.FindIndex(line => line.Sku == sku);
-        return index < 0
-            ? new CartResult.Updated(cart)
-            : new CartResult.Updated(cart with { Version = cart.Version + 1, Lines = cart.Lines.RemoveAt(index), UpdatedAt = now });
+        return cart.Lines.Exists(line => line.Sku == sku)
+            ? new CartResult.Updated(Without(cart, sku, now))
+            : new CartResult.Updated(cart);
     }
 
     /// <summary>

@@ -9,14 +9,13 @@ using Actors.Grains.Wallets;
 namespace Actors.Grains.Customers;
 
 /// <summary>
-/// Everything of a customer that money-moving turns read and change together, persisted in one write per turn:
-/// cart, saved methods, caps and spend, open checkouts, recent payments, idempotency records, and the ledger
-/// entries not yet known to be in the ledger table (the outbox).
+/// Everything of a customer that money-moving decisions read: cart, saved methods, caps and spend, open checkouts,
+/// recent payments and their refunds, and idempotency records. Bounded: older history lives in the journal only.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("commerce-state-v1")]
+[GenerateSerializer, Immutable, Alias("commerce-state-v2")]
 public sealed record CommerceState
 {
-    /// <summary>Settled payments kept in state (for refunds and replays); older history lives in the ledger only.</summary>
+    /// <summary>Settled payments kept in state (for refunds); older history lives in the journal only.</summary>
     public const int MaxRecentPayments = 100;
 
     /// <summary>
@@ -37,9 +36,19 @@ public sealed record CommerceState
     [Id(5)] public ImmutableDictionary<string, Checkout> Checkouts { get; init; } = ImmutableDictionary<string, Checkout>.Empty;
     [Id(6)] public ImmutableList<Payment> Payments { get; init; } = [];
     [Id(7)] public IdempotencyBook Idempotency { get; init; } = IdempotencyBook.Empty;
-    [Id(8)] public ImmutableList<LedgerEntry> Outbox { get; init; } = [];
+
+    /// <summary>The refunds of the payments kept, by refund id.</summary>
+    [Id(8)] public ImmutableDictionary<string, RefundEntry> Refunds { get; init; } = ImmutableDictionary<string, RefundEntry>.Empty;
+
+    public static CommerceState Empty { get; } = new();
 
     public Payment? FindPayment(string id) => Payments.Find(payment => payment.Id == id);
+
+    /// <summary>What can still be refunded of a payment: captured, less refunded, less refunds still being decided.</summary>
+    public long Refundable(Payment payment) =>
+        payment.Refundable - Refunds.Values
+            .Where(entry => entry.Status == RefundStatus.Pending && entry.Refund.PaymentId == payment.Id)
+            .Sum(entry => entry.Refund.Amount);
 
     public CommerceState WithPayment(Payment payment)
     {
@@ -49,19 +58,27 @@ public sealed record CommerceState
 
     public CommerceState WithCheckout(Checkout checkout) => this with { Checkouts = Checkouts.SetItem(checkout.Id, checkout) };
 
-    /// <summary>Forgets what no rule can need any more; open payments and their checkouts are always kept.</summary>
+    /// <summary>Forgets what no rule can need any more; open payments, their checkouts and pending refunds are always kept.</summary>
     public CommerceState Pruned(DateTimeOffset now, TimeZoneInfo zone)
     {
-        var closed = Payments.Where(payment => !payment.IsOpen).OrderByDescending(payment => payment.CreatedAt).Skip(MaxRecentPayments).ToHashSet();
+        var closed = Payments.Where(payment => !payment.IsOpen && !HasPendingRefund(payment.Id))
+            .OrderByDescending(payment => payment.CreatedAt).Skip(MaxRecentPayments).ToHashSet();
         var payments = closed.Count == 0 ? Payments : Payments.RemoveAll(closed.Contains);
+        var refunds = closed.Count == 0 ? Refunds : Refunds.RemoveRange(
+            Refunds.Values.Where(entry => closed.Any(payment => payment.Id == entry.Refund.PaymentId)).Select(entry => entry.Refund.Id));
         var openCheckouts = payments.Where(payment => payment.IsOpen).Select(payment => payment.CheckoutId).ToHashSet();
-        var checkouts = Checkouts.Values
-            .Where(checkout => openCheckouts.Contains(checkout.Id) || now - checkout.ExpiresAt < CheckoutGrace)
-            .OrderByDescending(checkout => openCheckouts.Contains(checkout.Id))
-            .ThenByDescending(checkout => checkout.Status == CheckoutStatus.RequiresConfirmation && !checkout.IsExpiredAt(now))
-            .ThenByDescending(checkout => checkout.CreatedAt)
-            .Take(Math.Max(MaxCheckouts, openCheckouts.Count))
-            .ToImmutableDictionary(checkout => checkout.Id);
-        return this with { Payments = payments, Checkouts = checkouts, Spend = Spend.Prune(now, zone) };
+        var checkouts = Checkouts.Count <= MaxCheckouts && Checkouts.Values.All(checkout => now - checkout.ExpiresAt < CheckoutGrace)
+            ? Checkouts
+            : Checkouts.Values
+                .Where(checkout => openCheckouts.Contains(checkout.Id) || now - checkout.ExpiresAt < CheckoutGrace)
+                .OrderByDescending(checkout => openCheckouts.Contains(checkout.Id))
+                .ThenByDescending(checkout => checkout.Status == CheckoutStatus.RequiresConfirmation && !checkout.IsExpiredAt(now))
+                .ThenByDescending(checkout => checkout.CreatedAt)
+                .Take(Math.Max(MaxCheckouts, openCheckouts.Count))
+                .ToImmutableDictionary(checkout => checkout.Id);
+        return this with { Payments = payments, Refunds = refunds, Checkouts = checkouts, Spend = Spend.Prune(now, zone) };
     }
+
+    private bool HasPendingRefund(string paymentId) =>
+        Refunds.Values.Any(entry => entry.Status == RefundStatus.Pending && entry.Refund.PaymentId == paymentId);
 }

@@ -31,12 +31,12 @@ public sealed partial class CustomerGrain
 
     public async Task<long?> Watch(ICustomerObserver observer, CancellationToken cancellationToken)
     {
-        if (profile.State.Profile is null)
+        if (state.Profile is null)
         {
             return null;
         }
         Watchers.Subscribe(observer, observer);
-        await ClaimSequences(needed: 0, cancellationToken);
+        await ClaimSequences(needed: 0);
         ScheduleDue();
         return sequence;
     }
@@ -55,22 +55,22 @@ public sealed partial class CustomerGrain
     /// <summary>What watchers have been told matches the state as loaded.</summary>
     private void StartAnnouncing()
     {
-        announcedProfile = profile.State.Profile;
-        announcedCommerce = commerce.State;
+        announcedProfile = state.Profile;
+        announcedCommerce = state.Commerce;
         announcedUpTo = clock.GetUtcNow();
     }
 
     /// <summary>Tells watchers what changed since the last announcement. Call only once the change is persisted.</summary>
-    private async Task Announce(CancellationToken cancellationToken)
+    private async Task Announce()
     {
         if (writeFailed)
         {
             return;
         }
         var profileBefore = announcedProfile;
-        var commerceBefore = announcedCommerce ?? commerce.State;
-        announcedProfile = profile.State.Profile;
-        announcedCommerce = commerce.State;
+        var commerceBefore = announcedCommerce ?? state.Commerce;
+        announcedProfile = state.Profile;
+        announcedCommerce = state.Commerce;
         if (watchers is not { Count: > 0 } || profileBefore == announcedProfile && ReferenceEquals(commerceBefore, announcedCommerce))
         {
             return;
@@ -78,7 +78,7 @@ public sealed partial class CustomerGrain
 
         var now = clock.GetUtcNow();
         var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
-        await Publish(changes, now, cancellationToken);
+        await Publish(changes, now);
         ScheduleDue();
     }
 
@@ -87,22 +87,22 @@ public sealed partial class CustomerGrain
     {
         dueAt = null;
         var now = clock.GetUtcNow();
-        var passed = LiveChanges.Passed(commerce.State, announcedUpTo, now, LimitsNow).ToList();
+        var passed = LiveChanges.Passed(state.Commerce, announcedUpTo, now, LimitsNow).ToList();
         announcedUpTo = now;
         if (watchers is { Count: > 0 })
         {
-            await Publish(passed, now, cancellationToken);
+            await Publish(passed, now);
         }
         ScheduleDue();
     }
 
-    private async Task Publish(IReadOnlyList<CustomerEvent> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task Publish(IReadOnlyList<CustomerEvent> changes, DateTimeOffset now)
     {
         if (changes.Count == 0)
         {
             return;
         }
-        await ClaimSequences(changes.Count, cancellationToken);
+        await ClaimSequences(changes.Count);
         foreach (var change in changes)
         {
             var numbered = change with { Sequence = ++sequence, At = now };
@@ -116,24 +116,23 @@ public sealed partial class CustomerGrain
     /// activation also burns one number (its marker), so a watcher that knew an earlier activation always sees a
     /// jump, and refetches, when the customer moves to another activation.
     /// </summary>
-    private async Task ClaimSequences(int needed, CancellationToken cancellationToken)
+    private async Task ClaimSequences(int needed)
     {
         var first = sequenceCeiling == 0;
         if (!first && sequenceCeiling - sequence >= needed)
         {
             return;
         }
-        var from = first ? live.State.Ceiling + 1 : sequence;
-        live.State = new LiveState { Ceiling = from + Math.Max(needed, LiveState.BlockSize) };
-        await Persist(live, cancellationToken);
+        var from = first ? state.LiveCeiling + 1 : sequence;
+        await Append([new LiveNumbersClaimed(from + Math.Max(needed, LiveNumbersClaimed.BlockSize)) { At = clock.GetUtcNow() }]);
         sequence = from;
-        sequenceCeiling = live.State.Ceiling;
+        sequenceCeiling = state.LiveCeiling;
     }
 
     /// <summary>Keeps one timer, for the next expiry or cooling-off end, while anyone watches.</summary>
     private void ScheduleDue()
     {
-        var next = watchers is { Count: > 0 } ? LiveChanges.NextDue(commerce.State, announcedUpTo) : null;
+        var next = watchers is { Count: > 0 } ? LiveChanges.NextDue(state.Commerce, announcedUpTo) : null;
         if (next == dueAt)
         {
             return;
@@ -149,9 +148,5 @@ public sealed partial class CustomerGrain
         }
     }
 
-    private LimitsView LimitsNow()
-    {
-        var customer = profile.State.Profile!;
-        return Current(customer, SpendingPolicy.EffectiveAt(commerce.State.Limits, clock.GetUtcNow())).Limits;
-    }
+    private LimitsView LimitsNow() => LimitsDecider.View(state, clock.GetUtcNow());
 }

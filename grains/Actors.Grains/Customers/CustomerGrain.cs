@@ -1,8 +1,7 @@
-using Actors.Grains.Hosting;
-using Actors.Grains.Live;
+using System.Collections.Immutable;
+using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
-using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,43 +9,52 @@ using Microsoft.Extensions.Options;
 namespace Actors.Grains.Customers;
 
 /// <summary>
-/// The customer: loads state, asks a pure rule what to do, persists once, answers. Profile, commerce and sessions
-/// are separate rows so a profile edit or a device sighting never rewrites the money state.
+/// The customer: loads its state from the journal (snapshot + later events), asks a pure decider what a command
+/// means, appends the events, applies them, answers and tells watchers. The state in memory changes only after the
+/// append is durable, so nothing is answered or announced that storage does not hold.
 /// </summary>
 public sealed partial class CustomerGrain(
-    [PersistentState("profile", StorageNames.Customers)] IPersistentState<ProfileState> profile,
-    [PersistentState("commerce", StorageNames.Customers)] IPersistentState<CommerceState> commerce,
-    [PersistentState("sessions", StorageNames.Customers)] IPersistentState<SessionsState> sessions,
-    [PersistentState("live", StorageNames.Customers)] IPersistentState<LiveState> live,
+    ICustomerJournal journal,
     IPaymentGateway gateway,
-    ILedger ledger,
     ExchangeRates rates,
     IOptions<PaymentSettings> paymentSettings,
+    IOptions<JournalSettings> journalSettings,
     PaymentMetrics metrics,
     TimeProvider clock,
     ILogger<CustomerGrain> log) : Grain, ICustomerGrain, IRemindable, IIncomingGrainCallFilter
 {
-    private static readonly TimeSpan SessionFlushInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SightingsFlushDelay = TimeSpan.FromSeconds(30);
 
     private readonly PaymentSettings settings = paymentSettings.Value;
-    private bool sessionsChanged;
 
-    /// <summary>Set when a write failed: memory may be ahead of storage, so nothing more is announced from it.</summary>
+    private CustomerState state = CustomerState.New;
+
+    /// <summary>The sequence number of the last event in the journal that <see cref="state"/> includes.</summary>
+    private long head;
+    private int eventsSinceSnapshot;
+
+    /// <summary>Device sightings applied in memory but not yet appended: they go with the next append, or a timer's.</summary>
+    private List<JournalEvent>? unwrittenSightings;
+    private IGrainTimer? sightingsTimer;
+
+    /// <summary>Set when an append failed: memory may disagree with the journal, so this activation steps aside.</summary>
     private bool writeFailed;
+
+    private string CustomerId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Ledger entries a crashed activation persisted but may not have inserted: insert them now (duplicates are ignored).
-        await FlushOutbox(cancellationToken);
+        var loaded = await journal.Load(CustomerId, cancellationToken);
+        (state, head, eventsSinceSnapshot) = (loaded.State, loaded.Sequence, loaded.EventsSinceSnapshot);
         StartAnnouncing();
-        this.RegisterGrainTimer(FlushSessions, new GrainTimerCreationOptions(SessionFlushInterval, SessionFlushInterval));
     }
 
+    /// <summary>Writes what is still only in memory (sightings) with a snapshot, so the next activation replays nothing.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (sessionsChanged && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        if (!writeFailed && state.Profile is not null && (eventsSinceSnapshot > 0 || unwrittenSightings is not null))
         {
-            await FlushSessions(cancellationToken);
+            await Append([], withSnapshot: true);
         }
     }
 
@@ -57,82 +65,36 @@ public sealed partial class CustomerGrain(
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        if (RequestContext.Get(Caller.ContextKey) is Caller caller && profile.State.Profile is not null)
-        {
-            var seen = sessions.State.Seen(caller, clock.GetUtcNow());
-            sessionsChanged |= !ReferenceEquals(seen, sessions.State);
-            sessions.State = seen;
-        }
-        // An interleaved idempotency check may run while another turn waits on a write: that state is not yet durable.
-        if (context.InterfaceMethod?.Name != nameof(ICustomerGrain.CheckIdempotency))
-        {
-            await Announce(CancellationToken.None);
-        }
-    }
-
-    public async Task<ProfileResult> Create(ProfileDraft draft, CancellationToken cancellationToken)
-    {
-        if (profile.State.Profile is { } existing)
-        {
-            return new ProfileResult.AlreadyExists(existing);
-        }
-
-        var created = ProfileRules.Create(this.GetPrimaryKeyString(), draft, clock.GetUtcNow());
-        if (created is ProfileResult.Found found)
-        {
-            profile.State = new ProfileState { Profile = found.Profile };
-            await Persist(profile, cancellationToken);
-        }
-        return created;
-    }
-
-    public Task<ProfileResult> GetProfile(CancellationToken cancellationToken) =>
-        Task.FromResult<ProfileResult>(profile.State.Profile is { } current
-            ? new ProfileResult.Found(current)
-            : new ProfileResult.NotFound());
-
-    public async Task<ProfileResult> UpdateProfile(long expectedVersion, ProfilePatch patch, CancellationToken cancellationToken)
-    {
-        if (profile.State.Profile is not { } current)
-        {
-            return new ProfileResult.NotFound();
-        }
-
-        var updated = ProfileRules.Apply(current, expectedVersion, patch, clock.GetUtcNow());
-        if (updated is ProfileResult.Found found && found.Profile.Version != current.Version)
-        {
-            profile.State = profile.State with { Profile = found.Profile };
-            await Persist(profile, cancellationToken);
-        }
-        return updated;
-    }
-
-    public Task<IReadOnlyList<DeviceSession>?> GetSessions(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DeviceSession>?>(profile.State.Profile is null ? null : sessions.State.Sessions);
-
-    private async Task FlushSessions(CancellationToken cancellationToken)
-    {
-        if (!sessionsChanged)
+        // An interleaved idempotency check may run while another turn waits on an append: it changes nothing here.
+        if (context.InterfaceMethod?.Name == nameof(ICustomerGrain.CheckIdempotency))
         {
             return;
         }
-        sessionsChanged = false;
-        await Persist(sessions, cancellationToken);
+        NoteSighting();
+        await Announce();
     }
 
-    /// <summary>The customer's own time zone, in which daily, weekly and monthly windows begin.</summary>
-    private TimeZoneInfo Zone(Profile customer) => TimeZoneInfo.FindSystemTimeZoneById(customer.TimeZone);
-
     /// <summary>
-    /// A write that fails leaves memory ahead of storage, so this activation steps aside and the next call starts
-    /// from what is stored. A failed ETag check means another activation of this customer won (possible for a
-    /// moment during membership changes); the caller's retry reaches the winner.
+    /// Appends <paramref name="decided"/> (with sightings not yet written, and a snapshot when one is due) and, once
+    /// it is durable, makes the result the state. A failure (another activation appended first, or the database is
+    /// unreachable) makes this activation step aside: the caller's retry reaches a fresh one that reloads the journal.
     /// </summary>
-    private async Task Persist<TState>(IPersistentState<TState> state, CancellationToken cancellationToken)
+    private async Task Append(ImmutableArray<JournalEvent> decided, bool withSnapshot = false)
     {
+        if (writeFailed)
+        {
+            throw new Orleans.Storage.InconsistentStateException("This activation of the customer is stepping aside; retry.");
+        }
+        var events = unwrittenSightings is null ? (IReadOnlyList<JournalEvent>)decided : [.. decided, .. unwrittenSightings];
+        if (events.Count == 0 && !withSnapshot)
+        {
+            return;
+        }
+        var next = CustomerEvolution.ApplyAll(state, events);
+        var snapshot = withSnapshot || eventsSinceSnapshot + events.Count >= journalSettings.Value.SnapshotEvery;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await journal.Append(CustomerId, head, events, snapshot ? next : null, CancellationToken.None);
         }
         catch (Exception)
         {
@@ -140,5 +102,31 @@ public sealed partial class CustomerGrain(
             DeactivateOnIdle();
             throw;
         }
+        (state, head) = (next, head + events.Count);
+        eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
+        if (unwrittenSightings is not null)
+        {
+            unwrittenSightings = null;
+            sightingsTimer?.Dispose();
+            sightingsTimer = null;
+        }
     }
+
+    /// <summary>Records the calling device in memory; it is appended lazily, so a busy device costs no extra write.</summary>
+    private void NoteSighting()
+    {
+        if (state.Profile is null || RequestContext.Get(Caller.ContextKey) is not Caller caller
+            || state.Sessions.Sighting(caller, clock.GetUtcNow()) is not { } session)
+        {
+            return;
+        }
+        state = state with { Sessions = state.Sessions.With(session) };
+        (unwrittenSightings ??= []).Add(new DeviceSeen(session) { At = session.LastSeen });
+        sightingsTimer ??= this.RegisterGrainTimer(_ => Append([]),
+            new GrainTimerCreationOptions(SightingsFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>The channel of the current call, as the API put it in the request context.</summary>
+    private static string CallerChannel() =>
+        RequestContext.Get(Caller.ContextKey) is Caller caller ? caller.Channel : Channels.Web;
 }

@@ -78,8 +78,9 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("refund-payment")]
     Task<MoneyResult> RefundPayment(IdempotentRequest request, string paymentId, RefundDraft draft, CancellationToken cancellationToken = default);
 
+    /// <summary>A checkout with the methods and headroom it would be offered with now; null when there is no such checkout.</summary>
     [Alias("get-checkout"), ReadOnly]
-    Task<Checkout?> GetCheckout(string checkoutId, CancellationToken cancellationToken = default);
+    Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Registers (or renews) <paramref name="observer"/> to hear of every change, and answers the sequence number of
@@ -91,7 +92,7 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("unwatch")]
     Task Unwatch(ICustomerObserver observer, CancellationToken cancellationToken = default);
 
-    /// <summary>A payment this customer's state still holds (open ones and the most recent settled ones).</summary>
+    /// <summary>A payment this customer's state still holds (open ones and the most recent settled ones; the journal has all).</summary>
     [Alias("get-payment"), ReadOnly]
     Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken = default);
 }

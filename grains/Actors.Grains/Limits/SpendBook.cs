@@ -34,7 +34,13 @@ public sealed record SpendBook
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The amount is not between 1 and <see cref="Amounts.Max"/>.</exception>
     /// <exception cref="InvalidOperationException">The payment already holds a different amount.</exception>
-    public SpendBook Reserve(string paymentId, long amount, DateTimeOffset now, TimeZoneInfo zone)
+    public SpendBook Reserve(string paymentId, long amount, DateTimeOffset now, TimeZoneInfo zone) =>
+        Reserve(paymentId, amount, SpendWindows.LocalDay(now, zone), now);
+
+    /// <summary>Holds <paramref name="amount"/> for <paramref name="paymentId"/> on the local calendar day <paramref name="day"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The amount is not between 1 and <see cref="Amounts.Max"/>.</exception>
+    /// <exception cref="InvalidOperationException">The payment already holds a different amount.</exception>
+    public SpendBook Reserve(string paymentId, long amount, DateOnly day, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
@@ -45,7 +51,7 @@ public sealed record SpendBook
                 ? this
                 : throw new InvalidOperationException($"Payment {paymentId} already holds {existing.Amount}, not {amount}.");
         }
-        var reservation = new Reservation(paymentId, SpendWindows.LocalDay(now, zone), amount, now);
+        var reservation = new Reservation(paymentId, day, amount, now);
         return this with { Reservations = Reservations.Add(paymentId, reservation) };
     }
 

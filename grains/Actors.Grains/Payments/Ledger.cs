@@ -1,6 +1,8 @@
+using Actors.Grains.Journal;
+
 namespace Actors.Grains.Payments;
 
-/// <summary>What happened to a payment. Each kind happens at most once per payment, except one refund per refund id.</summary>
+/// <summary>What happened to a payment, as history and receipts name it. Each kind happens at most once per payment, except refunds.</summary>
 public enum LedgerKind
 {
     Authorized,
@@ -11,35 +13,45 @@ public enum LedgerKind
 }
 
 /// <summary>
-/// One row of the append-only payment ledger. <see cref="EntryId"/> is the row's unique key, derived from the event,
-/// so writing the same event twice leaves one row.
+/// The ledger's face of a money event: the columns its journal row carries so that history, filters, CSV and
+/// receipts are plain SQL over the journal. Written once with the event, in the same row; never updated.
+/// Only the reservation (<see cref="LedgerKind.Authorized"/>) carries what a payment shows; an outcome names its
+/// kind, a refund its amount and id.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("ledger-entry-v1")]
-public sealed record LedgerEntry(
-    [property: Id(0)] string EntryId,
-    [property: Id(1)] string PaymentId,
-    [property: Id(2)] string CustomerId,
-    [property: Id(3)] LedgerKind Kind,
-    [property: Id(4)] long Amount,
-    [property: Id(5)] string Currency,
-    [property: Id(6)] long ConvertedAmount,
-    [property: Id(7)] string ConvertedCurrency,
-    [property: Id(8)] string? MethodBrand,
-    [property: Id(9)] string? MethodLast4,
-    [property: Id(10)] string Channel,
-    [property: Id(11)] string Description,
-    [property: Id(12)] DateTimeOffset CreatedAt)
+public sealed record LedgerFacts(
+    string PaymentId,
+    LedgerKind? Kind,
+    long? Amount = null,
+    string? Currency = null,
+    long? ConvertedAmount = null,
+    string? ConvertedCurrency = null,
+    string? MethodBrand = null,
+    string? MethodLast4 = null,
+    string? Channel = null,
+    string? Description = null,
+    string? RefundId = null)
 {
-    /// <summary>The unique key of an event: one per payment and kind, and one per refund.</summary>
-    public static string IdFor(string paymentId, LedgerKind kind, string? refundId = null) =>
-        kind == LedgerKind.Refunded
-            ? $"{paymentId}:refunded:{refundId ?? throw new ArgumentNullException(nameof(refundId))}"
-            : $"{paymentId}:{kind.ToString().ToLowerInvariant()}";
-}
+    /// <summary>The ledger columns of <paramref name="change"/>; null for an event that concerns no payment.</summary>
+    public static LedgerFacts? Of(JournalEvent change) => change switch
+    {
+        PaymentReserved { Payment: var p } => new(p.Id, LedgerKind.Authorized, p.Amount, p.Currency, p.ConvertedAmount, p.CapCurrency,
+            p.Brand, p.Last4, p.Channel, p.Description),
+        PaymentSucceeded succeeded => new(succeeded.PaymentId, LedgerKind.Succeeded),
+        PaymentDeclined declined => new(declined.PaymentId, LedgerKind.Declined),
+        PaymentReleased released => new(released.PaymentId, LedgerKind.Released),
+        RefundSucceeded { Refund: var r } => new(r.PaymentId, LedgerKind.Refunded, r.Amount, r.Currency, RefundId: r.Id),
+        _ when PaymentLife.PaymentIdOf(change) is { } paymentId => new(paymentId, Kind: null),
+        _ => null,
+    };
 
-/// <summary>The ledger table, as the grains write it.</summary>
-public interface ILedger
-{
-    /// <summary>Inserts the entries whose <see cref="LedgerEntry.EntryId"/> is not there yet; the others are left as they are.</summary>
-    Task Append(IReadOnlyCollection<LedgerEntry> entries, CancellationToken cancellationToken);
+    /// <summary>The text stored for each kind, spelled out so renaming an enum member never changes stored rows.</summary>
+    public static string KindText(LedgerKind kind) => kind switch
+    {
+        LedgerKind.Authorized => "authorized",
+        LedgerKind.Succeeded => "succeeded",
+        LedgerKind.Declined => "declined",
+        LedgerKind.Refunded => "refunded",
+        LedgerKind.Released => "released",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a ledger kind."),
+    };
 }

@@ -38,8 +38,11 @@ public abstract record MoneyResult
     public sealed record CheckoutExpired([property: Id(0)] string CheckoutId, [property: Id(1)] DateTimeOffset ExpiredAt) : MoneyResult;
 
     /// <summary>The checkout is already paid, or a payment of it is still being decided.</summary>
-    [GenerateSerializer, Immutable, Alias("money-result-checkout-closed")]
-    public sealed record CheckoutClosed([property: Id(0)] Checkout Checkout) : MoneyResult;
+    [GenerateSerializer, Immutable, Alias("money-result-checkout-closed-v2")]
+    public sealed record CheckoutClosed(
+        [property: Id(0)] string CheckoutId,
+        [property: Id(1)] CheckoutStatus Status,
+        [property: Id(2)] string? PaymentId) : MoneyResult;
 
     [GenerateSerializer, Immutable, Alias("money-result-cart-empty")]
     public sealed record CartEmpty : MoneyResult;

@@ -44,16 +44,6 @@ public sealed record Payment(
     public bool IsOpen => Status is PaymentStatus.Processing or PaymentStatus.RequiresAction;
 
     public long Refundable => Status == PaymentStatus.Succeeded ? Amount - Refunded : 0;
-
-    /// <summary>The ledger row for an event of this payment, written once under its unique key.</summary>
-    public LedgerEntry Entry(string customerId, LedgerKind kind, DateTimeOffset at, long? amount = null, string? refundId = null)
-    {
-        var entryAmount = amount ?? Amount;
-        // A refund's share of the converted amount, rounded down so refunds never sum to more than was spent.
-        var converted = amount is null ? ConvertedAmount : (long)((decimal)ConvertedAmount * entryAmount / Amount);
-        return new LedgerEntry(LedgerEntry.IdFor(Id, kind, refundId), Id, customerId, kind, entryAmount, Currency,
-            converted, CapCurrency, Brand, Last4, Channel, Description, at);
-    }
 }
 
 /// <summary>Money given back on a succeeded payment; never more than was captured.</summary>
@@ -68,6 +58,18 @@ public sealed record Refund(
 {
     public const string Prefix = "re_";
 }
+
+public enum RefundStatus
+{
+    /// <summary>Asked for and durable; the gateway has not answered (yet). Reconciliation finishes it.</summary>
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>A refund of a payment the customer state still holds, and how far it got.</summary>
+[GenerateSerializer, Immutable, Alias("refund-entry-v1")]
+public sealed record RefundEntry([property: Id(0)] Refund Refund, [property: Id(1)] RefundStatus Status);
 
 /// <summary>A refund request: no amount refunds everything still refundable.</summary>
 [GenerateSerializer, Immutable, Alias("refund-draft-v1")]

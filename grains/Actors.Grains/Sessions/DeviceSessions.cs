@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Actors.Grains.Journal;
 
 namespace Actors.Grains.Sessions;
 
@@ -71,22 +72,36 @@ public sealed record SessionsState
     /// <summary>Last-seen times are kept to this precision, so a busy device does not make every call a change.</summary>
     public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromMinutes(1);
 
+    public static SessionsState Empty { get; } = new();
+
     /// <summary>
     /// Records a request from <paramref name="caller"/>; the least recently seen device drops off past the bound.
     /// Returns this same instance when nothing worth writing changed.
     /// </summary>
-    public SessionsState Seen(Caller caller, DateTimeOffset now)
+    public SessionsState Seen(Caller caller, DateTimeOffset now) => Sighting(caller, now) is { } session ? With(session) : this;
+
+    /// <summary>The session as a request from <paramref name="caller"/> leaves it; null when nothing worth writing changed.</summary>
+    public DeviceSession? Sighting(Caller caller, DateTimeOffset now)
     {
         var existing = Sessions.Find(session => session.DeviceId == caller.DeviceId);
         if (existing is not null && ReferenceEquals(existing, Sessions[0]) && existing.Channel == caller.Channel
             && (caller.DeviceLabel is null || caller.DeviceLabel == existing.DeviceLabel) && now - existing.LastSeen < LastSeenPrecision)
         {
-            return this;
+            return null;
         }
-        var updated = existing is null
+        return existing is null
             ? new DeviceSession(caller.DeviceId, caller.Channel, caller.DeviceLabel, now, now)
             : existing with { Channel = caller.Channel, DeviceLabel = caller.DeviceLabel ?? existing.DeviceLabel, LastSeen = now };
-        var rest = existing is null ? Sessions : Sessions.Remove(existing);
-        return this with { Sessions = rest.Insert(0, updated).Take(MaxSessions).ToImmutableList() };
+    }
+
+    /// <summary>Puts <paramref name="session"/> first in place of the device's earlier one; applying it twice changes nothing more.</summary>
+    public SessionsState With(DeviceSession session)
+    {
+        var rest = Sessions.RemoveAll(existing => existing.DeviceId == session.DeviceId);
+        return this with { Sessions = rest.Insert(0, session).Take(MaxSessions).ToImmutableList() };
     }
 }
+
+/// <summary>A device or till was seen: written lazily, with the next change or by a timer.</summary>
+[GenerateSerializer, Immutable, Alias("device-seen-v1")]
+public sealed record DeviceSeen([property: Id(0)] DeviceSession Session) : JournalEvent;

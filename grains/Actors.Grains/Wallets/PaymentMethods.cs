@@ -146,19 +146,23 @@ public static partial class WalletRules
 
         var method = new PaymentMethod(newId, draft.Token!, brand!, draft.Last4!, draft.ExpiryMonth, draft.ExpiryYear, country!, now, null);
         var preferred = draft.Preferred || wallet.PreferredId is null;
-        var next = wallet with { Methods = wallet.Methods.Add(method), PreferredId = preferred ? method.Id : wallet.PreferredId };
-        return (next, new WalletResult.Saved(method, Created: true, preferred));
+        return (With(wallet, method, preferred), new WalletResult.Saved(method, Created: true, preferred));
     }
 
-    public static (Wallet Wallet, WalletResult Result) Remove(Wallet wallet, string id)
+    public static (Wallet Wallet, WalletResult Result) Remove(Wallet wallet, string id) =>
+        wallet.Find(id) is null
+            ? (wallet, new WalletResult.NotFound())
+            : (Without(wallet, id), new WalletResult.Removed());
+
+    /// <summary>The wallet with <paramref name="method"/> saved; <paramref name="preferred"/> makes it the one offered first.</summary>
+    public static Wallet With(Wallet wallet, PaymentMethod method, bool preferred) =>
+        wallet with { Methods = wallet.Methods.Add(method), PreferredId = preferred ? method.Id : wallet.PreferredId };
+
+    /// <summary>The wallet without the method; if it was the preferred one, the first remaining method takes its place.</summary>
+    public static Wallet Without(Wallet wallet, string id)
     {
-        if (wallet.Find(id) is not { } method)
-        {
-            return (wallet, new WalletResult.NotFound());
-        }
-        var methods = wallet.Methods.Remove(method);
-        var preferred = wallet.PreferredId == id ? methods.FirstOrDefault()?.Id : wallet.PreferredId;
-        return (wallet with { Methods = methods, PreferredId = preferred }, new WalletResult.Removed());
+        var methods = wallet.Methods.RemoveAll(method => method.Id == id);
+        return wallet with { Methods = methods, PreferredId = wallet.PreferredId == id ? methods.FirstOrDefault()?.Id : wallet.PreferredId };
     }
 
     private static bool IsCountry(string code)

@@ -1,7 +1,9 @@
 using System.Net;
 using Actors.Grains.Hosting;
+using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Silo.Journal;
 using Actors.Silo.Payments;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -47,8 +49,8 @@ public static class SiloHosting
     }
 
     /// <summary>
-    /// What checkout needs: the <c>Payments</c> settings (validated at start), the exchange-rate table, the
-    /// gateway and ledger on PostgreSQL, the platform's metrics, and reminders as frequent as reconciliation asks.
+    /// What checkout needs: the <c>Payments</c> settings (validated at start), the exchange-rate table, the sandbox
+    /// gateway on PostgreSQL, the platform's metrics, and reminders as frequent as reconciliation asks.
     /// </summary>
     public static ISiloBuilder AddActorsPayments(this ISiloBuilder silo, string connectionString)
     {
@@ -61,7 +63,8 @@ public static class SiloHosting
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, payments.Value.ReconcileEvery.Ticks)));
         silo.Services.AddSingleton(services => new ExchangeRates(services.GetRequiredService<IOptions<PaymentSettings>>().Value.ExchangeRates));
         silo.Services.AddSingleton<PaymentMetrics>();
-        silo.Services.AddPaymentsStore(connectionString);
+        silo.Services.TryAddSingleton(_ => SiloDatabase.Create(connectionString));
+        silo.Services.AddSingleton<IPaymentGateway, SandboxGateway>();
         return silo;
     }
 
@@ -78,9 +81,16 @@ public static class SiloHosting
         }
     }
 
-    /// <summary>Grain storage and reminders on PostgreSQL: everything a silo needs apart from membership.</summary>
+    /// <summary>
+    /// The customer journal, grain storage and reminders on PostgreSQL: everything a silo needs apart from membership.
+    /// Grain storage keeps what is small and not a customer's journal (it is not used by customers).
+    /// </summary>
     public static ISiloBuilder AddActorsPersistence(this ISiloBuilder silo, string connectionString)
     {
+        silo.Services.AddOptions<JournalSettings>().BindConfiguration(JournalSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.TryAddSingleton(_ => SiloDatabase.Create(connectionString));
+        silo.Services.AddSingleton<JournalAppender>();
+        silo.Services.AddSingleton<ICustomerJournal, PostgresJournal>();
         // Orleans' own serializer rather than JSON: it honours [Id] and [Alias], so state survives renames.
         silo.AddAdoNetGrainStorage(StorageNames.Customers, options => options.Configure<Serializer>((storage, serializer) =>
         {

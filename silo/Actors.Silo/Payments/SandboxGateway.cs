@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Silo.Hosting;
 using Npgsql;
 
 namespace Actors.Silo.Payments;
@@ -36,7 +37,7 @@ public static class SandboxTokens
 /// and, like a real processor, makes at most one charge per payment id and at most one refund per refund id,
 /// whatever the retries and however many silos ask at once.
 /// </summary>
-public sealed class SandboxGateway(PaymentsDatabase database, TimeProvider clock) : IPaymentGateway
+public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : IPaymentGateway
 {
     /// <summary>
     /// The step-up code that completes a charge waiting for it (a charge of <see cref="SandboxTokens.StepUpRequired"/>).

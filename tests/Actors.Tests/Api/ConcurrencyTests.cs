@@ -34,8 +34,8 @@ public sealed class ConcurrencyTests(TwoSiloApiFixture fixture) : IClassFixture<
             }
         }
         Assert.Equal(allowed, succeeded);
-        var database = new PaymentsTables(fixture.ConnectionString);
-        Assert.Equal(allowed * amount, await database.LedgerSum(shopper.Id, "succeeded"));
+        var database = new StoredData(fixture.ConnectionString);
+        Assert.Equal(allowed * amount, await database.SucceededSum(shopper.Id));
         Assert.Equal(allowed, await database.ChargesOf(shopper.Id));
         var limits = JsonDocument.Parse(await shopper.Client.GetStringAsync($"{shopper.Base}/limits")).RootElement;
         Assert.Equal(allowed * amount, limits.GetProperty("headroom")[0].GetProperty("spent").GetInt64());
@@ -65,7 +65,7 @@ public sealed class ConcurrencyTests(TwoSiloApiFixture fixture) : IClassFixture<
         }
         var body = Assert.Single(bodies);
         Assert.Equal("succeeded", JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
-        Assert.Equal(1, await new PaymentsTables(fixture.ConnectionString).ChargesOf(shopper.Id));
+        Assert.Equal(1, await new StoredData(fixture.ConnectionString).ChargesOf(shopper.Id));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using Actors.Grains.Customers;
 using Actors.Grains.Payments;
-using Actors.Silo.Payments;
+using Actors.Grains.Journal;
 using Actors.Tests.Infrastructure;
 using CsvHelper;
 using static Actors.Tests.Infrastructure.HttpAssert;
@@ -17,22 +17,32 @@ public sealed class PaymentHistoryApiTests(ApiFixture fixture)
     // Payment ids are unique across the whole ledger, so each test's customer gets its own.
     private readonly string customerId = CustomerId.New();
 
-    /// <summary>Writes a payment's events the way the customer grain does, through the real ledger writer.</summary>
+    private long head;
+
+    /// <summary>Appends a payment's events to the customer's journal the way the customer grain does, through the silo's journal.</summary>
     private async Task Seed(string customerId, int index, long amount, string channel, string description, params LedgerKind[] after)
     {
-        await using var database = PaymentsDatabase.Create(fixture.ConnectionString);
-        var ledger = new PostgresLedger(database);
+        await using var journal = StandaloneJournal.Open(fixture.ConnectionString);
         var at = Start.AddHours(index);
         var payment = new Payment(Pay(index), "chk_x", amount, "EUR", amount, "EUR", "pm_x", "tok_visa", "visa", "4242",
             channel, description, PaymentStatus.Processing, null, 0, at, at);
-        var entries = new List<LedgerEntry> { payment.Entry(customerId, LedgerKind.Authorized, at) };
+        var events = new List<JournalEvent> { new PaymentReserved(payment, DateOnly.FromDateTime(at.UtcDateTime)) { At = at } };
         foreach (var kind in after)
         {
-            entries.Add(kind == LedgerKind.Refunded
-                ? payment.Entry(customerId, kind, at.AddMinutes(5 + entries.Count), amount / 2, $"re_{entries.Count}")
-                : payment.Entry(customerId, kind, at.AddMinutes(1)));
+            events.Add(kind switch
+            {
+                LedgerKind.Succeeded => new PaymentSucceeded(payment.Id) { At = at.AddMinutes(1) },
+                LedgerKind.Declined => new PaymentDeclined(payment.Id, "card_declined") { At = at.AddMinutes(1) },
+                LedgerKind.Released => new PaymentReleased(payment.Id) { At = at.AddMinutes(1) },
+                LedgerKind.Refunded => new RefundSucceeded(new Refund($"re_{events.Count}", payment.Id, amount / 2, "EUR", null, at.AddMinutes(5 + events.Count)))
+                {
+                    At = at.AddMinutes(5 + events.Count),
+                },
+                _ => throw new ArgumentOutOfRangeException(nameof(after), kind, null),
+            });
         }
-        await ledger.Append(entries, CancellationToken.None);
+        await journal.Journal.Append(customerId, head, events, snapshot: null, CancellationToken.None);
+        head += events.Count;
     }
 
     private async Task<(HttpClient Client, string Id)> SeededCustomer()

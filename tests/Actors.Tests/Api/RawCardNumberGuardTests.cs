@@ -212,14 +212,8 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
 
     private static string Digits(string number) => new(number.Where(char.IsAsciiDigit).ToArray());
 
-    /// <summary>How many grain state rows PostgreSQL holds: unchanged proves a refused request stored nothing.</summary>
-    private async Task<long> StoredRows()
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansstorage", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>How many journal events PostgreSQL holds: unchanged proves a refused request stored nothing.</summary>
+    private Task<long> StoredRows() => new StoredData(fixture.ConnectionString).AllEvents();
 
     /// <summary>A log entry: its message, structured values and exception, and apart from them its scopes.</summary>
     private sealed record LogEntry(string Text, string Scopes);

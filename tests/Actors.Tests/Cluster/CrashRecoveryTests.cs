@@ -62,7 +62,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
         var settled = await Eventually.Get(() => customer.GetPayment(paymentId), payment => payment?.Status == expected, TimeSpan.FromSeconds(90));
 
-        var database = new PaymentsTables(connectionString);
+        var database = new StoredData(connectionString);
         Assert.Equal(charges, await database.ChargesOf(id));
         var kinds = (await database.LedgerOf(paymentId)).Select(row => row.Kind).Order();
         Assert.Equal(expected == PaymentStatus.Succeeded ? ["authorized", "succeeded"] : ["authorized", "released"], kinds);

@@ -59,7 +59,7 @@ public sealed class CustomerGrainTests(GrainClusterFixture fixture)
         Assert.Equal("Ada King", updated.DisplayName);
         Assert.Equal(fixture.Clock.GetUtcNow(), updated.UpdatedAt);
         Assert.True(updated.CreatedAt < updated.UpdatedAt);
-        Assert.Equal(1, await StoredRows(customer.GetPrimaryKeyString()));
+        Assert.Equal(2, await StoredEvents(customer.GetPrimaryKeyString()));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class CustomerGrainTests(GrainClusterFixture fixture)
 
         Assert.Contains("timeZone", Assert.IsType<ProfileResult.Invalid>(result).Errors.Keys);
         Assert.IsType<ProfileResult.NotFound>(await customer.GetProfile());
-        Assert.Equal(0, await StoredRows(customer.GetPrimaryKeyString()));
+        Assert.Equal(0, await StoredEvents(customer.GetPrimaryKeyString()));
     }
 
     [Fact]
@@ -117,14 +117,5 @@ public sealed class CustomerGrainTests(GrainClusterFixture fixture)
         Assert.Equal("fr-FR", read.PreferredLanguage);
     }
 
-    /// <summary>How many storage rows Orleans holds for this customer: proof the write reached PostgreSQL.</summary>
-    private async Task<long> StoredRows(string customerId)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM orleansstorage WHERE grainidextensionstring = $1 AND payloadbinary IS NOT NULL", connection);
-        command.Parameters.Add(new() { Value = customerId });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> StoredEvents(string customerId) => new StoredData(fixture.ConnectionString).EventsOf(customerId);
 }

@@ -20,6 +20,21 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>
+    /// Moves the clock on by <paramref name="step"/> until <paramref name="pending"/> completes: for a call that waits
+    /// on the grain's clock (a gateway timeout), without waiting for real time to pass.
+    /// </summary>
+    public async Task<T> AdvanceUntil<T>(Task<T> pending, TimeSpan step)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!pending.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            Clock.Advance(step);
+            await Task.WhenAny(pending, Task.Delay(20));
+        }
+        return await pending;
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Actors.Grains.Customers;
 using Actors.Grains.Payments;
+using Actors.Silo.Hosting;
 using Actors.Silo.Payments;
 using Actors.Tests.Infrastructure;
 using Npgsql;
@@ -11,12 +12,12 @@ namespace Actors.Tests.Payments;
 public sealed class PaymentsStoreFixture : IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = null!;
-    public PaymentsDatabase Database { get; private set; } = null!;
+    public SiloDatabase Database { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
-        Database = PaymentsDatabase.Create(ConnectionString);
+        Database = SiloDatabase.Create(ConnectionString);
     }
 
     public async Task DisposeAsync() => await Database.DisposeAsync();
@@ -161,7 +162,7 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
     [Fact]
     public async Task Twenty_concurrent_charges_of_one_payment_from_two_processes_make_one_charge_and_agree()
     {
-        await using var otherProcess = PaymentsDatabase.Create(store.ConnectionString);
+        await using var otherProcess = SiloDatabase.Create(store.ConnectionString);
         var otherGateway = new SandboxGateway(otherProcess, TimeProvider.System);
         var request = Request(SandboxTokens.Visa);
 
@@ -203,7 +204,7 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
     public async Task Concurrent_refunds_never_add_up_to_more_than_the_charge()
     {
         var paymentId = await Succeed(1_000);
-        await using var otherProcess = PaymentsDatabase.Create(store.ConnectionString);
+        await using var otherProcess = SiloDatabase.Create(store.ConnectionString);
         var otherGateway = new SandboxGateway(otherProcess, TimeProvider.System);
 
         // 20 refunds of 300 race for 1000: exactly three fit.

@@ -1,0 +1,111 @@
+using Actors.Grains.Carts;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Idempotency;
+using Actors.Grains.Journal;
+using Actors.Grains.Limits;
+using Actors.Grains.Live;
+using Actors.Grains.Payments;
+using Actors.Grains.Profiles;
+using Actors.Grains.Sessions;
+using Actors.Grains.Wallets;
+
+namespace Actors.Grains.Customers;
+
+/// <summary>
+/// apply(state, event) → state: how each journal event changes a customer. Pure and total over the event types, so
+/// replaying a journal (from a snapshot or from the start) always rebuilds the same state.
+/// </summary>
+public static class CustomerEvolution
+{
+    public static CustomerState Apply(CustomerState state, JournalEvent change) => change switch
+    {
+        CustomerCreated created => state with { Profile = created.Profile },
+        ProfileUpdated updated => state with { Profile = updated.Profile },
+        DeviceSeen seen => state with { Sessions = state.Sessions.With(seen.Session) },
+        LiveNumbersClaimed claimed => state with { LiveCeiling = claimed.Ceiling },
+        _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
+    };
+
+    public static CustomerState ApplyAll(CustomerState state, IEnumerable<JournalEvent> changes) => changes.Aggregate(state, Apply);
+
+    private static CommerceState Apply(CommerceState state, JournalEvent change, TimeZoneInfo zone) => change switch
+    {
+        CartLineSet set => state with { Cart = CartRules.Set(state.Cart, set.Line, set.At) },
+        CartLineRemoved removed => state with { Cart = CartRules.Without(state.Cart, removed.Sku, removed.At) },
+        PaymentMethodAdded added => state with { Wallet = WalletRules.With(state.Wallet, added.Method, added.Preferred) },
+        PaymentMethodRemoved removed => state with { Wallet = WalletRules.Without(state.Wallet, removed.PaymentMethodId) },
+        CapsSet caps => state with { Limits = caps.Limits, CapCurrency = caps.CapCurrency },
+        SelfExclusionSet exclusion => state with { Limits = exclusion.Limits, CapCurrency = exclusion.CapCurrency },
+        CheckoutCreated created => state.WithCheckout(created.Summary.Checkout).Pruned(created.At, zone)
+            with { CapCurrency = created.Summary.Checkout.CapCurrency },
+        PaymentReserved reserved => Reserved(state, reserved),
+        PaymentStepUpRequested stepUp => Moved(state, stepUp, CheckoutStatus.RequiresAction, keepsPayment: true),
+        PaymentSucceeded succeeded => Succeeded(state, succeeded),
+        PaymentDeclined or PaymentReleased => Released(state, change),
+        RefundRequested requested => state with
+        {
+            Refunds = state.Refunds.SetItem(requested.Refund.Id, new RefundEntry(requested.Refund, RefundStatus.Pending)),
+        },
+        RefundSucceeded refunded => WithPaymentMoved(state, change) with
+        {
+            Refunds = state.Refunds.SetItem(refunded.Refund.Id, new RefundEntry(refunded.Refund, RefundStatus.Succeeded)),
+        },
+        RefundFailed failed => state with
+        {
+            Refunds = state.Refunds.SetItem(failed.Refund.Id, new RefundEntry(failed.Refund, RefundStatus.Failed)),
+        },
+        RequestAnswered answered => state with
+        {
+            Idempotency = state.Idempotency.Remember(answered.Key, answered.Fingerprint, answered.Answer, answered.At),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No rule applies this event."),
+    };
+
+    /// <summary>The reservation counts against the caps at once; any cooling-off that ended by then now applies.</summary>
+    private static CommerceState Reserved(CommerceState state, PaymentReserved reserved)
+    {
+        var payment = reserved.Payment;
+        var next = state.WithPayment(payment) with
+        {
+            Limits = SpendingPolicy.EffectiveAt(state.Limits, reserved.At),
+            Spend = state.Spend.Reserve(payment.Id, payment.ConvertedAmount, reserved.Day, reserved.At),
+        };
+        return next.Checkouts.TryGetValue(payment.CheckoutId, out var checkout)
+            ? next.WithCheckout(checkout with { Status = CheckoutStatus.Processing, PaymentId = payment.Id })
+            : next;
+    }
+
+    /// <summary>Settles the spend, marks the card used and takes the paid lines out of the cart they came from.</summary>
+    private static CommerceState Succeeded(CommerceState state, PaymentSucceeded succeeded)
+    {
+        var next = Moved(state, succeeded, CheckoutStatus.Succeeded, keepsPayment: true);
+        var payment = next.FindPayment(succeeded.PaymentId)!;
+        var checkout = next.Checkouts.GetValueOrDefault(payment.CheckoutId);
+        return next with
+        {
+            Spend = next.Spend.Settle(payment.Id),
+            Wallet = next.Wallet.Used(payment.MethodId, succeeded.At),
+            Cart = checkout is { FromCart: true } ? CartRules.RemovePaid(next.Cart, checkout.Lines.Select(line => line.Sku), succeeded.At) : next.Cart,
+        };
+    }
+
+    /// <summary>Gives the reservation back; the customer may confirm the checkout again, with another method.</summary>
+    private static CommerceState Released(CommerceState state, JournalEvent change)
+    {
+        var next = Moved(state, change, CheckoutStatus.RequiresConfirmation, keepsPayment: false);
+        return next with { Spend = next.Spend.Release(PaymentLife.PaymentIdOf(change)!) };
+    }
+
+    /// <summary>The payment moved on by <paramref name="change"/>, and its checkout (if it is still this payment's) to <paramref name="status"/>.</summary>
+    private static CommerceState Moved(CommerceState state, JournalEvent change, CheckoutStatus status, bool keepsPayment)
+    {
+        var next = WithPaymentMoved(state, change);
+        var payment = next.FindPayment(PaymentLife.PaymentIdOf(change)!);
+        return payment is not null && next.Checkouts.TryGetValue(payment.CheckoutId, out var checkout) && checkout.PaymentId == payment.Id
+            ? next.WithCheckout(checkout with { Status = status, PaymentId = keepsPayment ? payment.Id : null })
+            : next;
+    }
+
+    private static CommerceState WithPaymentMoved(CommerceState state, JournalEvent change) =>
+        state.FindPayment(PaymentLife.PaymentIdOf(change)!) is { } payment ? state.WithPayment(PaymentLife.Apply(payment, change)!) : state;
+}

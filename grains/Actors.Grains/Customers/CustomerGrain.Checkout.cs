@@ -1,0 +1,154 @@
+using System.Collections.Immutable;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Idempotency;
+using Actors.Grains.Journal;
+using Actors.Grains.Payments;
+using Microsoft.Extensions.Logging;
+
+namespace Actors.Grains.Customers;
+
+/// <summary>
+/// Two-step checkout and confirmation against the caps, each request once per idempotency key. Order of a
+/// confirmation: append the reservation (durable), call the gateway, append the outcome with the answer. A crash
+/// anywhere leaves a durable reservation that the reconcile reminder finishes by asking the gateway about that id.
+/// </summary>
+public sealed partial class CustomerGrain
+{
+    /// <summary>Idempotency keys whose first request is running in this activation.</summary>
+    private HashSet<string>? keysInFlight;
+
+    /// <summary>What a money-moving request came to, and the events (appended with its answer) that make it so.</summary>
+    private readonly record struct MoneyOutcome(MoneyResult Result, ImmutableArray<JournalEvent> Events);
+
+    public async Task<MoneyResult?> CheckIdempotency(IdempotentRequest request, CancellationToken cancellationToken) =>
+        keysInFlight?.Contains(request.Key) == true
+            ? new MoneyResult.IdempotencyInFlight()
+            : state.Commerce.Idempotency.Lookup(request, clock.GetUtcNow()) is { } answered
+                ? await Replay(answered, cancellationToken)
+                : null;
+
+    public Task<MoneyResult> CreateCheckout(IdempotentRequest request, CheckoutDraft draft, CancellationToken cancellationToken) =>
+        Idempotent(request, () => Task.FromResult(NewCheckout(draft)));
+
+    public Task<MoneyResult> ConfirmCheckout(IdempotentRequest request, string checkoutId, ConfirmDraft draft, CancellationToken cancellationToken) =>
+        Idempotent(request, () => Confirm(checkoutId, draft));
+
+    public Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken) =>
+        Task.FromResult(CheckoutDecider.Summary(state, checkoutId, clock.GetUtcNow()));
+
+    public Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken) =>
+        Task.FromResult(state.Commerce.FindPayment(paymentId));
+
+    /// <summary>
+    /// Runs a money-moving request once per idempotency key: a retry gets the first answer again, rebuilt from the
+    /// journal, and the compact record of the answer is appended with the events it describes. Once it has started it
+    /// runs to the end even if the caller goes away (appends ignore cancellation): half a payment is worse than a late one.
+    /// </summary>
+    private async Task<MoneyResult> Idempotent(IdempotentRequest request, Func<Task<MoneyOutcome>> run)
+    {
+        if (state.Commerce.Idempotency.Lookup(request, clock.GetUtcNow()) is { } answered)
+        {
+            return await Replay(answered, CancellationToken.None);
+        }
+
+        keysInFlight ??= new(StringComparer.Ordinal);
+        keysInFlight.Add(request.Key);
+        try
+        {
+            var (result, events) = await run();
+            if (result.IsReplayable)
+            {
+                // Decided events are appended first, so they take the numbers after the head, in order.
+                var answer = StoredAnswer.For(result, upTo: head + events.Length, firstSequence: head + 1);
+                events = events.Add(new RequestAnswered(request.Key, request.Fingerprint, answer) { At = clock.GetUtcNow() });
+            }
+            await Append(events);
+            return result;
+        }
+        finally
+        {
+            keysInFlight.Remove(request.Key);
+        }
+    }
+
+    /// <summary>The first answer to a request, from its compact record and the journal events it names.</summary>
+    private async Task<MoneyResult> Replay(StoredAnswer answer, CancellationToken cancellationToken) => answer switch
+    {
+        StoredAnswer.Outcome outcome => outcome.Result,
+        StoredAnswer.Checkout checkout => await journal.Read(CustomerId, checkout.Sequence, cancellationToken) is CheckoutCreated created
+            ? new MoneyResult.CheckoutCreated(created.Summary)
+            : throw new InvalidOperationException($"Event {checkout.Sequence} of {CustomerId} is not the checkout an answer names."),
+        StoredAnswer.Payment payment => StoredAnswer.Rebuild(answer, await journal.ReadPayment(CustomerId, payment.PaymentId, payment.UpTo, cancellationToken)),
+        StoredAnswer.Refund refund => StoredAnswer.Rebuild(answer, await journal.ReadPayment(CustomerId, refund.PaymentId, refund.UpTo, cancellationToken)),
+        _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, "Unknown stored answer."),
+    };
+
+    private MoneyOutcome NewCheckout(CheckoutDraft draft)
+    {
+        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, CallerChannel(), rates,
+            settings.CheckoutLifetime, clock.GetUtcNow());
+        switch (decision.Answer)
+        {
+            case MoneyResult.CheckoutCreated:
+                metrics.CheckoutCreated();
+                break;
+            case MoneyResult.SelfExcluded:
+                metrics.ExclusionBlocked();
+                break;
+        }
+        return new(decision.Answer, decision.Events);
+    }
+
+    private async Task<MoneyOutcome> Confirm(string checkoutId, ConfirmDraft draft)
+    {
+        var decision = PaymentDecider.Confirm(state, checkoutId, draft, RandomIds.New(Payment.Prefix), CallerChannel(), clock.GetUtcNow());
+        if (decision.Charge is not { } charge)
+        {
+            CountRefusal(decision.Refusal!);
+            return new(decision.Refusal!, []);
+        }
+        if (!decision.Events.IsEmpty)
+        {
+            // The reminder first, then the reservation: no durable reservation is ever left without a reconciliation.
+            await EnsureReconcileReminder();
+            await Append(decision.Events);
+        }
+
+        var outcome = await ChargeWithin(charge);
+        var settled = PaymentDecider.Settle(state, charge.PaymentId, outcome, clock.GetUtcNow());
+        var payment = settled.Aggregate(state.Commerce.FindPayment(charge.PaymentId), PaymentLife.Apply)!;
+        metrics.PaymentOutcome(payment.Status);
+        return new(new MoneyResult.PaymentResult(payment), settled);
+    }
+
+    private void CountRefusal(MoneyResult refusal)
+    {
+        switch (refusal)
+        {
+            case MoneyResult.SelfExcluded:
+                metrics.ExclusionBlocked();
+                break;
+            case MoneyResult.CapExceeded exceeded:
+                metrics.CapBlocked(exceeded.Window);
+                break;
+        }
+    }
+
+    /// <summary>Asks the gateway, for at most the configured time; no answer (or a fault) leaves the payment processing.</summary>
+    private async Task<ChargeOutcome?> ChargeWithin(ChargeRequest request)
+    {
+        using var timeout = new CancellationTokenSource(settings.GatewayTimeout, clock);
+        try
+        {
+            return await gateway.Charge(request, timeout.Token);
+        }
+        catch (Exception exception)
+        {
+            LogGatewayUnanswered(log, request.PaymentId, exception.GetType().Name);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway gave no answer about payment {PaymentId} ({Reason})")]
+    private static partial void LogGatewayUnanswered(ILogger logger, string paymentId, string reason);
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Actors.Grains.Idempotency;
+using Actors.Grains.Payments;
+
+namespace Actors.Grains.Customers;
+
+/// <summary>
+/// Refunds, written ahead like charges: the request is appended before the gateway hears of it and the outcome
+/// after, so a crash or a silent gateway in between leaves a pending refund that a retry or reconciliation finishes.
+/// </summary>
+public sealed partial class CustomerGrain
+{
+    public Task<MoneyResult> RefundPayment(IdempotentRequest request, string paymentId, RefundDraft draft, CancellationToken cancellationToken) =>
+        Idempotent(request, () => Refund(request, paymentId, draft));
+
+    private async Task<MoneyOutcome> Refund(IdempotentRequest request, string paymentId, RefundDraft draft)
+    {
+        var decision = RefundDecider.Request(state, paymentId, RefundId(paymentId, request.Key), draft, clock.GetUtcNow());
+        if (decision.Ask is not { } ask)
+        {
+            return new(decision.Answer!, []);
+        }
+        if (!decision.Events.IsEmpty)
+        {
+            await EnsureReconcileReminder();
+            await Append(decision.Events);
+        }
+
+        var completed = RefundDecider.Complete(state, ask.RefundId, await RefundWithin(ask), clock.GetUtcNow());
+        if (completed.Any(change => change is RefundSucceeded))
+        {
+            metrics.Refunded();
+        }
+        return new(RefundDecider.Answer(CustomerEvolution.ApplyAll(state, completed), ask.RefundId), completed);
+    }
+
+    /// <summary>Asks the gateway for the refund, for at most the configured time; null when it did not answer.</summary>
+    private async Task<RefundOutcome?> RefundWithin(RefundRequest request)
+    {
+        using var timeout = new CancellationTokenSource(settings.GatewayTimeout, clock);
+        try
+        {
+            return await gateway.Refund(request, timeout.Token);
+        }
+        catch (Exception exception)
+        {
+            LogGatewayUnanswered(log, request.PaymentId, exception.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>Derived from the idempotency key, so a retry after a crash asks the gateway for the same refund, not a second one.</summary>
+    private static string RefundId(string paymentId, string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{paymentId}\n{idempotencyKey}"));
+        return Payments.Refund.Prefix + Convert.ToHexStringLower(hash)[..24];
+    }
+}

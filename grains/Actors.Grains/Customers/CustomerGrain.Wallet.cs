@@ -1,0 +1,26 @@
+using Actors.Grains.Wallets;
+
+namespace Actors.Grains.Customers;
+
+/// <summary>Saved payment methods: gateway tokens and what a customer recognises a card by.</summary>
+public sealed partial class CustomerGrain
+{
+    public Task<WalletResult> GetPaymentMethods(CancellationToken cancellationToken) =>
+        Task.FromResult<WalletResult>(state.Profile is null
+            ? new WalletResult.CustomerNotFound()
+            : new WalletResult.Listed(state.Commerce.Wallet.Ranked(clock.GetUtcNow()), state.Commerce.Wallet.PreferredId));
+
+    public async Task<WalletResult> AddPaymentMethod(PaymentMethodDraft draft, CancellationToken cancellationToken)
+    {
+        var decision = WalletDecider.Add(state, RandomIds.New(PaymentMethod.Prefix), draft, clock.GetUtcNow());
+        await Append(decision.Events);
+        return decision.Answer;
+    }
+
+    public async Task<WalletResult> RemovePaymentMethod(string paymentMethodId, CancellationToken cancellationToken)
+    {
+        var decision = WalletDecider.Remove(state, paymentMethodId, clock.GetUtcNow());
+        await Append(decision.Events);
+        return decision.Answer;
+    }
+}

@@ -1,0 +1,29 @@
+using Actors.Grains.Profiles;
+using Actors.Grains.Sessions;
+
+namespace Actors.Grains.Customers;
+
+/// <summary>
+/// A customer as its journal's events leave it: profile, commerce and sessions. Immutable; <see cref="CustomerEvolution"/>
+/// makes the next one from an event, and a snapshot of it spares replaying the whole journal on activation.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("customer-state-v1")]
+public sealed record CustomerState
+{
+    /// <summary>Null until the customer is created.</summary>
+    [Id(0)] public Profile? Profile { get; init; }
+    [Id(1)] public CommerceState Commerce { get; init; } = CommerceState.Empty;
+    [Id(2)] public SessionsState Sessions { get; init; } = SessionsState.Empty;
+
+    /// <summary>The highest live sequence number any activation may have handed out (see <see cref="Live.LiveNumbersClaimed"/>).</summary>
+    [Id(3)] public long LiveCeiling { get; init; }
+
+    /// <summary>A customer nothing has been written for.</summary>
+    public static CustomerState New { get; } = new();
+
+    /// <summary>The customer's own time zone, in which daily, weekly and monthly windows begin (UTC before creation).</summary>
+    public TimeZoneInfo Zone => Profile is { } profile ? TimeZoneInfo.FindSystemTimeZoneById(profile.TimeZone) : TimeZoneInfo.Utc;
+
+    /// <summary>Caps and spend stay in the currency they started in, even if the home currency changes later.</summary>
+    public string CapCurrency => Commerce.CapCurrency ?? Profile?.HomeCurrency ?? throw new InvalidOperationException("No customer yet.");
+}

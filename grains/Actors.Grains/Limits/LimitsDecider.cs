@@ -1,0 +1,58 @@
+using Actors.Grains.Customers;
+using Actors.Grains.Journal;
+
+namespace Actors.Grains.Limits;
+
+/// <summary>Changing caps and self-exclusion as decisions over the customer's state; <see cref="SpendingPolicy"/> holds the rules.</summary>
+public static class LimitsDecider
+{
+    /// <summary>States all three caps: stricter ones apply at once, looser ones after <paramref name="coolingOff"/>.</summary>
+    public static Decision<LimitsResult> Set(CustomerState state, CapRequest caps, DateTimeOffset now, TimeSpan coolingOff)
+    {
+        if (state.Profile is null)
+        {
+            return Decision.Answer<LimitsResult>(new LimitsResult.CustomerNotFound());
+        }
+        return SpendingPolicy.Change(state.Commerce.Limits, caps, now, coolingOff) switch
+        {
+            LimitsChange.Applied applied => Changed(state, applied.Limits, now, limits => new CapsSet(limits, state.CapCurrency) { At = now }),
+            LimitsChange.Invalid invalid => Decision.Answer<LimitsResult>(new LimitsResult.Invalid(invalid.Errors)),
+            _ => throw new InvalidOperationException("Unknown limits change."),
+        };
+    }
+
+    /// <summary>Excludes the customer from every checkout until <paramref name="until"/>; an exclusion in force can only be extended.</summary>
+    public static Decision<LimitsResult> SelfExclude(CustomerState state, DateTimeOffset until, DateTimeOffset now)
+    {
+        if (state.Profile is null)
+        {
+            return Decision.Answer<LimitsResult>(new LimitsResult.CustomerNotFound());
+        }
+        return SpendingPolicy.Exclude(SpendingPolicy.EffectiveAt(state.Commerce.Limits, now), until, now) switch
+        {
+            ExclusionChange.Applied applied => Changed(state, applied.Limits, now, limits => new SelfExclusionSet(limits, state.CapCurrency) { At = now }),
+            ExclusionChange.TooSoon tooSoon => Decision.Answer<LimitsResult>(new LimitsResult.ExclusionTooSoon(tooSoon.Earliest)),
+            ExclusionChange.WouldShorten shorten => Decision.Answer<LimitsResult>(new LimitsResult.ExclusionWouldShorten(shorten.Current)),
+            _ => throw new InvalidOperationException("Unknown exclusion change."),
+        };
+    }
+
+    /// <summary>The caps as the customer sees them at <paramref name="now"/>: in force, pending, exclusion, headroom.</summary>
+    public static LimitsView View(CustomerState state, DateTimeOffset now) => View(state, SpendingPolicy.EffectiveAt(state.Commerce.Limits, now), now);
+
+    private static LimitsView View(CustomerState state, SpendingLimits limits, DateTimeOffset now)
+    {
+        var headroom = SpendingPolicy.Headroom(limits, state.Commerce.Spend, now, state.Zone);
+        return new LimitsView(state.CapCurrency, limits.Daily, limits.Weekly, limits.Monthly, limits.Pending,
+            SpendingPolicy.IsExcluded(limits, now) ? limits.ExcludedUntil : null, [.. headroom]);
+    }
+
+    // Restating what is already stored (same caps, same currency) appends nothing.
+    private static Decision<LimitsResult> Changed(CustomerState state, SpendingLimits limits, DateTimeOffset now, Func<SpendingLimits, JournalEvent> change)
+    {
+        var answer = new LimitsResult.Current(View(state, limits, now));
+        return limits == state.Commerce.Limits && state.Commerce.CapCurrency == state.CapCurrency
+            ? Decision.Answer<LimitsResult>(answer)
+            : Decision.Emit<LimitsResult>(answer, change(limits));
+    }
+}

@@ -1,0 +1,33 @@
+using Actors.Grains.Customers;
+using Actors.Grains.Journal;
+
+namespace Actors.Grains.Profiles;
+
+/// <summary>Creating and patching the profile: pure decisions over the customer's state.</summary>
+public static class ProfileDecider
+{
+    public static Decision<ProfileResult> Create(CustomerState state, string customerId, ProfileDraft draft, DateTimeOffset now)
+    {
+        if (state.Profile is { } existing)
+        {
+            return Decision.Answer<ProfileResult>(new ProfileResult.AlreadyExists(existing));
+        }
+        var created = ProfileRules.Create(customerId, draft, now);
+        return created is ProfileResult.Found found
+            ? Decision.Emit(created, new CustomerCreated(found.Profile) { At = now })
+            : Decision.Answer(created);
+    }
+
+    /// <summary>Applies <paramref name="patch"/> when the profile is still at <paramref name="expectedVersion"/>; a patch that changes nothing appends nothing.</summary>
+    public static Decision<ProfileResult> Update(CustomerState state, long expectedVersion, ProfilePatch patch, DateTimeOffset now)
+    {
+        if (state.Profile is not { } current)
+        {
+            return Decision.Answer<ProfileResult>(new ProfileResult.NotFound());
+        }
+        var updated = ProfileRules.Apply(current, expectedVersion, patch, now);
+        return updated is ProfileResult.Found found && found.Profile.Version != current.Version
+            ? Decision.Emit(updated, new ProfileUpdated(found.Profile) { At = now })
+            : Decision.Answer(updated);
+    }
+}

@@ -1,0 +1,33 @@
+using Actors.Grains.Customers;
+using Actors.Grains.Journal;
+
+namespace Actors.Grains.Wallets;
+
+/// <summary>Saving and removing payment methods as decisions over the customer's state.</summary>
+public static class WalletDecider
+{
+    /// <summary>Saves a method under <paramref name="newId"/>; saving a token already saved answers the saved method and appends nothing.</summary>
+    public static Decision<WalletResult> Add(CustomerState state, string newId, PaymentMethodDraft draft, DateTimeOffset now)
+    {
+        if (state.Profile is null)
+        {
+            return Decision.Answer<WalletResult>(new WalletResult.CustomerNotFound());
+        }
+        var (_, result) = WalletRules.Add(state.Commerce.Wallet, newId, draft, now);
+        return result is WalletResult.Saved { Created: true } saved
+            ? Decision.Emit(result, new PaymentMethodAdded(saved.Method, saved.Preferred) { At = now })
+            : Decision.Answer(result);
+    }
+
+    public static Decision<WalletResult> Remove(CustomerState state, string paymentMethodId, DateTimeOffset now)
+    {
+        if (state.Profile is null)
+        {
+            return Decision.Answer<WalletResult>(new WalletResult.CustomerNotFound());
+        }
+        var (_, result) = WalletRules.Remove(state.Commerce.Wallet, paymentMethodId);
+        return result is WalletResult.Removed
+            ? Decision.Emit(result, new PaymentMethodRemoved(paymentMethodId) { At = now })
+            : Decision.Answer(result);
+    }
+}

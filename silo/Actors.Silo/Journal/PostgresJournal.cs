@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Actors.Grains.Customers;
+using Actors.Grains.Journal;
+using Actors.Grains.Payments;
+using Actors.Silo.Hosting;
+using Npgsql;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Actors.Silo.Journal;
+
+/// <summary>
+/// The customer journal on PostgreSQL (<c>customer_events</c>, <c>customer_snapshots</c>). Events and snapshots are
+/// stored with the Orleans serializer; money events also fill the ledger columns of their row. Appends go through
+/// the silo's <see cref="JournalAppender"/>, so many customers share one commit.
+/// </summary>
+public sealed class PostgresJournal(SiloDatabase database, JournalAppender appender, Serializer serializer, TimeProvider clock) : ICustomerJournal
+{
+    // The first event is inserted on its own: if its sequence is taken, another writer got there first and none of
+    // the rest is inserted (a second writer always collides on its first event, since each appends after its head).
+    private const string AppendEvents = """
+        WITH events AS (
+            SELECT * FROM unnest($3::bigint[], $4::text[], $5::bytea[], $6::timestamptz[], $7::text[], $8::text[], $9::bigint[],
+                                 $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+                AS e (sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency, converted_amount,
+                      converted_currency, method_brand, method_last4, channel, description, refund_id)
+        ), head AS (
+            INSERT INTO customer_events (customer_id, sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency,
+                converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id)
+            SELECT $1, * FROM events WHERE sequence = $2 + 1
+            ON CONFLICT (customer_id, sequence) DO NOTHING
+            RETURNING sequence
+        ), rest AS (
+            INSERT INTO customer_events (customer_id, sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency,
+                converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id)
+            SELECT $1, * FROM events WHERE sequence > $2 + 1 AND EXISTS (SELECT 1 FROM head)
+        ), snapshot AS (
+            INSERT INTO customer_snapshots (customer_id, sequence, payload, taken_at)
+            SELECT $1, $18, $19, $20 WHERE $19::bytea IS NOT NULL AND EXISTS (SELECT 1 FROM head)
+            ON CONFLICT (customer_id) DO UPDATE SET sequence = excluded.sequence, payload = excluded.payload, taken_at = excluded.taken_at
+        )
+        SELECT EXISTS (SELECT 1 FROM head)
+        """;
+
+    // A snapshot on its own is valid at its sequence whoever appended later; it only never replaces a newer one.
+    private const string StoreSnapshot = """
+        WITH stored AS (
+            INSERT INTO customer_snapshots (customer_id, sequence, payload, taken_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (customer_id) DO UPDATE SET sequence = excluded.sequence, payload = excluded.payload, taken_at = excluded.taken_at
+                WHERE customer_snapshots.sequence < excluded.sequence
+        )
+        SELECT true
+        """;
+
+    // One statement, so the snapshot and the events after it are read at one moment.
+    private const string LoadCustomer = """
+        SELECT 0, sequence, payload FROM customer_snapshots WHERE customer_id = $1
+        UNION ALL
+        SELECT 1, sequence, payload FROM customer_events
+        WHERE customer_id = $1 AND sequence > coalesce((SELECT sequence FROM customer_snapshots WHERE customer_id = $1), 0)
+        ORDER BY 1, 2
+        """;
+
+    private static readonly ConcurrentDictionary<Type, string> TypeNames = new();
+
+    public async Task<JournalLoad> Load(string customerId, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(LoadCustomer);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var state = CustomerState.New;
+        var sequence = 0L;
+        var events = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var payload = reader.GetFieldValue<byte[]>(2);
+            if (reader.GetInt32(0) == 0)
+            {
+                state = serializer.Deserialize<CustomerState>(payload) ?? throw new InvalidDataException($"The snapshot of {customerId} holds no state.");
+            }
+            else
+            {
+                state = CustomerEvolution.Apply(state, Event(payload));
+                events++;
+            }
+            sequence = reader.GetInt64(1);
+        }
+        return new JournalLoad(state, sequence, events);
+    }
+
+    public async Task Append(string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken)
+    {
+        var command = events.Count == 0
+            ? SnapshotCommand(customerId, after, snapshot ?? throw new ArgumentException("Nothing to append.", nameof(snapshot)))
+            : EventsCommand(customerId, after, events, snapshot);
+        if (!await appender.Append(customerId, command) && events.Count > 0)
+        {
+            throw new InconsistentStateException(
+                $"Customer {customerId} already has an event {after + 1}: another activation appended first.");
+        }
+    }
+
+    public async Task<JournalEvent?> Read(string customerId, long sequence, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT payload FROM customer_events WHERE customer_id = $1 AND sequence = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] payload ? Event(payload) : null;
+    }
+
+    public async Task<IReadOnlyList<JournalEvent>> ReadPayment(string customerId, string paymentId, long upTo, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT payload FROM customer_events WHERE customer_id = $1 AND payment_id = $2 AND sequence <= $3 ORDER BY sequence");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = paymentId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<JournalEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(Event(reader.GetFieldValue<byte[]>(0)));
+        }
+        return events;
+    }
+
+    private JournalEvent Event(byte[] payload) =>
+        serializer.Deserialize<JournalEvent>(payload) ?? throw new InvalidDataException("A journal row holds no event.");
+
+    /// <summary>The stable name of an event type: its <c>[Alias]</c>, which survives renaming the type.</summary>
+    public static string TypeName(Type eventType) => TypeNames.GetOrAdd(eventType, type =>
+        type.GetCustomAttribute<AliasAttribute>(inherit: false)?.Alias
+        ?? throw new InvalidOperationException($"Journal event {type.Name} has no [Alias]: give it a stable one."));
+
+    private NpgsqlBatchCommand EventsCommand(string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot)
+    {
+        var count = events.Count;
+        var sequences = new long[count];
+        var types = new string[count];
+        var payloads = new byte[count][];
+        var recorded = new DateTimeOffset[count];
+        var paymentIds = new string?[count];
+        var kinds = new string?[count];
+        var amounts = new long?[count];
+        var currencies = new string?[count];
+        var converted = new long?[count];
+        var convertedCurrencies = new string?[count];
+        var brands = new string?[count];
+        var last4s = new string?[count];
+        var channels = new string?[count];
+        var descriptions = new string?[count];
+        var refundIds = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var change = events[i];
+            sequences[i] = after + 1 + i;
+            types[i] = TypeName(change.GetType());
+            payloads[i] = serializer.SerializeToArray(change);
+            // timestamptz takes UTC only; the instant is what matters, not the offset it was written with.
+            recorded[i] = change.At.ToUniversalTime();
+            if (LedgerFacts.Of(change) is { } ledger)
+            {
+                paymentIds[i] = ledger.PaymentId;
+                kinds[i] = ledger.Kind is { } kind ? LedgerFacts.KindText(kind) : null;
+                amounts[i] = ledger.Amount;
+                currencies[i] = ledger.Currency;
+                converted[i] = ledger.ConvertedAmount;
+                convertedCurrencies[i] = ledger.ConvertedCurrency;
+                brands[i] = ledger.MethodBrand;
+                last4s[i] = ledger.MethodLast4;
+                channels[i] = ledger.Channel;
+                descriptions[i] = ledger.Description;
+                refundIds[i] = ledger.RefundId;
+            }
+        }
+
+        var command = new NpgsqlBatchCommand(AppendEvents);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = sequences });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = payloads });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = recorded });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = paymentIds });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = kinds });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = amounts });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = currencies });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = converted });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = convertedCurrencies });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = brands });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = last4s });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = channels });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = descriptions });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = refundIds });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after + count });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot is null ? DBNull.Value : serializer.SerializeToArray(snapshot), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        return command;
+    }
+
+    private NpgsqlBatchCommand SnapshotCommand(string customerId, long sequence, CustomerState snapshot)
+    {
+        var command = new NpgsqlBatchCommand(StoreSnapshot);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = serializer.SerializeToArray(snapshot) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        return command;
+    }
+}

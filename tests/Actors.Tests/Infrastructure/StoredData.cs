@@ -1,0 +1,64 @@
+using Npgsql;
+
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>Reads the journal's ledger rows and the sandbox gateway's charges straight from PostgreSQL, to check what really happened.</summary>
+public sealed class StoredData(string connectionString)
+{
+    /// <summary>A payment's ledger rows in order; an outcome shows the amounts of the payment it settles.</summary>
+    public async Task<IReadOnlyList<(string Kind, long Amount, long ConvertedAmount)>> LedgerOf(string paymentId)
+    {
+        var rows = new List<(string, long, long)>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT e.ledger_kind, coalesce(e.amount, a.amount), coalesce(e.converted_amount, a.converted_amount) FROM customer_events e
+            JOIN customer_events a ON a.customer_id = e.customer_id AND a.payment_id = e.payment_id AND a.ledger_kind = 'authorized'
+            WHERE e.payment_id = @id AND e.ledger_kind IS NOT NULL ORDER BY e.sequence
+            """, connection);
+        command.Parameters.AddWithValue("id", paymentId);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+        return rows;
+    }
+
+    public Task<long> Scalar(string sql, params (string Name, object Value)[] parameters) => Query<long>(sql, parameters);
+
+    public async Task<T> Query<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T));
+    }
+
+    /// <summary>How many events one customer's journal holds: proof a change reached PostgreSQL, or that a refused one did not.</summary>
+    public Task<long> EventsOf(string customerId) =>
+        Scalar("SELECT count(*) FROM customer_events WHERE customer_id = @id", ("id", customerId));
+
+    /// <summary>How many journal events all customers have: unchanged proves a refused request stored nothing.</summary>
+    public Task<long> AllEvents() => Scalar("SELECT count(*) FROM customer_events");
+
+    /// <summary>How many charges the sandbox gateway holds for one customer.</summary>
+    public Task<long> ChargesOf(string customerId) =>
+        Scalar("SELECT count(*) FROM sandbox_charges WHERE customer_id = @id", ("id", customerId));
+
+    /// <summary>What the journal says one customer spent: the reservations of its succeeded payments, in the caps' currency.</summary>
+    public Task<long> SucceededSum(string customerId) => Scalar("""
+        SELECT coalesce(sum(a.converted_amount), 0)::bigint FROM customer_events a
+        WHERE a.customer_id = @id AND a.ledger_kind = 'authorized' AND EXISTS (
+            SELECT 1 FROM customer_events o WHERE o.customer_id = a.customer_id AND o.payment_id = a.payment_id AND o.ledger_kind = 'succeeded')
+        """, ("id", customerId));
+
+    /// <summary>What the journal says was refunded to one customer, in the payments' currency.</summary>
+    public Task<long> RefundedSum(string customerId) => Scalar(
+        "SELECT coalesce(sum(amount), 0)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'refunded'", ("id", customerId));
+}
