@@ -3,32 +3,110 @@
 #   bench/run.sh [--silos 1] [bench options]
 #   confirm (default): --customers 200 --concurrency 32 --seconds 30 --warmup 5
 #   live: --scenario live --connections 1000 [--customers 250] [--rate 100 | --concurrency N] --seconds 30 --warmup 5
+#   peers: --scenario peers [--customers 10000] [--concurrency 64] [--seconds 20] [--warmup 5] [--idle-customers 100000]
+#          [--workloads payments,hot,reads,memory]
+#     the platform and the plain-SQL peers (bench/Actors.Peers) on one PostgreSQL, the same workloads at each;
+#     prints a markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/ports.sh
 
+printf -v invocation ' %q' "$@"
+invocation="bench/run.sh${invocation}"
+
 silos=1
+scenario=confirm
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos=$2; shift 2 ;;
+    --scenario) scenario=$2; bench_args+=("$1" "$2"); shift 2 ;;
     *) bench_args+=("$1"); shift ;;
   esac
 done
 port=$(free_port 5180)
-mkdir -p .local
+mkdir -p .local/logs
+
+# The process listening on a loopback port; empty without ss.
+listener_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
+
+wait_ready() {
+  local url=$1 pid=$2 log=$3
+  for _ in $(seq 1 180); do
+    curl -fs "$url/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "$url did not become ready; see $log." >&2
+  exit 1
+}
+
+bench=""
+peers=""
+platform=""
+stop_all() {
+  if [ -n "$bench" ]; then kill -TERM "$bench" 2>/dev/null || true; wait "$bench" 2>/dev/null || true; fi
+  # The peers before the platform: start.sh stops PostgreSQL as it ends.
+  if [ -n "$peers" ]; then kill -TERM "$peers" 2>/dev/null || true; wait "$peers" 2>/dev/null || true; fi
+  # TERM, not INT: a background job of a script ignores SIGINT, so start.sh would never see it.
+  if [ -n "$platform" ]; then kill -TERM "$platform" 2>/dev/null || true; wait "$platform" 2>/dev/null || true; fi
+  if [ "$scenario" = peers ]; then deploy/local-postgres.sh stop .local/postgres || true; fi
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+connection=""
+if [ "$scenario" = peers ]; then
+  # PostgreSQL starts once, here; start.sh finds it running and uses it as it is, and the peers get the same server.
+  connection=$(deploy/local-postgres.sh start .local/postgres)
+fi
 
 ./start.sh --port "$port" --silos "$silos" >.local/bench-start.log 2>&1 &
 platform=$!
-# TERM, not INT: a background job of a script ignores SIGINT, so start.sh would never see it.
-trap 'kill -TERM $platform 2>/dev/null || true; wait $platform 2>/dev/null || true' EXIT
-for _ in $(seq 1 180); do
-  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-  kill -0 $platform 2>/dev/null || { cat .local/bench-start.log >&2; exit 1; }
-  sleep 1
+wait_ready "http://127.0.0.1:$port" "$platform" .local/bench-start.log
+
+# The API's process id, for its memory and CPU in the reports; without ss that part is left out.
+api_pid=$(listener_pid "$port")
+
+if [ "$scenario" != peers ]; then
+  dotnet run -c Release --project bench/Actors.Bench -- --url "http://127.0.0.1:$port" ${api_pid:+--api-pid "$api_pid"} \
+    ${bench_args[@]+"${bench_args[@]}"}
+  exit 0
+fi
+
+# Built after start.sh's build of the solution, so the two never write the same output at once.
+dotnet build bench/Actors.Peers -c Release --nologo -v quiet -clp:ErrorsOnly
+peers_port=$(free_port 5280)
+# The platform's signing key (start.sh made it), so the platform's tokens verify at the peers too.
+signing_key=$(cat .local/dev-signing-key)
+(cd bench/Actors.Peers/bin/Release/net10.0 && ConnectionStrings__Peers="$connection" Auth__SigningKey="$signing_key" \
+  Urls="http://127.0.0.1:$peers_port" exec dotnet Actors.Peers.dll) >.local/logs/peers.log 2>&1 &
+peers=$!
+wait_ready "http://127.0.0.1:$peers_port" "$peers" .local/logs/peers.log
+
+# Each silo by its metrics port, which start.sh prints.
+silo_pids=""
+for metrics_port in $(sed -nE 's|^Silo [0-9]+: .*metrics http://127\.0\.0\.1:([0-9]+)/metrics.*|\1|p' .local/bench-start.log); do
+  pid=$(listener_pid "$metrics_port")
+  [ -z "$pid" ] || silo_pids="${silo_pids:+$silo_pids,}$pid"
 done
 
-# The API's process id, for its memory and CPU in the live report; without ss that part is left out.
-api_pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
-dotnet run -c Release --project bench/Actors.Bench -- --url "http://127.0.0.1:$port" ${api_pid:+--api-pid "$api_pid"} \
-  ${bench_args[@]+"${bench_args[@]}"}
+# PostgreSQL's postmaster, whose processes are the database's CPU time in the report.
+postgres_pid=$(listener_pid "$(echo "$connection" | sed -nE 's/.*Port=([0-9]+).*/\1/p')")
+
+# The silo's GC heap per idle customer comes from two .NET global tools.
+export PATH="$PATH:$HOME/.dotnet/tools"
+for tool in dotnet-gcdump dotnet-counters; do
+  command -v "$tool" >/dev/null 2>&1 || dotnet tool install -g "$tool" >/dev/null \
+    || echo "$tool could not be installed: the GC heap will be missing." >&2
+done
+
+# Run from its build, in the background, so that a TERM or Ctrl-C of this script reaches it through stop_all too.
+dotnet build bench/Actors.Bench -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet bench/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll --url "http://127.0.0.1:$port" --peers-url "http://127.0.0.1:$peers_port" \
+  ${api_pid:+--api-pid "$api_pid"} ${silo_pids:+--silo-pids "$silo_pids"} --peers-pid "$peers" ${postgres_pid:+--postgres-pid "$postgres_pid"} \
+  --gcdump "$(command -v dotnet-gcdump || echo dotnet-gcdump)" --counters "$(command -v dotnet-counters || echo dotnet-counters)" \
+  --command "$invocation" ${bench_args[@]+"${bench_args[@]}"} &
+bench=$!
+wait "$bench"

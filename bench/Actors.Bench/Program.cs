@@ -1,9 +1,10 @@
 using Actors.Bench;
 
 // Load generators against a running API with development tokens on (./start.sh).
-//   dotnet run -c Release --project bench/Actors.Bench -- --url http://127.0.0.1:5080 [--scenario confirm|live] ...
+//   dotnet run -c Release --project bench/Actors.Bench -- --url http://127.0.0.1:5080 [--scenario confirm|live|peers] ...
 //   confirm (default): checkout and confirm throughput and latency; see ConfirmBenchmark.
 //   live: SignalR CartChanged delivery to many connections while carts change; see LiveBenchmark.
+//   peers: the platform against plain-SQL peers (bench/Actors.Peers) on the same PostgreSQL; see PeersBenchmark.
 var scenario = CommandLine.Value(args, "--scenario", "confirm");
 switch (scenario)
 {
@@ -12,7 +13,9 @@ switch (scenario)
         return 0;
     case "live":
         return await LiveBenchmark.Run(args);
+    case "peers":
+        return await PeersBenchmark.Run(args);
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}': use confirm or live.");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}': use confirm, live or peers.");
         return 2;
 }
