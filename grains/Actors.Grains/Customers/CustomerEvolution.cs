@@ -36,8 +36,7 @@ public static class CustomerEvolution
         PaymentMethodRemoved removed => state with { Wallet = WalletRules.Without(state.Wallet, removed.PaymentMethodId) },
         CapsSet caps => state with { Limits = caps.Limits, CapCurrency = caps.CapCurrency },
         SelfExclusionSet exclusion => state with { Limits = exclusion.Limits, CapCurrency = exclusion.CapCurrency },
-        CheckoutCreated created => state.WithCheckout(created.Summary.Checkout).Pruned(created.At, zone)
-            with { CapCurrency = created.Summary.Checkout.CapCurrency },
+        CheckoutCreated created => Created(state, created, zone),
         PaymentReserved reserved => Reserved(state, reserved),
         PaymentStepUpRequested stepUp => Moved(state, stepUp, CheckoutStatus.RequiresAction, keepsPayment: true),
         PaymentSucceeded succeeded => Succeeded(state, succeeded),
@@ -60,6 +59,13 @@ public static class CustomerEvolution
         },
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No rule applies this event."),
     };
+
+    /// <summary>A new checkout; what no rule can need any more is forgotten on the way, so state stays bounded.</summary>
+    private static CommerceState Created(CommerceState state, CheckoutCreated created, TimeZoneInfo zone)
+    {
+        var checkout = created.Summary.Checkout;
+        return state.WithCheckout(checkout).Pruned(created.At, zone) with { CapCurrency = checkout.CapCurrency };
+    }
 
     /// <summary>The reservation counts against the caps at once; any cooling-off that ended by then now applies.</summary>
     private static CommerceState Reserved(CommerceState state, PaymentReserved reserved)

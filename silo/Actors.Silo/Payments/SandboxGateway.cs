@@ -24,10 +24,13 @@ public static class SandboxTokens
     /// <summary>Requires step-up: charge again with <see cref="SandboxGateway.StepUpCode"/>.</summary>
     public const string StepUpRequired = "tok_stepUpRequired";
 
-    /// <summary>Succeeds after <see cref="SandboxGateway.SlowDelay"/>.</summary>
+    /// <summary>Succeeds after <see cref="SandboxGateway.SlowDelay"/>; so does each new refund of its charges.</summary>
     public const string Slow = "tok_slow";
 
-    /// <summary>The charge succeeds, but the answer never comes: the caller's cancellation ends the wait.</summary>
+    /// <summary>
+    /// The charge succeeds, but the answer never comes: the caller's cancellation ends the wait. Each new refund of
+    /// its charges is made and unanswered the same way; asking again (same payment or refund id) answers at once.
+    /// </summary>
     public const string Timeout = "tok_timeout";
 }
 
@@ -113,17 +116,17 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
 
         // Refunds of one payment take turns on its charge row, so each one sees every refund committed before it.
         await using var lockCharge = new NpgsqlCommand(
-            "SELECT amount, currency, status FROM sandbox_charges WHERE payment_id = $1 FOR UPDATE", connection, transaction);
+            "SELECT amount, currency, status, token FROM sandbox_charges WHERE payment_id = $1 FOR UPDATE", connection, transaction);
         lockCharge.Parameters.Add(new() { Value = request.PaymentId });
         long charged;
-        string chargeCurrency, status;
+        string chargeCurrency, status, token;
         await using (var reader = await lockCharge.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
                 return new RefundOutcome.Rejected("charge_not_found");
             }
-            (charged, chargeCurrency, status) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+            (charged, chargeCurrency, status, token) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
         }
 
         var earlier = await ReadRefund(connection, transaction, request.RefundId, cancellationToken);
@@ -151,6 +154,10 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
             return new RefundOutcome.Rejected("exceeds_captured");
         }
 
+        if (token == SandboxTokens.Slow)
+        {
+            await Task.Delay(SlowDelay, clock, cancellationToken);
+        }
         await using var insert = new NpgsqlCommand("""
             INSERT INTO sandbox_refunds (refund_id, payment_id, amount, created_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (refund_id) DO NOTHING
@@ -166,6 +173,11 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (token == SandboxTokens.Timeout)
+        {
+            // Refunded, but the answer is lost on the way, as with its charge; asking again for this refund id answers.
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, clock, cancellationToken);
+        }
         return new RefundOutcome.Refunded();
     }
 

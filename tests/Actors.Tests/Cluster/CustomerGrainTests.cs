@@ -1,7 +1,6 @@
 using Actors.Grains.Customers;
 using Actors.Grains.Profiles;
 using Actors.Tests.Infrastructure;
-using Npgsql;
 
 namespace Actors.Tests.Cluster;
 

@@ -7,11 +7,14 @@ using Orleans.TestingHost;
 namespace Actors.Tests.Infrastructure;
 
 /// <summary>
-/// One in-process Orleans cluster per test collection, with the real grain storage and reminders on a fresh
+/// One in-process Orleans cluster per test collection, with the real journal, grain storage and reminders on a fresh
 /// PostgreSQL database and a clock the tests move. Tests use unique customer ids, so they share it safely.
 /// </summary>
 public sealed class GrainClusterFixture : IAsyncLifetime
 {
+    /// <summary>Snapshots come often here, so grain tests load customers from snapshots and from events alike.</summary>
+    public const int SnapshotEvery = 5;
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -39,7 +42,8 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(PaymentTestSettings.Values));
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(PaymentTestSettings.Values)
+            .AddInMemoryCollection([new("Journal:SnapshotEvery", SnapshotEvery.ToString())]));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddActorsPersistence(ConnectionString).AddActorsPayments(ConnectionString);

@@ -1,0 +1,115 @@
+using Actors.Grains.Carts;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Limits;
+using Actors.Grains.Payments;
+using Actors.Grains.Profiles;
+using Actors.Grains.Wallets;
+using static Actors.Tests.Deciders.Customers;
+
+namespace Actors.Tests.Deciders;
+
+/// <summary>Each decision appends only what changed: one small event per change, and nothing for a restatement or a refusal.</summary>
+public sealed class DecisionEventsTests
+{
+    [Fact]
+    public void A_cart_edit_is_one_small_event_and_replaying_it_makes_the_answered_cart()
+    {
+        var state = Shopper();
+
+        var put = CartDecider.Put(state, 0, new CartLine("mug", "  Mug ", 900, "eur", 2), Now);
+
+        var set = Assert.IsType<CartLineSet>(Assert.Single(put.Events));
+        Assert.Equal(new CartLine("mug", "Mug", 900, "EUR", 2), set.Line);
+        var answered = Assert.IsType<CartResult.Updated>(put.Answer).Cart;
+        var replayed = Apply(state, put.Events).Commerce.Cart;
+        Assert.Equal((answered.Version, answered.UpdatedAt), (replayed.Version, replayed.UpdatedAt));
+        Assert.Equal(answered.Lines, replayed.Lines);
+    }
+
+    [Fact]
+    public void Refused_or_empty_cart_edits_append_nothing()
+    {
+        var state = Shopper();
+
+        Assert.Empty(CartDecider.Put(state, 7, new CartLine("mug", "Mug", 900, "EUR", 1), Now).Events);
+        Assert.Empty(CartDecider.Put(state, 0, new CartLine("mug", "Mug", 0, "EUR", 1), Now).Events);
+        Assert.Empty(CartDecider.Remove(state, 0, "not-there", Now).Events);
+        Assert.IsType<CartResult.CustomerNotFound>(CartDecider.Put(Grains.Customers.CustomerState.New, 0, new CartLine("mug", "Mug", 1, "EUR", 1), Now).Answer);
+    }
+
+    [Fact]
+    public void Saving_a_token_again_appends_nothing_and_removing_appends_the_removal()
+    {
+        var state = Shopper();
+
+        var again = WalletDecider.Add(state, "pm_again", new PaymentMethodDraft("tok_visa", "visa", "4242", 12, 2030, "DE", false), Now);
+        var removed = WalletDecider.Remove(state, Visa, Now);
+
+        Assert.Empty(again.Events);
+        Assert.Equal(Visa, Assert.IsType<WalletResult.Saved>(again.Answer).Method.Id);
+        Assert.Equal(Visa, Assert.IsType<PaymentMethodRemoved>(Assert.Single(removed.Events)).PaymentMethodId);
+        Assert.Empty(Apply(state, removed.Events).Commerce.Wallet.Methods);
+        Assert.Empty(WalletDecider.Remove(state, "pm_unknown", Now).Events);
+    }
+
+    [Fact]
+    public void Restating_the_caps_in_force_appends_nothing_and_a_change_appends_the_caps_as_they_now_stand()
+    {
+        var state = Shopper(daily: 5_000);
+
+        var same = LimitsDecider.Set(state, new CapRequest(5_000, null, null), Now, TimeSpan.FromHours(24));
+        var raise = LimitsDecider.Set(state, new CapRequest(9_000, null, null), Now, TimeSpan.FromHours(24));
+
+        Assert.Empty(same.Events);
+        var caps = Assert.IsType<CapsSet>(Assert.Single(raise.Events));
+        Assert.Equal((5_000L, "EUR"), (caps.Limits.Daily!.Value, caps.CapCurrency));
+        Assert.Equal(new PendingCap(CapWindow.Daily, 9_000, Now, Now.AddHours(24)), Assert.Single(caps.Limits.Pending));
+    }
+
+    [Fact]
+    public void Profile_decisions_append_the_new_profile_only_when_it_changed()
+    {
+        var state = Shopper();
+
+        var unchanged = ProfileDecider.Update(state, 1, new ProfilePatch { DisplayName = new("Grace Hopper") }, Now);
+        var renamed = ProfileDecider.Update(state, 1, new ProfilePatch { DisplayName = new("Grace Murray Hopper") }, Now.AddMinutes(1));
+        var twice = ProfileDecider.Create(state, CustomerId, new ProfileDraft("Other", null, null, null, "EUR", "UTC"), Now);
+
+        Assert.Empty(unchanged.Events);
+        Assert.Equal(2, Assert.IsType<ProfileUpdated>(Assert.Single(renamed.Events)).Profile.Version);
+        Assert.Empty(twice.Events);
+        Assert.IsType<ProfileResult.AlreadyExists>(twice.Answer);
+    }
+
+    [Fact]
+    public void A_checkout_s_event_holds_the_summary_it_answers_with()
+    {
+        var state = Shopper(daily: 10_000);
+
+        var created = CheckoutDecider.Create(state, "chk_1", Lines(1_100, "USD"), "pos", Rates, Lifetime, Now);
+
+        var summary = Assert.IsType<MoneyResult.CheckoutCreated>(created.Answer).Summary;
+        Assert.Same(summary, Assert.IsType<CheckoutCreated>(Assert.Single(created.Events)).Summary);
+        Assert.Equal((1_100L, "USD", 1_000L, "EUR", "pos"), (summary.Checkout.Total, summary.Checkout.Currency, summary.Checkout.ConvertedTotal,
+            summary.Checkout.CapCurrency, summary.Checkout.Channel));
+        Assert.Equal([Visa], summary.PaymentMethods.Select(method => method.Id));
+        Assert.Equal(10_000, Assert.Single(summary.Headroom).Remaining);
+    }
+
+    [Fact]
+    public void Checkouts_that_cannot_be_made_append_nothing()
+    {
+        var state = Shopper();
+        var excluded = Apply(state, LimitsDecider.SelfExclude(state, Now.AddDays(2), Now).Events);
+
+        Assert.IsType<MoneyResult.CartEmpty>(CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), "web", Rates, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.UnsupportedCurrency>(CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), "web", Rates, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.SelfExcluded>(CheckoutDecider.Create(excluded, "chk_1", Lines(100), "web", Rates, Lifetime, Now).Answer);
+        Assert.All(new[]
+        {
+            CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), "web", Rates, Lifetime, Now),
+            CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), "web", Rates, Lifetime, Now),
+            CheckoutDecider.Create(excluded, "chk_1", Lines(100), "web", Rates, Lifetime, Now),
+        }, decision => Assert.Empty(decision.Events));
+    }
+}
