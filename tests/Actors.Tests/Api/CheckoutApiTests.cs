@@ -19,7 +19,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var visa = await shopper.SaveMethod("tok_visa");
         await shopper.SetLimits(daily: 10_000);
         var line = new { sku = "beans", name = "Coffee beans", unitPrice = 1_450, currency = "EUR", quantity = 2 };
-        var cart = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\"")), HttpStatusCode.OK);
+        var cart = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, version: 0)), HttpStatusCode.OK);
         Assert.Equal(2_900, cart.GetProperty("total").GetInt64());
 
         var created = await shopper.Post("/checkouts", "{}", Shopper.NewKey());
@@ -37,9 +37,9 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         Assert.StartsWith("pay_", payment.GetProperty("id").GetString());
         Assert.Equal("4242", payment.GetProperty("paymentMethod").GetProperty("last4").GetString());
 
-        var limits = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/limits");
+        var limits = await shopper.Read("/limits");
         Assert.Equal(7_100, limits.GetProperty("headroom")[0].GetProperty("remaining").GetInt64());
-        var emptied = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/cart");
+        var emptied = await shopper.Read("/cart");
         Assert.Equal(0, emptied.GetProperty("lines").GetArrayLength());
     }
 
@@ -49,15 +49,15 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var shopper = await NewShopper();
         var line = new { sku = "mug", name = "Mug", unitPrice = 900, currency = "EUR", quantity = 1 };
 
-        var missing = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, null));
-        var first = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, "\"0\""));
-        var stale = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"0\""));
+        var missing = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, version: null));
+        var first = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, version: 0));
+        var stale = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, version: 0));
 
         await Problem(missing, (HttpStatusCode)428, "/errors/precondition-required");
         Assert.Equal("\"1\"", first.Headers.ETag?.Tag);
         var problem = await Problem(stale, HttpStatusCode.PreconditionFailed, "/errors/version-mismatch");
         Assert.Equal("mug", problem.GetProperty("cart").GetProperty("lines")[0].GetProperty("sku").GetString());
-        var removed = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, "\"1\"")), HttpStatusCode.OK);
+        var removed = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Delete, $"{shopper.Base}/cart/items/mug", null, version: 1)), HttpStatusCode.OK);
         Assert.Equal(2, removed.GetProperty("version").GetInt64());
     }
 
@@ -97,14 +97,120 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
     }
 
+    public static TheoryData<string, string?> BadKeys => new()
+    {
+        { "missing", null },
+        { "empty", "" },
+        { "256 characters", new string('k', 256) },
+        { "a tab", "order\t42" },
+        { "a delete character", "order-42\u007f" },
+        { "non-ASCII", "commande-n°42" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadKeys))]
+    public async Task Money_moving_requests_without_a_usable_idempotency_key_get_400_and_store_nothing(string why, string? key)
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        var paymentId = await shopper.Pay(visa, 3_000);
+        var checkoutId = await shopper.Checkout(1_000);
+        var device = await fixture.ClientWritingUtf8HeadersAs("customer", shopper.Id);
+        var refunds = await fixture.ClientWritingUtf8HeadersAs("operator");
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
+
+        var create = await device.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/checkouts", Shopper.Lines(1_000), key));
+        var confirm = await device.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/checkouts/{checkoutId}/confirm",
+            $$"""{"paymentMethodId":"{{visa}}"}""", key));
+        var refund = await refunds.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/payments/{paymentId}/refunds",
+            """{"amount":1000}""", key));
+
+        Assert.True(new[] { create, confirm, refund }.All(response => response.StatusCode == HttpStatusCode.BadRequest), why);
+        foreach (var response in new[] { create, confirm, refund })
+        {
+            await Problem(response, HttpStatusCode.BadRequest, "/errors/idempotency-key-required");
+        }
+        await journal.AssertUnchanged();
+        Assert.Equal(1, await fixture.Stored.ChargesOf(shopper.Id));
+        Assert.Equal(0, await fixture.Stored.GatewayRefundsOf(paymentId));
+        Assert.Equal("requires_confirmation", (await shopper.Read($"/checkouts/{checkoutId}")).GetProperty("status").GetString());
+    }
+
     [Fact]
-    public async Task Money_moving_requests_without_an_idempotency_key_are_refused()
+    public async Task A_key_of_255_printable_characters_is_accepted()
     {
         var shopper = await NewShopper();
 
-        var response = await shopper.Post("/checkouts", Shopper.Lines(1_000), idempotencyKey: null);
+        var response = await shopper.Post("/checkouts", Shopper.Lines(1_000), new string('k', 254) + "~");
 
-        await Problem(response, HttpStatusCode.BadRequest, "/errors/idempotency-key-required");
+        await Json(response, HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task The_same_key_and_body_on_another_query_string_gets_422_mismatch_and_stores_nothing()
+    {
+        var shopper = await NewShopper();
+        var key = Shopper.NewKey();
+        var body = Shopper.Lines(1_000);
+        var first = await shopper.Post("/checkouts?reference=a", body, key);
+        await Json(first, HttpStatusCode.Created);
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
+
+        var otherQuery = await shopper.Post("/checkouts?reference=b", body, key);
+        var noQuery = await shopper.Post("/checkouts", body, key);
+        var sameQuery = await shopper.Post("/checkouts?reference=a", body, key);
+
+        await Problem(otherQuery, HttpStatusCode.UnprocessableEntity, "/errors/idempotency-mismatch");
+        await Problem(noQuery, HttpStatusCode.UnprocessableEntity, "/errors/idempotency-mismatch");
+        Assert.Equal(HttpStatusCode.Created, sameQuery.StatusCode);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await sameQuery.Content.ReadAsByteArrayAsync());
+        await journal.AssertUnchanged();
+    }
+
+    [Fact]
+    public async Task A_refund_retried_with_its_key_replays_the_first_answer_byte_for_byte_and_refunds_once()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa");
+        var paymentId = await shopper.Pay(visa, 3_000);
+        var refunds = shopper.As(await fixture.ClientAs("operator"));
+        var key = Shopper.NewKey();
+
+        var first = await refunds.Refund(paymentId, """{"amount":1000,"reason":"damaged"}""", key);
+        var retry = await refunds.Refund(paymentId, """{"amount":1000,"reason":"damaged"}""", key);
+        var otherBody = await refunds.Refund(paymentId, """{"amount":2000,"reason":"damaged"}""", key);
+
+        var refund = await Json(first, HttpStatusCode.Created);
+        Assert.Equal(1_000, refund.GetProperty("amount").GetInt64());
+        Assert.Equal(2_000, refund.GetProperty("paymentRefundable").GetInt64());
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await retry.Content.ReadAsByteArrayAsync());
+        await Problem(otherBody, HttpStatusCode.UnprocessableEntity, "/errors/idempotency-mismatch");
+        Assert.Equal(1_000, await fixture.Stored.RefundedSum(shopper.Id));
+        Assert.Equal(1, await fixture.Stored.GatewayRefundsOf(paymentId));
+        Assert.Equal(1_000, await fixture.Stored.GatewayRefundedOf(paymentId));
+        var history = await shopper.Read("/payments");
+        Assert.Equal(1_000, history.GetProperty("data")[0].GetProperty("refundedAmount").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_confirm_the_gateway_left_unanswered_replays_as_202_processing_with_the_same_bytes()
+    {
+        var shopper = await NewShopper();
+        var silent = await shopper.SaveMethod("tok_timeout");
+        var checkoutId = await shopper.Checkout(1_200);
+        var key = Shopper.NewKey();
+
+        var first = await shopper.Confirm(checkoutId, silent, key);
+        var retry = await shopper.Confirm(checkoutId, silent, key);
+
+        var payment = await Json(first, HttpStatusCode.Accepted);
+        Assert.Equal("processing", payment.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await retry.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, await fixture.Stored.ChargesOf(shopper.Id));
     }
 
     [Fact]
@@ -176,15 +282,13 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     {
         var shopper = await NewShopper();
         var visa = await shopper.SaveMethod("tok_visa");
-        var payment = await Json(await shopper.Confirm(await shopper.Checkout(3_000), visa), HttpStatusCode.OK);
-        var paymentId = payment.GetProperty("id").GetString()!;
-        var operatorClient = await fixture.ClientAs("operator");
-        var operatorShopper = new Shopper(operatorClient, shopper.Id);
+        var paymentId = await shopper.Pay(visa, 3_000);
+        var refunds = shopper.As(await fixture.ClientAs("operator"));
 
-        var byCustomer = await shopper.Post($"/payments/{paymentId}/refunds", """{"amount":100}""", Shopper.NewKey());
-        var partial = await operatorShopper.Post($"/payments/{paymentId}/refunds", """{"amount":1000,"reason":"damaged"}""", Shopper.NewKey());
-        var tooMuch = await operatorShopper.Post($"/payments/{paymentId}/refunds", """{"amount":2001}""", Shopper.NewKey());
-        var unknown = await operatorShopper.Post("/payments/pay_unknown/refunds", "{}", Shopper.NewKey());
+        var byCustomer = await shopper.Refund(paymentId, """{"amount":100}""");
+        var partial = await refunds.Refund(paymentId, """{"amount":1000,"reason":"damaged"}""");
+        var tooMuch = await refunds.Refund(paymentId, """{"amount":2001}""");
+        var unknown = await refunds.Refund("pay_unknown", "{}");
 
         Assert.Equal(HttpStatusCode.Forbidden, byCustomer.StatusCode);
         var refund = await Json(partial, HttpStatusCode.Created);
@@ -236,31 +340,81 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         Assert.True(problem.GetProperty("errors").TryGetProperty("X-Channel", out _));
     }
 
-    public static TheoryData<string, string, int, string> BadCheckouts => new()
+    /// <summary>A shopper with something to lose: a daily cap of 5,000, a saved card, and a mug (900) in the cart at version 1.</summary>
+    private async Task<(Shopper Shopper, string Card)> StockedShopper()
     {
-        { "negative price", Shopper.Lines(-5), 400, "/errors/validation" },
-        { "zero price", Shopper.Lines(0), 400, "/errors/validation" },
-        { "zero quantity", Shopper.Lines(100, quantity: 0), 400, "/errors/validation" },
-        { "price past the largest amount", Shopper.Lines(1_000_000_000_000_001), 400, "/errors/validation" },
-        { "price that overflows a long", """{"lines":[{"sku":"a","name":"A","unitPrice":99999999999999999999,"currency":"EUR","quantity":1}]}""", 400, "/errors/malformed-json" },
-        { "total that overflows", Shopper.Lines(1_000_000_000_000_000, quantity: 999), 400, "/errors/validation" },
-        { "unknown currency", Shopper.Lines(100, "XYZ"), 400, "/errors/validation" },
-        { "currency without a rate", Shopper.Lines(100, "THB"), 422, "/errors/unsupported-currency" },
-        { "unknown field", """{"lines":[],"coupon":"FREE"}""", 400, "/errors/malformed-json" },
-        { "not an object", "[1,2]", 400, "/errors/malformed-json" },
-        { "empty cart", "{}", 409, "/errors/cart-empty" },
+        var shopper = await NewShopper();
+        var card = await shopper.SaveMethod("tok_visa");
+        await shopper.SetLimits(daily: 5_000);
+        await Json(await shopper.AddToCart("mug", 900, version: 0), HttpStatusCode.OK);
+        return (shopper, card);
+    }
+
+    /// <summary>Reads back everything a <see cref="StockedShopper"/> has, and finds it as it was set up, with nothing paid.</summary>
+    private static async Task AssertStillStocked(Shopper shopper, string card, string why)
+    {
+        var cart = await shopper.Read("/cart");
+        Assert.True(cart.GetProperty("version").GetInt64() == 1, why);
+        Assert.Equal(["mug"], cart.GetProperty("lines").EnumerateArray().Select(line => line.GetProperty("sku").GetString()));
+        Assert.Equal(900, cart.GetProperty("total").GetInt64());
+        Assert.Equal([card], (await shopper.Read("/payment-methods")).EnumerateArray().Select(method => method.GetProperty("id").GetString()));
+        var limits = await shopper.Read("/limits");
+        Assert.Equal(5_000, limits.GetProperty("daily").GetInt64());
+        Assert.Equal(JsonValueKind.Null, limits.GetProperty("weekly").ValueKind);
+        Assert.Equal(JsonValueKind.Null, limits.GetProperty("monthly").ValueKind);
+        Assert.Equal(0, limits.GetProperty("pending").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, limits.GetProperty("selfExcludedUntil").ValueKind);
+        var daily = Assert.Single(limits.GetProperty("headroom").EnumerateArray());
+        Assert.Equal(5_000, daily.GetProperty("remaining").GetInt64());
+        Assert.Equal(0, (await shopper.Read("/payments")).GetProperty("data").GetArrayLength());
+    }
+
+    public static TheoryData<string, string, int, string, string[]> BadCheckouts => new()
+    {
+        { "negative price", Shopper.Lines(-5), 400, "/errors/validation", [] },
+        { "zero price", Shopper.Lines(0), 400, "/errors/validation", [] },
+        { "zero quantity", Shopper.Lines(100, quantity: 0), 400, "/errors/validation", [] },
+        { "price past the largest amount", Shopper.Lines(1_000_000_000_000_001), 400, "/errors/validation", [] },
+        { "price that overflows a long", """{"lines":[{"sku":"a","name":"A","unitPrice":99999999999999999999,"currency":"EUR","quantity":1}]}""", 400, "/errors/malformed-json", [] },
+        { "total that overflows", Shopper.Lines(1_000_000_000_000_000, quantity: 999), 400, "/errors/validation", [] },
+        { "no lines", """{"lines":[]}""", 400, "/errors/validation", [] },
+        { "unknown currency", Shopper.Lines(100, "XYZ"), 400, "/errors/validation", [] },
+        // A refusal that the customer's state decides (not the request's shape) is kept under its key for retries; nothing else is written.
+        { "currency without a rate", Shopper.Lines(100, "THB"), 422, "/errors/unsupported-currency", ["request-answered-v1"] },
+        { "unknown field", """{"lines":[],"coupon":"FREE"}""", 400, "/errors/malformed-json", [] },
+        { "not an object", "[1,2]", 400, "/errors/malformed-json", [] },
     };
 
     [Theory]
     [MemberData(nameof(BadCheckouts))]
-    public async Task Bad_checkouts_get_a_problem_and_change_nothing(string why, string body, int status, string type)
+    public async Task Bad_checkouts_get_a_problem_and_change_nothing(string why, string body, int status, string type, string[] journaled)
     {
-        var shopper = await NewShopper();
+        var (shopper, card) = await StockedShopper();
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
 
         await Problem(await shopper.Post("/checkouts", body, Shopper.NewKey()), (HttpStatusCode)status, type);
 
-        var limits = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/limits");
-        Assert.True(limits.GetProperty("headroom").GetArrayLength() == 0, why);
+        await AssertStillStocked(shopper, card, why);
+        Assert.Equal(journaled, await journal.Added());
+        Assert.Equal(0, await fixture.Stored.ChargesOf(shopper.Id));
+    }
+
+    [Fact]
+    public async Task Checking_out_an_empty_cart_gets_409_and_stores_only_the_answer()
+    {
+        var shopper = await NewShopper();
+        var card = await shopper.SaveMethod("tok_visa");
+        await shopper.SetLimits(daily: 5_000);
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
+
+        await Problem(await shopper.Post("/checkouts", "{}", Shopper.NewKey()), HttpStatusCode.Conflict, "/errors/cart-empty");
+
+        Assert.Equal(["request-answered-v1"], await journal.Added());
+        var cart = await shopper.Read("/cart");
+        Assert.Equal(0, cart.GetProperty("version").GetInt64());
+        Assert.Equal(0, cart.GetProperty("lines").GetArrayLength());
+        Assert.Equal([card], (await shopper.Read("/payment-methods")).EnumerateArray().Select(method => method.GetProperty("id").GetString()));
+        Assert.Equal(5_000, (await shopper.Read("/limits")).GetProperty("headroom")[0].GetProperty("remaining").GetInt64());
     }
 
     [Fact]
@@ -315,33 +469,41 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     [MemberData(nameof(BadRequests))]
     public async Task Bad_requests_to_every_endpoint_get_a_problem_and_change_nothing(string method, string path, string body, int status, string type)
     {
-        var shopper = await NewShopper();
-        var request = new HttpRequestMessage(new HttpMethod(method), shopper.Base + path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", Shopper.NewKey());
+        var (shopper, card) = await StockedShopper();
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
 
-        await Problem(await shopper.Client.SendAsync(request), (HttpStatusCode)status, type);
+        var response = await shopper.Client.SendAsync(Requests.Json(new HttpMethod(method), shopper.Base + path, body, Shopper.NewKey()));
 
-        Assert.Equal(0, (await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/payment-methods")).GetArrayLength());
-        var limits = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/limits");
-        Assert.Equal(0, limits.GetProperty("headroom").GetArrayLength());
-        Assert.Equal(JsonValueKind.Null, limits.GetProperty("selfExcludedUntil").ValueKind);
+        await Problem(response, (HttpStatusCode)status, type);
+        await AssertStillStocked(shopper, card, $"{method} {path}");
+        await journal.AssertUnchanged();
     }
 
     [Theory]
-    [InlineData("""{"amount":-5}""", 400, "/errors/validation")]
-    [InlineData("""{"amount":0}""", 400, "/errors/validation")]
-    [InlineData("""{"amount":1e30}""", 400, "/errors/malformed-json")]
-    [InlineData("""{"amount":5001}""", 422, "/errors/refund-exceeds-captured")]
-    public async Task Bad_refunds_get_a_problem_and_refund_nothing(string body, int status, string type)
+    [InlineData("""{"amount":-5}""", 400, "/errors/validation", new string[0])]
+    [InlineData("""{"amount":0}""", 400, "/errors/validation", new string[0])]
+    [InlineData("""{"amount":1e30}""", 400, "/errors/malformed-json", new string[0])]
+    [InlineData("""{"amount":4001}""", 422, "/errors/refund-exceeds-captured", new[] { "request-answered-v1" })]
+    public async Task Bad_refunds_get_a_problem_and_refund_nothing(string body, int status, string type, string[] journaled)
     {
+        // Paid 5,000 under a daily cap of 10,000, and 1,000 of it refunded already: 4,000 can still be refunded.
         var shopper = await NewShopper();
         var visa = await shopper.SaveMethod("tok_visa");
-        var paymentId = (await Json(await shopper.Confirm(await shopper.Checkout(5_000), visa), HttpStatusCode.OK)).GetProperty("id").GetString()!;
-        var operatorShopper = new Shopper(await fixture.ClientAs("operator"), shopper.Id);
+        await shopper.SetLimits(daily: 10_000);
+        var paymentId = await shopper.Pay(visa, 5_000);
+        var refunds = shopper.As(await fixture.ClientAs("operator"));
+        await Json(await refunds.Refund(paymentId, """{"amount":1000}"""), HttpStatusCode.Created);
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
 
-        await Problem(await operatorShopper.Post($"/payments/{paymentId}/refunds", body, Shopper.NewKey()), (HttpStatusCode)status, type);
+        await Problem(await refunds.Refund(paymentId, body), (HttpStatusCode)status, type);
 
-        var history = await operatorShopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/payments");
-        Assert.Equal(0, history.GetProperty("data")[0].GetProperty("refundedAmount").GetInt64());
+        Assert.Equal(journaled, await journal.Added());
+        Assert.Equal(1_000, await fixture.Stored.RefundedSum(shopper.Id));
+        Assert.Equal(1, await fixture.Stored.GatewayRefundsOf(paymentId));
+        Assert.Equal(1_000, await fixture.Stored.GatewayRefundedOf(paymentId));
+        var payment = Assert.Single((await shopper.Read("/payments")).GetProperty("data").EnumerateArray());
+        Assert.Equal("partially_refunded", payment.GetProperty("status").GetString());
+        Assert.Equal(1_000, payment.GetProperty("refundedAmount").GetInt64());
+        Assert.Equal(5_000, (await shopper.Read("/limits")).GetProperty("headroom")[0].GetProperty("remaining").GetInt64());
     }
 }

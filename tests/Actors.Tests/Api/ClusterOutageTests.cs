@@ -13,15 +13,8 @@ public sealed class ClusterOutageTests
         var database = await TestPostgres.Instance.CreateDatabase();
         var clusterId = "outage-" + Guid.NewGuid().ToString("N")[..8];
         var silo = await Hosts.StartSilo(database, clusterId);
-        var settings = Hosts.Settings(database, clusterId);
-        settings["Auth:SigningKey"] = ApiFixture.SigningKey;
-        settings["Auth:DevTokens"] = "true";
-        await using var api = new ApiFactory(settings);
-        var client = api.CreateClient();
-        var token = await (await client.PostAsJsonAsync("/v1/dev/tokens", new { role = "operator" })).Content.ReadFromJsonAsync<TokenBody>();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token!.AccessToken);
-        client.DefaultRequestHeaders.Add("X-Device-Id", "console");
-        client.DefaultRequestHeaders.Add("X-Channel", "web");
+        await using var api = new ApiFactory(ApiFixture.NodeSettings(database, clusterId, devTokens: true));
+        var client = await ApiFixture.ClientAs(api, "operator");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/customers/cus_0123456789abcdefghjk")).StatusCode);
 
         await silo.StopAsync();
@@ -34,8 +27,6 @@ public sealed class ClusterOutageTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
     }
-
-    private sealed record TokenBody(string AccessToken);
 
     private sealed record ProblemBody(string Type);
 }

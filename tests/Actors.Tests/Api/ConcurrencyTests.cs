@@ -34,10 +34,9 @@ public sealed class ConcurrencyTests(TwoSiloApiFixture fixture) : IClassFixture<
             }
         }
         Assert.Equal(allowed, succeeded);
-        var database = new StoredData(fixture.ConnectionString);
-        Assert.Equal(allowed * amount, await database.SucceededSum(shopper.Id));
-        Assert.Equal(allowed, await database.ChargesOf(shopper.Id));
-        var limits = JsonDocument.Parse(await shopper.Client.GetStringAsync($"{shopper.Base}/limits")).RootElement;
+        Assert.Equal(allowed * amount, await fixture.Stored.SucceededSum(shopper.Id));
+        Assert.Equal(allowed, await fixture.Stored.ChargesOf(shopper.Id));
+        var limits = await shopper.Read("/limits");
         Assert.Equal(allowed * amount, limits.GetProperty("headroom")[0].GetProperty("spent").GetInt64());
     }
 
@@ -65,29 +64,38 @@ public sealed class ConcurrencyTests(TwoSiloApiFixture fixture) : IClassFixture<
         }
         var body = Assert.Single(bodies);
         Assert.Equal("succeeded", JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
-        Assert.Equal(1, await new StoredData(fixture.ConnectionString).ChargesOf(shopper.Id));
+        Assert.Equal(1, await fixture.Stored.ChargesOf(shopper.Id));
     }
 
     [Fact]
-    public async Task A_retry_while_the_first_request_still_runs_gets_409_in_flight()
+    public async Task Every_retry_while_the_first_request_still_runs_gets_409_in_flight_and_the_first_pays_once()
     {
         var shopper = await Shopper.Create(fixture.ClientAs);
-        var slow = await shopper.SaveMethod("tok_slow");
+        var visa = await shopper.SaveMethod("tok_visa");
         var checkout = await shopper.Checkout(2_000);
         var key = Shopper.NewKey();
+        using var hold = fixture.Gateway.Hold(shopper.Id);
 
-        // The sandbox answers tok_slow after two seconds; retries every 100 ms land while it is still running.
-        var first = shopper.Confirm(checkout, slow, key);
-        var retries = new List<Task<HttpResponseMessage>>();
-        while (!first.IsCompleted && retries.Count < 50)
+        // Retries go only once the first request is at the gateway, its reservation written: certainly still running.
+        var first = shopper.Confirm(checkout, visa, key);
+        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        var together = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => shopper.Confirm(checkout, visa, key)));
+        var oneByOne = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++)
         {
-            retries.Add(shopper.Confirm(checkout, slow, key));
-            await Task.Delay(100);
+            oneByOne.Add(await shopper.Confirm(checkout, visa, key));
         }
+        var stillRunning = !first.IsCompleted;
+        hold.Release();
 
-        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
-        var inFlight = (await Task.WhenAll(retries)).Where(retry => retry.StatusCode == HttpStatusCode.Conflict).ToList();
-        Assert.NotEmpty(inFlight);
-        await Problem(inFlight[0], HttpStatusCode.Conflict, "/errors/idempotency-in-flight");
+        Assert.True(stillRunning);
+        foreach (var retry in together.Concat(oneByOne))
+        {
+            await Problem(retry, HttpStatusCode.Conflict, "/errors/idempotency-in-flight");
+        }
+        var paid = await Json(await first, HttpStatusCode.OK);
+        Assert.Equal("succeeded", paid.GetProperty("status").GetString());
+        Assert.Equal(2_000, await fixture.Stored.SucceededSum(shopper.Id));
+        Assert.Equal(1, await fixture.Stored.ChargesOf(shopper.Id));
     }
 }

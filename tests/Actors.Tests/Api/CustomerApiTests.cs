@@ -12,37 +12,16 @@ namespace Actors.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class CustomerApiTests(ApiFixture fixture)
 {
-    private static readonly object Ada = new
-    {
-        displayName = "Ada Lovelace",
-        email = "ada@example.com",
-        phone = "+447700900123",
-        preferredLanguage = "en-GB",
-        homeCurrency = "GBP",
-        timeZone = "Europe/London",
-    };
+    private static Dictionary<string, object?> Ada => ApiCustomers.Body(SampleProfiles.Ada());
 
     private async Task<(HttpClient Operator, string Id)> CreateCustomer()
     {
         var client = await fixture.ClientAs("operator");
-        var response = await client.PostAsJsonAsync("/v1/customers", Ada);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (client, body.GetProperty("id").GetString()!);
+        return (client, await ApiCustomers.Create(client));
     }
 
-    private static HttpRequestMessage Patch(string id, string json, string? ifMatch, string mediaType = "application/merge-patch+json")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/v1/customers/{id}")
-        {
-            Content = new StringContent(json, Encoding.UTF8, mediaType),
-        };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return request;
-    }
+    private static HttpRequestMessage Patch(string id, string json, long? version, string mediaType = Requests.MergePatchJson) =>
+        Requests.MergePatch($"/v1/customers/{id}", json, version, mediaType);
 
     [Fact]
     public async Task Creating_a_customer_returns_201_with_location_etag_and_profile()
@@ -79,8 +58,8 @@ public sealed class CustomerApiTests(ApiFixture fixture)
     {
         var (client, id) = await CreateCustomer();
 
-        var applied = await client.SendAsync(Patch(id, """{"displayName":"Ada King","phone":null}""", "\"1\""));
-        var stale = await client.SendAsync(Patch(id, """{"displayName":"Lost update"}""", "\"1\""));
+        var applied = await client.SendAsync(Patch(id, """{"displayName":"Ada King","phone":null}""", 1));
+        var stale = await client.SendAsync(Patch(id, """{"displayName":"Lost update"}""", 1));
 
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         Assert.Equal("\"2\"", applied.Headers.ETag?.Tag);
@@ -100,7 +79,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
     {
         var (client, id) = await CreateCustomer();
 
-        var response = await client.SendAsync(Patch(id, """{"displayName":"Ada"}""", ifMatch: null));
+        var response = await client.SendAsync(Patch(id, """{"displayName":"Ada"}""", version: null));
 
         await Problem(response, (HttpStatusCode)428, "/errors/precondition-required");
     }
@@ -110,7 +89,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
     {
         var (client, id) = await CreateCustomer();
 
-        var response = await client.SendAsync(Patch(id, """{"homeCurrency":"eur"}""", "\"1\"", "application/json"));
+        var response = await client.SendAsync(Patch(id, """{"homeCurrency":"eur"}""", 1, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("EUR", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("homeCurrency").GetString());
@@ -126,10 +105,9 @@ public sealed class CustomerApiTests(ApiFixture fixture)
     public async Task Creating_with_a_bad_field_gets_a_validation_problem_naming_it(string field, string value)
     {
         var client = await fixture.ClientAs("operator");
-        var body = JsonSerializer.SerializeToNode(Ada)!.AsObject();
-        body[field] = value == "over-long" ? new string('x', 101) : value;
+        var body = ApiCustomers.Body(SampleProfiles.Ada(), (field, value == "over-long" ? new string('x', 101) : value));
 
-        var response = await client.PostAsync("/v1/customers", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var response = await client.PostAsJsonAsync("/v1/customers", body);
 
         var problem = await Problem(response, HttpStatusCode.BadRequest, "/errors/validation");
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
@@ -140,12 +118,12 @@ public sealed class CustomerApiTests(ApiFixture fixture)
     {
         var (client, id) = await CreateCustomer();
 
-        var bad = await client.SendAsync(Patch(id, """{"timeZone":"Nowhere/Special","nickname":"x","email":42}""", "\"1\""));
+        var bad = await client.SendAsync(Patch(id, """{"timeZone":"Nowhere/Special","nickname":"x","email":42}""", 1));
 
         var errors = (await Problem(bad, HttpStatusCode.BadRequest, "/errors/validation")).GetProperty("errors");
         Assert.True(errors.TryGetProperty("nickname", out _));
         Assert.True(errors.TryGetProperty("email", out _));
-        var invalid = await client.SendAsync(Patch(id, """{"timeZone":"Nowhere/Special"}""", "\"1\""));
+        var invalid = await client.SendAsync(Patch(id, """{"timeZone":"Nowhere/Special"}""", 1));
         Assert.True((await Problem(invalid, HttpStatusCode.BadRequest, "/errors/validation")).GetProperty("errors").TryGetProperty("timeZone", out _));
         Assert.Equal("\"1\"", (await client.GetAsync($"/v1/customers/{id}")).Headers.ETag?.Tag);
     }
@@ -169,7 +147,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
     {
         var (client, id) = await CreateCustomer();
 
-        var response = await client.SendAsync(Patch(id, "{nope", "\"1\""));
+        var response = await client.SendAsync(Patch(id, "{nope", 1));
 
         await Problem(response, HttpStatusCode.BadRequest, "/errors/malformed-json");
     }
@@ -203,7 +181,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
         var client = await fixture.ClientAs("operator");
 
         await Problem(await client.GetAsync($"/v1/customers/{id}"), HttpStatusCode.NotFound, "/errors/customer-not-found");
-        await Problem(await client.SendAsync(Patch(id, "{}", "\"1\"")), HttpStatusCode.NotFound, "/errors/customer-not-found");
+        await Problem(await client.SendAsync(Patch(id, "{}", 1)), HttpStatusCode.NotFound, "/errors/customer-not-found");
     }
 
     [Fact]
@@ -214,7 +192,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
 
         await Problem(await anonymous.GetAsync($"/v1/customers/{id}"), HttpStatusCode.Unauthorized, "/errors/unauthorized");
         await Problem(await anonymous.PostAsJsonAsync("/v1/customers", Ada), HttpStatusCode.Unauthorized, "/errors/unauthorized");
-        await Problem(await anonymous.SendAsync(Patch(id, "{}", "\"1\"")), HttpStatusCode.Unauthorized, "/errors/unauthorized");
+        await Problem(await anonymous.SendAsync(Patch(id, "{}", 1)), HttpStatusCode.Unauthorized, "/errors/unauthorized");
     }
 
     [Fact]
@@ -235,12 +213,12 @@ public sealed class CustomerApiTests(ApiFixture fixture)
         var customer = await fixture.ClientAs("customer", mine);
 
         Assert.Equal(HttpStatusCode.OK, (await customer.GetAsync($"/v1/customers/{mine}")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await customer.SendAsync(Patch(mine, """{"preferredLanguage":"cy"}""", "\"1\""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await customer.SendAsync(Patch(mine, """{"preferredLanguage":"cy"}""", 1))).StatusCode);
 
         var other = await Problem(await customer.GetAsync($"/v1/customers/{theirs}"), HttpStatusCode.NotFound, "/errors/customer-not-found");
         var unknown = await Problem(await customer.GetAsync("/v1/customers/cus_0123456789abcdefghjk"), HttpStatusCode.NotFound, "/errors/customer-not-found");
         Assert.Equal(unknown.GetProperty("title").GetString(), other.GetProperty("title").GetString());
-        await Problem(await customer.SendAsync(Patch(theirs, "{}", "\"1\"")), HttpStatusCode.NotFound, "/errors/customer-not-found");
+        await Problem(await customer.SendAsync(Patch(theirs, "{}", 1)), HttpStatusCode.NotFound, "/errors/customer-not-found");
         await Problem(await customer.PostAsJsonAsync("/v1/customers", Ada), HttpStatusCode.Forbidden, "/errors/forbidden");
     }
 
@@ -255,7 +233,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
         Assert.Equal("a***@example.com", body.GetProperty("email").GetString());
         Assert.Equal("+**********23", body.GetProperty("phone").GetString());
         Assert.Equal("Ada Lovelace", body.GetProperty("displayName").GetString());
-        await Problem(await support.SendAsync(Patch(id, "{}", "\"1\"")), HttpStatusCode.Forbidden, "/errors/forbidden");
+        await Problem(await support.SendAsync(Patch(id, "{}", 1)), HttpStatusCode.Forbidden, "/errors/forbidden");
     }
 
     [Fact]

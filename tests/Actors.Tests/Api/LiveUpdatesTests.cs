@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Reflection;
 using System.Text.Json;
+using Actors.Api.Live;
 using Actors.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using static Actors.Tests.Infrastructure.HttpAssert;
@@ -18,8 +20,8 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
     public async Task A_cart_edit_on_one_device_reaches_every_device_with_the_next_sequence_number()
     {
         var shopper = await NewShopper();
-        await using var phone = await LiveDevice.Connect(shopper.Client);
-        await using var laptop = await LiveDevice.Connect(shopper.Client);
+        await using var phone = await LiveDevice.Watching(shopper.Client);
+        await using var laptop = await LiveDevice.Watching(shopper.Client);
         var synced = (await phone.WaitFor("Synced")).Sequence;
 
         await Json(await shopper.AddToCart("mug", 900, version: 0), HttpStatusCode.OK);
@@ -40,8 +42,8 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
     {
         var shopper = await NewShopper();
         var tablet = await fixture.ClientAs("customer", shopper.Id);
-        await using var phoneLive = await LiveDevice.Connect(shopper.Client);
-        await using var tabletLive = await LiveDevice.Connect(tablet);
+        await using var phoneLive = await LiveDevice.Watching(shopper.Client);
+        await using var tabletLive = await LiveDevice.Watching(tablet);
 
         // Both devices start from version 0; the tablet's edit lands second and must not silently overwrite the phone's.
         await Json(await shopper.AddToCart("mug", 900, version: 0), HttpStatusCode.OK);
@@ -50,7 +52,7 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
         Assert.Equal(1, current.GetProperty("version").GetInt64());
         await Json(await shopper.AddToCart("tea", 450, current.GetProperty("version").GetInt64(), through: tablet), HttpStatusCode.OK);
 
-        var server = await shopper.Client.GetFromJsonAsync<JsonElement>($"{shopper.Base}/cart");
+        var server = await shopper.Read("/cart");
         foreach (var device in new[] { phoneLive, tabletLive })
         {
             var last = await device.WaitFor("CartChanged", payload => payload.GetProperty("cart").GetProperty("version").GetInt64() == 2);
@@ -65,14 +67,13 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
         var shopper = await NewShopper();
         var visa = await shopper.SaveMethod("tok_visa");
         await shopper.SetLimits(daily: 10_000);
-        await using var device = await LiveDevice.Connect(shopper.Client);
+        await using var device = await LiveDevice.Watching(shopper.Client);
         var synced = (await device.WaitFor("Synced")).Sequence;
 
         var checkoutId = await shopper.Checkout(2_500);
         var paymentId = (await Json(await shopper.Confirm(checkoutId, visa), HttpStatusCode.OK)).GetProperty("id").GetString()!;
-        var operatorClient = await fixture.ClientAs("operator");
-        var refund = await new Shopper(operatorClient, shopper.Id).Post($"/payments/{paymentId}/refunds", """{"amount":1000}""", Shopper.NewKey());
-        await Json(refund, HttpStatusCode.Created);
+        var refunds = shopper.As(await fixture.ClientAs("operator"));
+        await Json(await refunds.Refund(paymentId, """{"amount":1000}"""), HttpStatusCode.Created);
 
         var refunded = await device.WaitFor("PaymentUpdated", payload => payload.GetProperty("change").GetString() == "refunded");
         Assert.Equal(1_000, refunded.Payload.GetProperty("payment").GetProperty("refundedAmount").GetInt64());
@@ -95,7 +96,7 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
         var shopper = await NewShopper();
         var declining = await shopper.SaveMethod("tok_chargeDeclined");
         var stepUp = await shopper.SaveMethod("tok_stepUpRequired");
-        await using var device = await LiveDevice.Connect(shopper.Client);
+        await using var device = await LiveDevice.Watching(shopper.Client);
 
         var checkoutId = await shopper.Checkout(900);
         await Json(await shopper.Confirm(checkoutId, declining), HttpStatusCode.OK);
@@ -118,7 +119,7 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
     {
         var shopper = await NewShopper();
         var card = await shopper.SaveMethod("tok_timeout");
-        await using var device = await LiveDevice.Connect(shopper.Client);
+        await using var device = await LiveDevice.Watching(shopper.Client);
 
         var checkoutId = await shopper.Checkout(1_200);
         var payment = await Json(await shopper.Confirm(checkoutId, card), HttpStatusCode.Accepted);
@@ -135,19 +136,17 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
     public async Task Limits_methods_profile_and_self_exclusion_changes_are_announced()
     {
         var shopper = await NewShopper();
-        await using var device = await LiveDevice.Connect(shopper.Client);
+        await using var device = await LiveDevice.Watching(shopper.Client);
 
         await shopper.SetLimits(daily: 5_000);
-        await shopper.SaveMethod("tok_mastercard");
-        var patch = new HttpRequestMessage(HttpMethod.Patch, shopper.Base) { Content = JsonContent.Create(new { displayName = "Grace B. Hopper" }) };
-        patch.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-        await Json(await shopper.Client.SendAsync(patch), HttpStatusCode.OK);
+        await shopper.SaveMethod("tok_mastercard", last4: "4444");
+        await Json(await shopper.Client.SendAsync(Requests.MergePatch(shopper.Base, """{"displayName":"Grace B. Hopper"}""", version: 1)), HttpStatusCode.OK);
         await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/self-exclusion", new { until = DateTimeOffset.UtcNow.AddDays(30) }), HttpStatusCode.OK);
 
         var updated = await device.WaitFor("LimitsChanged", p => p.GetProperty("change").GetString() == "updated");
         Assert.Equal(5_000, updated.Payload.GetProperty("limits").GetProperty("daily").GetInt64());
         var methods = await device.WaitFor("PaymentMethodsChanged");
-        Assert.Equal("4242", methods.Payload.GetProperty("paymentMethods")[0].GetProperty("last4").GetString());
+        Assert.Equal("4444", methods.Payload.GetProperty("paymentMethods")[0].GetProperty("last4").GetString());
         var profile = await device.WaitFor("ProfileChanged");
         Assert.Equal("Grace B. Hopper", profile.Payload.GetProperty("profile").GetProperty("displayName").GetString());
         Assert.Equal("grace@example.com", profile.Payload.GetProperty("profile").GetProperty("email").GetString());
@@ -156,20 +155,61 @@ public sealed class LiveUpdatesTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Support_watches_a_customer_read_only_with_personal_data_masked()
+    public async Task Support_watches_a_customer_with_personal_data_masked()
     {
         var shopper = await NewShopper();
-        var support = await fixture.ClientAs("support");
-        await using var watcher = await LiveDevice.Connect(support, shopper.Id);
+        await using var watcher = await LiveDevice.Watching(await fixture.ClientAs("support"), shopper.Id);
 
-        var patch = new HttpRequestMessage(HttpMethod.Patch, shopper.Base) { Content = JsonContent.Create(new { email = "grace.hopper@example.com" }) };
-        patch.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-        await Json(await shopper.Client.SendAsync(patch), HttpStatusCode.OK);
+        await Json(await shopper.Client.SendAsync(Requests.MergePatch(shopper.Base, """{"email":"grace.hopper@example.com"}""", version: 1)), HttpStatusCode.OK);
 
         var profile = (await watcher.WaitFor("ProfileChanged")).Payload.GetProperty("profile");
         Assert.Equal("g***@example.com", profile.GetProperty("email").GetString());
-        var invoke = await Assert.ThrowsAsync<HubException>(() => watcher.Connection.InvokeCoreAsync("AddToCart", typeof(object), ["mug"]));
-        Assert.Contains("AddToCart", invoke.Message);
+    }
+
+    [Fact]
+    public void The_hub_declares_no_method_a_client_could_invoke()
+    {
+        // What SignalR offers clients: public instance methods of the hub not inherited from Hub or object.
+        var invocable = typeof(CustomerHub).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(method => !method.IsSpecialName)
+            .Where(method => method.GetBaseDefinition().DeclaringType is var declaredBy && declaredBy != typeof(Hub) && declaredBy != typeof(object))
+            .Select(method => method.Name);
+
+        Assert.Empty(invocable);
+    }
+
+    public static TheoryData<string, object?[]> Attempts => new()
+    {
+        { "AddToCart", ["mug"] },
+        { "PutCartLine", [0, new { sku = "mug", name = "Mug", unitPrice = 1, currency = "EUR", quantity = 1 }] },
+        { "UpdateProfile", [1, new { displayName = "Mallory" }] },
+        { "SetLimits", [new { daily = 1_000_000 }] },
+        { "OnConnectedAsync", [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Attempts))]
+    public async Task What_a_device_or_support_invokes_on_the_hub_is_refused_and_changes_nothing(string method, object?[] arguments)
+    {
+        var shopper = await NewShopper();
+        await using var phone = await LiveDevice.Watching(shopper.Client);
+        await using var support = await LiveDevice.Watching(await fixture.ClientAs("support"), shopper.Id);
+        var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
+
+        var byPhone = await Assert.ThrowsAsync<HubException>(() => phone.Connection.InvokeCoreAsync(method, typeof(object), arguments));
+        var bySupport = await Assert.ThrowsAsync<HubException>(() => support.Connection.InvokeCoreAsync(method, typeof(object), arguments));
+
+        Assert.Contains("Method does not exist", byPhone.Message);
+        Assert.Contains("Method does not exist", bySupport.Message);
+        var profile = await shopper.Read("");
+        Assert.Equal(1, profile.GetProperty("version").GetInt64());
+        Assert.Equal("Grace Hopper", profile.GetProperty("displayName").GetString());
+        var cart = await shopper.Read("/cart");
+        Assert.Equal(0, cart.GetProperty("version").GetInt64());
+        Assert.Equal(0, cart.GetProperty("lines").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, (await shopper.Read("/limits")).GetProperty("daily").ValueKind);
+        await journal.AssertUnchanged();
+        Assert.Equal(["Synced"], phone.Messages.Select(message => message.Method));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using Actors.Grains.Customers;
-using Actors.Grains.Payments;
 using Actors.Grains.Journal;
+using Actors.Grains.Payments;
 using Actors.Tests.Infrastructure;
 using CsvHelper;
 using static Actors.Tests.Infrastructure.HttpAssert;
@@ -179,12 +179,11 @@ public sealed class PaymentHistoryApiTests(ApiFixture fixture)
     {
         var shopper = await Shopper.Create(fixture.ClientAs);
         var visa = await shopper.SaveMethod("tok_visa");
-        var payment = await Json(await shopper.Confirm(await shopper.Checkout(1_999), visa), HttpStatusCode.OK);
-        var paymentId = payment.GetProperty("id").GetString()!;
-        var refunds = new Shopper(await fixture.ClientAs("operator"), shopper.Id);
-        await Json(await refunds.Post($"/payments/{paymentId}/refunds", """{"amount":999}""", Shopper.NewKey()), HttpStatusCode.Created);
+        var paymentId = await shopper.Pay(visa, 1_999);
+        var refunds = shopper.As(await fixture.ClientAs("operator"));
+        await Json(await refunds.Refund(paymentId, """{"amount":999}"""), HttpStatusCode.Created);
 
-        var history = await Json(await shopper.Client.GetAsync($"{shopper.Base}/payments"), HttpStatusCode.OK);
+        var history = await shopper.Read("/payments");
 
         var listed = Assert.Single(history.GetProperty("data").EnumerateArray());
         Assert.Equal(paymentId, listed.GetProperty("id").GetString());

@@ -6,7 +6,7 @@ using System.Text.Json;
 using Actors.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using static Actors.Tests.Infrastructure.HttpAssert;
 
 namespace Actors.Tests.Api;
 
@@ -15,19 +15,13 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
 {
     private const string RawCardNumberType = "/errors/raw-card-number";
 
-    private static readonly Dictionary<string, object?> Ada = new()
-    {
-        ["displayName"] = "Ada Lovelace",
-        ["email"] = "ada@example.com",
-        ["homeCurrency"] = "GBP",
-        ["timeZone"] = "Europe/London",
-    };
+    private static Dictionary<string, object?> Ada(params (string Member, object? Value)[] changes) => ApiCustomers.Body(SampleProfiles.Ada(), changes);
 
     [Fact]
     public async Task A_card_number_in_a_nested_field_is_refused_before_the_endpoint_reads_the_body()
     {
         var client = await fixture.ClientAs("operator");
-        var body = new Dictionary<string, object?>(Ada) { ["payment"] = new { card = new { number = "5555555555554444", cvc = "123" } } };
+        var body = Ada(("payment", new { card = new { number = "5555555555554444", cvc = "123" } }));
 
         var response = await client.PostAsJsonAsync("/v1/customers", body);
 
@@ -41,8 +35,8 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
         var client = await fixture.ClientAs("operator");
         var rowsBefore = await StoredRows();
 
-        var spaced = await client.PostAsJsonAsync("/v1/customers", new Dictionary<string, object?>(Ada) { ["displayName"] = "Ada 4111 1111 1111 1111" });
-        var dashed = await client.PostAsJsonAsync("/v1/customers", new Dictionary<string, object?>(Ada) { ["displayName"] = "Ada 4111-1111-1111-1111" });
+        var spaced = await client.PostAsJsonAsync("/v1/customers", Ada(("displayName", "Ada 4111 1111 1111 1111")));
+        var dashed = await client.PostAsJsonAsync("/v1/customers", Ada(("displayName", "Ada 4111-1111-1111-1111")));
 
         await AssertRefused(spaced, "4111 1111 1111 1111");
         await AssertRefused(dashed, "4111-1111-1111-1111");
@@ -73,7 +67,7 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
         var rowsBefore = await StoredRows();
 
         var read = await client.GetAsync($"/v1/customers/{id}?note={encoded}");
-        var create = await client.PostAsJsonAsync($"/v1/customers?reference={encoded}", Ada);
+        var create = await client.PostAsJsonAsync($"/v1/customers?reference={encoded}", Ada());
 
         await AssertRefused(read, "378282246310005");
         await AssertRefused(create, "378282246310005");
@@ -86,7 +80,7 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
         var client = await fixture.ClientAs("operator");
         var rowsBefore = await StoredRows();
 
-        var created = await client.PostAsJsonAsync("/v1/customers?reference=order-12345", new Dictionary<string, object?>(Ada) { ["phone"] = "+8621380013800" });
+        var created = await client.PostAsJsonAsync("/v1/customers?reference=order-12345", Ada(("phone", "+8621380013800")));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
@@ -103,7 +97,7 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
     public async Task A_large_body_under_the_limit_reaches_the_endpoint_whole()
     {
         var client = await fixture.ClientAs("operator");
-        var large = new Dictionary<string, object?>(Ada) { ["displayName"] = new string('x', 60 * 1024) };
+        var large = Ada(("displayName", new string('x', 60 * 1024)));
 
         var response = await client.PostAsJsonAsync("/v1/customers", large);
 
@@ -132,17 +126,12 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
         await using var api = fixture.Api.WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddProvider(logs)));
         api.UseKestrel(0);
         api.StartServer();
-        var client = api.CreateClient();
-        foreach (var header in (await fixture.ClientAs("operator")).DefaultRequestHeaders)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(header.Key, header.Value);
-        }
-        var created = await client.PostAsJsonAsync("/v1/customers", Ada);
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var client = await ApiFixture.ClientAs(api, "operator");
+        var id = await ApiCustomers.Create(client);
 
-        var nested = new Dictionary<string, object?>(Ada) { ["payment"] = new { card = new { number = "5555555555554444" } } };
+        var nested = Ada(("payment", new { card = new { number = "5555555555554444" } }));
         await AssertRefused(await client.PostAsJsonAsync("/v1/customers", nested), "5555555555554444");
-        await AssertRefused(await client.PostAsJsonAsync("/v1/customers", new Dictionary<string, object?>(Ada) { ["displayName"] = "4111 1111 1111 1111" }), "4111111111111111");
+        await AssertRefused(await client.PostAsJsonAsync("/v1/customers", Ada(("displayName", "4111 1111 1111 1111"))), "4111111111111111");
         await AssertRefused(await client.SendAsync(Patch(id, """{"displayName":"6011-1111-1111-1117"}""")), "6011111111111117");
         await AssertRefused(await client.GetAsync($"/v1/customers/{id}?note=3782%20822463%2010005"), "378282246310005");
         await AssertRefused(await client.GetAsync("/v1/customers/3530111333300000?note=4222222222222"), "4222222222222");
@@ -160,20 +149,10 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
     private async Task<(HttpClient Operator, string Id)> CreateCustomer()
     {
         var client = await fixture.ClientAs("operator");
-        var response = await client.PostAsJsonAsync("/v1/customers", Ada);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (client, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        return (client, await ApiCustomers.Create(client));
     }
 
-    private static HttpRequestMessage Patch(string id, string json)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"/v1/customers/{id}")
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/merge-patch+json"),
-        };
-        request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-        return request;
-    }
+    private static HttpRequestMessage Patch(string id, string json) => Requests.MergePatch($"/v1/customers/{id}", json, version: 1);
 
     /// <summary>A 70 KB body with a card number near its start, sized or streamed in chunks.</summary>
     private static HttpRequestMessage Oversized(bool chunked)
@@ -195,16 +174,6 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
         var text = problem.GetRawText();
         Assert.DoesNotContain(number, text);
         Assert.DoesNotContain(Digits(number), WithoutSeparators(text));
-    }
-
-    private static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal(type, problem.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
     }
 
     /// <summary>The text with separators removed, so a number is found however it was grouped.</summary>

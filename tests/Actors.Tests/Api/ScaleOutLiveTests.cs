@@ -56,8 +56,8 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
         var shopper = await Shopper.Create((role, customerId) => ApiFixture.ClientAs(nodes[0], role, customerId));
         var onNodeB = await ApiFixture.ClientAs(nodes[1], "customer", shopper.Id);
         var followers = new[] { new CartFollower(shopper.Client, shopper.Base), new CartFollower(onNodeB, shopper.Base) };
-        await using var phone = await LiveDevice.Connect(shopper.Client.BaseAddress!, Token(shopper.Client), follow: followers[0].On);
-        await using var laptop = await LiveDevice.Connect(onNodeB.BaseAddress!, Token(onNodeB), follow: followers[1].On);
+        await using var phone = await LiveDevice.Watching(shopper.Client, follow: followers[0].On);
+        await using var laptop = await LiveDevice.Watching(onNodeB, follow: followers[1].On);
         var synced = (await phone.WaitFor("Synced")).Sequence;
 
         // Edits come in through both nodes, alternately.
@@ -99,8 +99,6 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
             Assert.True(follower.Refetches >= 1, $"no refetch after the silo died; received {string.Join(", ", device.Messages)}");
         }
     }
-
-    private static string Token(HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
 
     /// <summary>A device's copy of the cart, kept by the sequence rule of docs/live-updates.md.</summary>
     private sealed class CartFollower(HttpClient rest, string customerPath)

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Actors.Tests.Infrastructure;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Actors.Tests.Browser;
@@ -11,30 +8,6 @@ namespace Actors.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class WebAppPageTests(BrowserFixture fixture)
 {
-    private async Task<Device> SignedIn(Shopper shopper, int width = 1280, int height = 900)
-    {
-        var device = await fixture.NewDevice(width, height);
-        await device.Page.GetByLabel("Customer id").FillAsync(shopper.Id);
-        await device.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(device.Page.Locator("#profile-id")).ToHaveTextAsync(shopper.Id);
-        return device;
-    }
-
-    private static ILocator CartLine(IPage page, string sku) => page.Locator($"[data-testid=cart-line][data-sku={sku}]");
-
-    /// <summary>Pays <paramref name="description"/> over REST, the way another channel would.</summary>
-    private static async Task<string> PayOverRest(Shopper shopper, string methodId, string description, long unitPrice)
-    {
-        var body = JsonSerializer.Serialize(new
-        {
-            description,
-            lines = new[] { new { sku = "sku-1", name = description, unitPrice, currency = "EUR", quantity = 1 } },
-        });
-        var checkout = await HttpAssert.Json(await shopper.Post("/checkouts", body, Shopper.NewKey()), HttpStatusCode.Created);
-        var payment = await HttpAssert.Json(await shopper.Confirm(checkout.GetProperty("id").GetString()!, methodId), HttpStatusCode.OK);
-        return payment.GetProperty("id").GetString()!;
-    }
-
     [Fact]
     public async Task Signing_in_as_an_unknown_customer_says_so()
     {
@@ -59,9 +32,9 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         await Expect(page.Locator("[data-testid=method]")).ToHaveCountAsync(4);
         await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("¥200 left of ¥200");
 
-        await page.ClickAsync("[data-testid=add-product][data-sku=beans]");
+        await WebApp.AddProduct(page, "beans");
         await Expect(page.Locator("#cart-total")).ToHaveTextAsync("¥1,450");
-        await Expect(CartLine(page, "beans")).Not.ToContainTextAsync(".");
+        await Expect(WebApp.CartLine(page, "beans")).Not.ToContainTextAsync(".");
     }
 
     [Fact]
@@ -69,11 +42,11 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
     {
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
         await shopper.SaveMethod("tok_stepUpRequired", preferred: true);
-        await using var device = await SignedIn(shopper);
+        await using var device = await fixture.SignedIn(shopper.Id);
         var page = device.Page;
 
-        await page.ClickAsync("[data-testid=add-product][data-sku=mug]");
-        await Expect(CartLine(page, "mug")).ToBeVisibleAsync();
+        await WebApp.AddProduct(page, "mug");
+        await Expect(WebApp.CartLine(page, "mug")).ToBeVisibleAsync();
         await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
         await page.ClickAsync("#checkout-start");
         await Expect(page.Locator("#checkout-total")).ToHaveTextAsync("€8.99");
@@ -95,12 +68,12 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
         var declined = await shopper.SaveMethod("tok_chargeDeclined", preferred: true);
         var visa = await shopper.SaveMethod("tok_visa");
-        await using var device = await SignedIn(shopper);
+        await using var device = await fixture.SignedIn(shopper.Id);
         var page = device.Page;
 
-        await page.ClickAsync("[data-testid=add-product][data-sku=beans]");
+        await WebApp.AddProduct(page, "beans");
         await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
-        await Expect(CartLine(page, "beans")).ToBeVisibleAsync();
+        await Expect(WebApp.CartLine(page, "beans")).ToBeVisibleAsync();
         await page.ClickAsync("#checkout-start");
         await Expect(page.Locator($"#method-{declined}")).ToBeCheckedAsync();
         await page.ClickAsync("#checkout-confirm");
@@ -116,7 +89,7 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
     {
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
         await shopper.SetLimits(daily: 5_000);
-        await using var device = await SignedIn(shopper);
+        await using var device = await fixture.SignedIn(shopper.Id);
         var page = device.Page;
         await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("€50.00 left of €50.00");
 
@@ -139,9 +112,9 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
     {
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
         var visa = await shopper.SaveMethod("tok_visa", preferred: true);
-        var coffee = await PayOverRest(shopper, visa, "Coffee beans", 1_450);
-        var tea = await PayOverRest(shopper, visa, "Green tea", 725);
-        await using var device = await SignedIn(shopper);
+        var coffee = await shopper.Pay(visa, Shopper.CheckoutBody("EUR", "Coffee beans", ("sku-1", "Coffee beans", 1_450, 1)));
+        var tea = await shopper.Pay(visa, Shopper.CheckoutBody("EUR", "Green tea", ("sku-1", "Green tea", 725, 1)));
+        await using var device = await fixture.SignedIn(shopper.Id);
         var page = device.Page;
         await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(2);
 
@@ -166,13 +139,13 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
         await shopper.SaveMethod("tok_visa", preferred: true);
         await shopper.SetLimits(daily: 100_000, weekly: 200_000, monthly: 500_000);
-        await using var device = await SignedIn(shopper, width: 375, height: 812);
+        await using var device = await fixture.SignedIn(shopper.Id, width: 375, height: 812);
         var page = device.Page;
 
         var add = page.Locator("[data-testid=add-product][data-sku=grinder]");
         await add.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await Expect(CartLine(page, "grinder")).ToBeVisibleAsync();
+        await Expect(WebApp.CartLine(page, "grinder")).ToBeVisibleAsync();
         await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
 
         var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");

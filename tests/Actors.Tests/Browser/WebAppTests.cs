@@ -12,7 +12,7 @@ namespace Actors.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class WebAppTests(BrowserFixture fixture)
 {
-    /// <summary>Reconciliation runs ~2 s after a payment is left processing (PaymentTestSettings), plus the gateway timeout.</summary>
+    /// <summary>Reconciliation runs ~2 s after a payment is left processing (PaymentTestSettings); ample on a loaded machine.</summary>
     private static readonly LocatorAssertionsToHaveTextOptions AfterReconcile = new() { Timeout = 45_000 };
 
     private sealed record Customer(Shopper Shopper, string Visa, string Timeout);
@@ -41,35 +41,18 @@ public sealed class WebAppTests(BrowserFixture fixture)
 
     private async Task<Devices> TwoDevices(Customer customer)
     {
-        var devices = await Task.WhenAll(SignedIn(customer), SignedIn(customer));
+        var devices = await Task.WhenAll(fixture.SignedIn(customer.Shopper.Id), fixture.SignedIn(customer.Shopper.Id));
         return new Devices(devices[0], devices[1]);
     }
-
-    private async Task<Device> SignedIn(Customer customer)
-    {
-        var device = await fixture.NewDevice();
-        var page = device.Page;
-        await page.GetByLabel("Customer id").FillAsync(customer.Shopper.Id);
-        await page.ClickAsync("#signin-submit");
-        await Expect(page.Locator("#profile-id")).ToHaveTextAsync(customer.Shopper.Id);
-        // Synced means the hub has this device in the customer's group and the page applied the latest state.
-        await Expect(page.Locator("#live-indicator")).ToHaveAttributeAsync("data-synced", "true");
-        return device;
-    }
-
-    private static ILocator CartLine(IPage page, string sku) => page.Locator($"[data-testid=cart-line][data-sku={sku}]");
 
     private static ILocator PaymentStatus(IPage page, string paymentId) =>
         page.Locator($"[data-testid=payment-row][data-id={paymentId}] [data-testid=payment-status]");
 
-    private static async Task AddProduct(IPage page, string sku) =>
-        await page.ClickAsync($"[data-testid=add-product][data-sku={sku}]");
-
     /// <summary>Puts the beans in the cart on <paramref name="page"/>, checks out and confirms with <paramref name="methodId"/>.</summary>
     private static async Task<string> PayForBeans(IPage page, string methodId)
     {
-        await AddProduct(page, "beans");
-        await Expect(CartLine(page, "beans").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
+        await WebApp.AddProduct(page, "beans");
+        await Expect(WebApp.CartLine(page, "beans").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
         await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
 
         await page.ClickAsync("#checkout-start");
@@ -95,9 +78,9 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await using var devices = await TwoDevices(customer);
         var (laptop, phone) = (devices.Laptop, devices.Phone);
 
-        await AddProduct(laptop.Page, "beans");
+        await WebApp.AddProduct(laptop.Page, "beans");
 
-        await Expect(CartLine(phone.Page, "beans").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
+        await Expect(WebApp.CartLine(phone.Page, "beans").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
         await Expect(phone.Page.Locator("#cart-total")).ToHaveTextAsync("€14.50");
         await Expect(phone.Page.Locator("#cart-version")).ToHaveTextAsync("1");
         devices.AssertNoScriptErrors();
@@ -146,7 +129,7 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await Expect(device.Page.Locator("#live-indicator")).ToHaveAttributeAsync("data-state", "offline");
         for (var i = 0; i < times; i++)
         {
-            await AddProduct(device.Page, sku);
+            await WebApp.AddProduct(device.Page, sku);
         }
         await Expect(device.Page.Locator("[data-testid=pending-edit]")).ToHaveCountAsync(times);
     }
@@ -161,8 +144,8 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await EditOffline(laptop, "mug", times: 1);
 
         // Meanwhile the phone changes the cart.
-        await AddProduct(phone.Page, "grinder");
-        await Expect(CartLine(phone.Page, "grinder").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
+        await WebApp.AddProduct(phone.Page, "grinder");
+        await Expect(WebApp.CartLine(phone.Page, "grinder").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
         await Expect(phone.Page.Locator("#cart-pending")).ToBeHiddenAsync();
 
         await laptop.Context.SetOfflineAsync(false);
@@ -172,16 +155,16 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await Expect(conflict).ToBeVisibleAsync();
         await Expect(conflict).ToContainTextAsync("Enamel mug");
         await Expect(conflict.Locator("[data-testid=conflict-line][data-sku=grinder]")).ToContainTextAsync("Hand grinder");
-        await Expect(CartLine(laptop.Page, "mug")).ToHaveCountAsync(0);
-        await Expect(CartLine(laptop.Page, "grinder")).ToHaveCountAsync(1);
-        await Expect(CartLine(phone.Page, "mug")).ToHaveCountAsync(0);
+        await Expect(WebApp.CartLine(laptop.Page, "mug")).ToHaveCountAsync(0);
+        await Expect(WebApp.CartLine(laptop.Page, "grinder")).ToHaveCountAsync(1);
+        await Expect(WebApp.CartLine(phone.Page, "mug")).ToHaveCountAsync(0);
 
         await laptop.Page.ClickAsync("#conflict-reapply");
 
         await Expect(conflict).ToBeHiddenAsync();
-        await Expect(CartLine(phone.Page, "mug")).ToHaveCountAsync(1);
-        await Expect(CartLine(phone.Page, "grinder")).ToHaveCountAsync(1);
-        await Expect(CartLine(laptop.Page, "mug").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
+        await Expect(WebApp.CartLine(phone.Page, "mug")).ToHaveCountAsync(1);
+        await Expect(WebApp.CartLine(phone.Page, "grinder")).ToHaveCountAsync(1);
+        await Expect(WebApp.CartLine(laptop.Page, "mug").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
         devices.AssertNoScriptErrors();
     }
 
@@ -193,11 +176,11 @@ public sealed class WebAppTests(BrowserFixture fixture)
         var (laptop, phone) = (devices.Laptop, devices.Phone);
 
         await EditOffline(laptop, "mug", times: 2);
-        await Expect(CartLine(phone.Page, "mug")).ToHaveCountAsync(0);
+        await Expect(WebApp.CartLine(phone.Page, "mug")).ToHaveCountAsync(0);
 
         await laptop.Context.SetOfflineAsync(false);
 
-        await Expect(CartLine(phone.Page, "mug").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("2");
+        await Expect(WebApp.CartLine(phone.Page, "mug").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("2");
         await Expect(laptop.Page.Locator("#cart-pending")).ToBeHiddenAsync();
         await Expect(laptop.Page.Locator("#cart-conflict")).ToBeHiddenAsync();
         await Expect(laptop.Page.Locator("#cart-version")).ToHaveTextAsync("2");

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using Actors.Api.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
@@ -23,12 +25,18 @@ public class ApiFixture : IAsyncLifetime
     public string ClusterId { get; } = "api-tests-" + Guid.NewGuid().ToString("N")[..8];
     public ApiFactory Api { get; private set; } = null!;
 
+    /// <summary>The silos' payment gateway: a silent one costs a tenth of a second, and a test may hold a customer's charges.</summary>
+    public GatewayControl Gateway { get; } = new();
+
+    /// <summary>What PostgreSQL really holds for this fixture's customers.</summary>
+    public StoredData Stored => new(ConnectionString);
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
         for (var i = 0; i < SiloCount; i++)
         {
-            silos.Add(await Hosts.StartSilo(ConnectionString, ClusterId));
+            silos.Add(await Hosts.StartSilo(ConnectionString, ClusterId, Gateway.Install));
         }
         Api = new ApiFactory(Settings(devTokens: true));
         Api.UseKestrel(0);
@@ -59,13 +67,25 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>A client that presents a development token for <paramref name="role"/>.</summary>
     public Task<HttpClient> ClientAs(string role, string? customerId = null) => ClientAs(Api, role, customerId);
 
+    /// <summary>
+    /// Like <see cref="ClientAs(string, string?)"/>, but writes header values as UTF-8, as a careless client may
+    /// (HttpClient refuses to send anything but ASCII in a header otherwise).
+    /// </summary>
+    public Task<HttpClient> ClientWritingUtf8HeadersAs(string role, string? customerId = null) => ClientAs(Api, role, customerId, utf8Headers: true);
+
     /// <summary>A client of the API node <paramref name="node"/> that presents a development token for <paramref name="role"/>.</summary>
-    public static async Task<HttpClient> ClientAs(ApiFactory node, string role, string? customerId = null)
+    public static async Task<HttpClient> ClientAs(WebApplicationFactory<ApiEntryPoint> node, string role, string? customerId = null, bool utf8Headers = false)
     {
         var client = node.CreateClient();
         var response = await client.PostAsJsonAsync("/v1/dev/tokens", new { role, customerId });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        if (utf8Headers)
+        {
+            var address = client.BaseAddress;
+            client.Dispose();
+            client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 }) { BaseAddress = address };
+        }
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         client.DefaultRequestHeaders.Add("X-Device-Id", $"test-{role}");
         client.DefaultRequestHeaders.Add("X-Channel", role == "pos" ? "pos" : "web");
@@ -76,7 +96,7 @@ public class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API's own Program with settings given the way operators give them (configuration keys).</summary>
-public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Actors.Api.Hosting.ApiEntryPoint>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ApiEntryPoint>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

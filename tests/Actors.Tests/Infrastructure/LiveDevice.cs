@@ -77,9 +77,28 @@ public sealed class LiveDevice : IAsyncDisposable
         return device;
     }
 
-    /// <summary>Connects with the bearer token <paramref name="client"/> already presents.</summary>
-    public static Task<LiveDevice> Connect(HttpClient client, string? customerId = null) =>
-        Connect(client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.Parameter!, customerId);
+    /// <summary>Connects to the API node <paramref name="client"/> talks to, with the bearer token it already presents.</summary>
+    public static Task<LiveDevice> Connect(HttpClient client, string? customerId = null, Func<LiveMessage, Task>? follow = null) =>
+        Connect(client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.Parameter!, customerId, follow);
+
+    /// <summary>
+    /// Connects and waits for <c>Synced</c>: the hub has put the device in its customer's group, so it hears every change
+    /// made from now on. (The client's start completes before the hub has done so.)
+    /// </summary>
+    public static async Task<LiveDevice> Watching(HttpClient client, string? customerId = null, Func<LiveMessage, Task>? follow = null)
+    {
+        var device = await Connect(client, customerId, follow);
+        try
+        {
+            await device.WaitFor("Synced");
+            return device;
+        }
+        catch
+        {
+            await device.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>The first message (in arrival order) that is <paramref name="method"/> and matches <paramref name="where"/>.</summary>
     public async Task<LiveMessage> WaitFor(string method, Func<JsonElement, bool>? where = null, TimeSpan? within = null)

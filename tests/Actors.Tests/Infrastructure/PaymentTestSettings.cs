@@ -2,7 +2,8 @@ namespace Actors.Tests.Infrastructure;
 
 /// <summary>
 /// The <c>Payments</c> settings every test host runs with: the production defaults except that reconciliation
-/// runs every two seconds (so tests see it happen) and a small rate table with EUR as the base.
+/// runs every two seconds (so tests see it happen), a gateway timeout of three seconds (the API tests' silos shorten
+/// it, see <see cref="GatewayControl"/>) and a small rate table with EUR as the base.
 /// </summary>
 public static class PaymentTestSettings
 {

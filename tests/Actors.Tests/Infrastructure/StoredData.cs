@@ -61,4 +61,28 @@ public sealed class StoredData(string connectionString)
     /// <summary>What the journal says was refunded to one customer, in the payments' currency.</summary>
     public Task<long> RefundedSum(string customerId) => Scalar(
         "SELECT coalesce(sum(amount), 0)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'refunded'", ("id", customerId));
+
+    /// <summary>The types of one customer's journal events in order, e.g. <c>cart-line-set-v1</c>: what each change appended.</summary>
+    public async Task<IReadOnlyList<string>> EventTypesOf(string customerId)
+    {
+        var types = new List<string>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT event_type FROM customer_events WHERE customer_id = @id ORDER BY sequence", connection);
+        command.Parameters.AddWithValue("id", customerId);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            types.Add(reader.GetString(0));
+        }
+        return types;
+    }
+
+    /// <summary>How many refunds the sandbox gateway made of one payment.</summary>
+    public Task<long> GatewayRefundsOf(string paymentId) =>
+        Scalar("SELECT count(*) FROM sandbox_refunds WHERE payment_id = @id", ("id", paymentId));
+
+    /// <summary>How much the sandbox gateway refunded of one payment.</summary>
+    public Task<long> GatewayRefundedOf(string paymentId) =>
+        Scalar("SELECT coalesce(sum(amount), 0)::bigint FROM sandbox_refunds WHERE payment_id = @id", ("id", paymentId));
 }

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using Actors.Grains.Customers;
 using Actors.Grains.Payments;
 using Actors.Silo.Hosting;
 using Actors.Silo.Payments;
 using Actors.Tests.Infrastructure;
-using Npgsql;
 
 namespace Actors.Tests.Payments;
 
@@ -13,6 +11,7 @@ public sealed class PaymentsStoreFixture : IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = null!;
     public SiloDatabase Database { get; private set; } = null!;
+    public StoredData Stored => new(ConnectionString);
 
     public async Task InitializeAsync()
     {
@@ -21,18 +20,21 @@ public sealed class PaymentsStoreFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Database.DisposeAsync();
-
-    public async Task<long> Scalar(string sql, string parameter)
-    {
-        await using var command = Database.DataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }
 
-public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixture<PaymentsStoreFixture>
+public sealed class SandboxGatewayTests : IClassFixture<PaymentsStoreFixture>
 {
-    private readonly SandboxGateway gateway = new(store.Database, TimeProvider.System);
+    private readonly PaymentsStoreFixture store;
+
+    // The sandbox waits on this clock; it moves only when a test moves it.
+    private readonly WatchedClock clock = new();
+    private readonly SandboxGateway gateway;
+
+    public SandboxGatewayTests(PaymentsStoreFixture store)
+    {
+        this.store = store;
+        gateway = new SandboxGateway(store.Database, clock);
+    }
 
     private static ChargeRequest Request(string token, string? paymentId = null, long amount = 1_000, string? stepUpCode = null) =>
         new(paymentId ?? NewPaymentId(), CustomerId.New(), token, amount, "EUR", stepUpCode);
@@ -40,8 +42,6 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
     private static string NewPaymentId() => "pay_" + Guid.NewGuid().ToString("N");
 
     private static string NewRefundId() => "re_" + Guid.NewGuid().ToString("N");
-
-    private Task<long> Count(string sql, string paymentId) => store.Scalar(sql, paymentId);
 
     private async Task<string> Succeed(long amount)
     {
@@ -118,38 +118,57 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
     }
 
     [Fact]
-    public async Task Slow_token_succeeds_after_the_delay()
+    public async Task Slow_token_does_not_answer_before_its_delay_and_succeeds_once_the_clock_has_moved_past_it()
     {
-        var clock = Stopwatch.StartNew();
+        var request = Request(SandboxTokens.Slow);
 
-        var outcome = await gateway.Charge(Request(SandboxTokens.Slow), CancellationToken.None);
+        var charge = gateway.Charge(request, CancellationToken.None);
+        var delay = await clock.NextTimer();
+        clock.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
 
-        Assert.IsType<ChargeOutcome.Succeeded>(outcome);
-        Assert.True(clock.Elapsed >= SandboxGateway.SlowDelay - TimeSpan.FromMilliseconds(50), $"answered after {clock.Elapsed}");
+        Assert.Equal(TimeSpan.FromSeconds(2), delay.DueTime);
+        Assert.False(delay.HasFired);
+        Assert.False(charge.IsCompleted);
+        Assert.Null(await gateway.Find(request.PaymentId, CancellationToken.None));
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(delay.HasFired);
+        Assert.IsType<ChargeOutcome.Succeeded>(await charge);
+        Assert.IsType<ChargeOutcome.Succeeded>(await gateway.Find(request.PaymentId, CancellationToken.None));
     }
 
     [Fact]
-    public async Task Slow_token_gives_up_when_the_caller_cancels_and_charges_nothing()
+    public async Task Slow_token_gives_up_when_the_caller_cancels_during_the_delay_and_charges_nothing()
     {
         var request = Request(SandboxTokens.Slow);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var clock = Stopwatch.StartNew();
+        using var caller = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gateway.Charge(request, deadline.Token));
+        var charge = gateway.Charge(request, caller.Token);
+        var delay = await clock.NextTimer();
+        caller.Cancel();
 
-        Assert.True(clock.Elapsed < SandboxGateway.SlowDelay, $"cancelled after {clock.Elapsed}");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => charge);
+        Assert.False(delay.HasFired);
         Assert.Null(await gateway.Find(request.PaymentId, CancellationToken.None));
     }
 
     [Fact]
-    public async Task Timeout_token_charges_but_never_answers_and_find_reports_the_charge()
+    public async Task Timeout_token_charges_but_never_answers_until_the_caller_gives_up_and_find_reports_the_charge()
     {
         var request = Request(SandboxTokens.Timeout);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var caller = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gateway.Charge(request, deadline.Token));
+        var charge = gateway.Charge(request, caller.Token);
+        var found = await Eventually.Get(() => gateway.Find(request.PaymentId, CancellationToken.None), outcome => outcome is not null);
+        clock.Advance(TimeSpan.FromDays(1));
 
-        var found = Assert.IsType<ChargeOutcome.Succeeded>(await gateway.Find(request.PaymentId, CancellationToken.None));
+        Assert.IsType<ChargeOutcome.Succeeded>(found);
+        Assert.False(charge.IsCompleted);
+
+        caller.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => charge);
         Assert.Equal(found, await gateway.Charge(request, CancellationToken.None));
     }
 
@@ -171,7 +190,7 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
 
         Assert.IsType<ChargeOutcome.Succeeded>(outcomes[0]);
         Assert.All(outcomes, outcome => Assert.Equal(outcomes[0], outcome));
-        Assert.Equal(1, await Count("SELECT count(*) FROM sandbox_charges WHERE payment_id = $1", request.PaymentId));
+        Assert.Equal(1, await store.Stored.Scalar("SELECT count(*) FROM sandbox_charges WHERE payment_id = @id", ("id", request.PaymentId)));
     }
 
     [Fact]
@@ -214,7 +233,7 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
         Assert.Equal(3, outcomes.Count(outcome => outcome is RefundOutcome.Refunded));
         Assert.All(outcomes.Where(outcome => outcome is not RefundOutcome.Refunded),
             outcome => Assert.Equal(new RefundOutcome.Rejected("exceeds_captured"), outcome));
-        Assert.Equal(900, await Count("SELECT coalesce(sum(amount), 0)::bigint FROM sandbox_refunds WHERE payment_id = $1", paymentId));
+        Assert.Equal(900, await store.Stored.GatewayRefundedOf(paymentId));
     }
 
     [Fact]
@@ -228,7 +247,7 @@ public sealed class SandboxGatewayTests(PaymentsStoreFixture store) : IClassFixt
 
         Assert.All(outcomes, outcome => Assert.IsType<RefundOutcome.Refunded>(outcome));
         Assert.IsType<RefundOutcome.Refunded>(later);
-        Assert.Equal(1, await Count("SELECT count(*) FROM sandbox_refunds WHERE payment_id = $1", paymentId));
+        Assert.Equal(1, await store.Stored.GatewayRefundsOf(paymentId));
     }
 
     [Fact]

@@ -1,10 +1,10 @@
-using Actors.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
-namespace Actors.Tests.Browser;
+namespace Actors.Tests.Infrastructure;
 
 /// <summary>
 /// The web app as a customer's browsers see it: the API on real Kestrel (its wwwroot, a real silo, real PostgreSQL)
@@ -76,6 +76,29 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/");
         return device;
     }
+
+    /// <summary>
+    /// A new device signed in as <paramref name="customerId"/> and live: the hub has it in the customer's group and
+    /// the page shows the latest state, so it sees every change made from now on.
+    /// </summary>
+    public async Task<Device> SignedIn(string customerId, int width = 1280, int height = 900)
+    {
+        var device = await NewDevice(width, height);
+        var page = device.Page;
+        await page.GetByLabel("Customer id").FillAsync(customerId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#profile-id")).ToHaveTextAsync(customerId);
+        await Expect(page.Locator("#live-indicator")).ToHaveAttributeAsync("data-synced", "true");
+        return device;
+    }
+}
+
+/// <summary>What the tests find and press on the web app's page.</summary>
+public static class WebApp
+{
+    public static ILocator CartLine(IPage page, string sku) => page.Locator($"[data-testid=cart-line][data-sku={sku}]");
+
+    public static Task AddProduct(IPage page, string sku) => page.ClickAsync($"[data-testid=add-product][data-sku={sku}]");
 }
 
 /// <summary>One browser of the customer's; disposing it closes its context.</summary>
