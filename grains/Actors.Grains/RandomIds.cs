@@ -13,12 +13,15 @@ public static class RandomIds
 
     public static string New(string prefix)
     {
+        // One call for all the randomness: 32 letters is 5 bits each, so every byte picks one without bias.
+        Span<byte> random = stackalloc byte[RandomLength];
+        RandomNumberGenerator.Fill(random);
         Span<char> chars = stackalloc char[RandomLength];
-        for (var i = 0; i < chars.Length; i++)
+        for (var i = 0; i < RandomLength; i++)
         {
-            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+            chars[i] = Alphabet[random[i] & 31];
         }
-        return prefix + new string(chars);
+        return string.Concat(prefix, chars);
     }
 
     /// <summary>True when <paramref name="value"/> has the shape of an id issued with <paramref name="prefix"/>.</summary>

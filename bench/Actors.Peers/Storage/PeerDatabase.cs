@@ -4,7 +4,7 @@ namespace Actors.Peers.Storage;
 
 /// <summary>
 /// The peers' own database on the platform's PostgreSQL server (<c>Peers:Database</c>, default <c>actors_peers</c>),
-/// reached with the connection settings the platform uses: pooled, with <c>No Reset On Close</c>.
+/// reached with the connection settings the platform uses: pooled, with <c>No Reset On Close</c> and automatic preparation of repeated statements.
 /// </summary>
 public sealed class PeerDatabase(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
@@ -35,7 +35,13 @@ public sealed class PeerDatabase(NpgsqlDataSource dataSource) : IAsyncDisposable
             }
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, NoResetOnClose = true };
+        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString)
+        {
+            Database = database,
+            NoResetOnClose = true,
+            MaxAutoPrepare = 32,
+            AutoPrepareMinUsages = 2,
+        };
         var peers = new PeerDatabase(NpgsqlDataSource.Create(builder.ConnectionString));
         await using var schema = peers.DataSource.CreateCommand(PeerSchema.Sql);
         await schema.ExecuteNonQueryAsync(cancellationToken);

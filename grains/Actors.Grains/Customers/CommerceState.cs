@@ -19,8 +19,8 @@ public sealed record CommerceState
     public const int MaxRecentPayments = 100;
 
     /// <summary>
-    /// At most this many checkouts are kept. Expired ones go first (after a grace period, so confirming one late
-    /// says "expired" rather than "not found"), then the oldest closed ones; open ones are never dropped.
+    /// At most this many checkouts are kept. Past the bound, expired ones go first (after a grace period, so confirming
+    /// one late says "expired" rather than "not found"), then the oldest closed ones; open ones are never dropped.
     /// </summary>
     public const int MaxCheckouts = 500;
 
@@ -58,24 +58,33 @@ public sealed record CommerceState
 
     public CommerceState WithCheckout(Checkout checkout) => this with { Checkouts = Checkouts.SetItem(checkout.Id, checkout) };
 
-    /// <summary>Forgets what no rule can need any more; open payments, their checkouts and pending refunds are always kept.</summary>
+    /// <summary>
+    /// Forgets what no rule can need any more once a bound is passed; open payments, their checkouts and pending
+    /// refunds are always kept. Below the bounds nothing is scanned: this runs with every checkout created.
+    /// </summary>
     public CommerceState Pruned(DateTimeOffset now, TimeZoneInfo zone)
     {
-        var closed = Payments.Where(payment => !payment.IsOpen && !HasPendingRefund(payment.Id))
-            .OrderByDescending(payment => payment.CreatedAt).Skip(MaxRecentPayments).ToHashSet();
-        var payments = closed.Count == 0 ? Payments : Payments.RemoveAll(closed.Contains);
-        var refunds = closed.Count == 0 ? Refunds : Refunds.RemoveRange(
-            Refunds.Values.Where(entry => closed.Any(payment => payment.Id == entry.Refund.PaymentId)).Select(entry => entry.Refund.Id));
-        var openCheckouts = payments.Where(payment => payment.IsOpen).Select(payment => payment.CheckoutId).ToHashSet();
-        var checkouts = Checkouts.Count <= MaxCheckouts && Checkouts.Values.All(checkout => now - checkout.ExpiresAt < CheckoutGrace)
-            ? Checkouts
-            : Checkouts.Values
+        var payments = Payments;
+        var refunds = Refunds;
+        if (Payments.Count > MaxRecentPayments)
+        {
+            var closed = Payments.Where(payment => !payment.IsOpen && !HasPendingRefund(payment.Id))
+                .OrderByDescending(payment => payment.CreatedAt).Skip(MaxRecentPayments).Select(payment => payment.Id).ToHashSet();
+            payments = Payments.RemoveAll(payment => closed.Contains(payment.Id));
+            refunds = Refunds.RemoveRange(Refunds.Values.Where(entry => closed.Contains(entry.Refund.PaymentId)).Select(entry => entry.Refund.Id));
+        }
+        var checkouts = Checkouts;
+        if (Checkouts.Count > MaxCheckouts)
+        {
+            var openCheckouts = payments.Where(payment => payment.IsOpen).Select(payment => payment.CheckoutId).ToHashSet();
+            checkouts = Checkouts.Values
                 .Where(checkout => openCheckouts.Contains(checkout.Id) || now - checkout.ExpiresAt < CheckoutGrace)
                 .OrderByDescending(checkout => openCheckouts.Contains(checkout.Id))
                 .ThenByDescending(checkout => checkout.Status == CheckoutStatus.RequiresConfirmation && !checkout.IsExpiredAt(now))
                 .ThenByDescending(checkout => checkout.CreatedAt)
                 .Take(Math.Max(MaxCheckouts, openCheckouts.Count))
                 .ToImmutableDictionary(checkout => checkout.Id);
+        }
         return this with { Payments = payments, Refunds = refunds, Checkouts = checkouts, Spend = Spend.Prune(now, zone) };
     }
 

@@ -5,11 +5,14 @@ namespace Actors.Grains.Customers;
 
 /// <summary>
 /// The <c>reconcile</c> reminder: while a payment or refund is open, it asks the gateway what became of it and appends
-/// the outcome. Registered before any reservation or refund request is appended, removed when nothing is open.
+/// the outcome. Registered before any reservation or refund request is appended, removed once nothing is open and money has been quiet a while.
 /// </summary>
 public sealed partial class CustomerGrain
 {
     private const string ReconcileReminder = "reconcile";
+
+    /// <summary>How long the reminder stays after the last money movement, with nothing open.</summary>
+    private static readonly TimeSpan ReminderQuietPeriod = TimeSpan.FromMinutes(15);
 
     private bool reconcileReminderRegistered;
 
@@ -22,7 +25,7 @@ public sealed partial class CustomerGrain
         await Reconcile();
         // What reconciliation settled reaches devices now, whether or not reminders pass through the call filter.
         await Announce();
-        if (!state.Commerce.Payments.Any(payment => payment.IsOpen) && !state.Commerce.Refunds.Values.Any(entry => entry.Status == RefundStatus.Pending))
+        if (IsQuiet(clock.GetUtcNow()))
         {
             if (await this.GetReminder(ReconcileReminder) is { } reminder)
             {
@@ -58,6 +61,17 @@ public sealed partial class CustomerGrain
                 LogReconciled(log, refund.Id, state.Commerce.Refunds[refund.Id].Status.ToString());
             }
         }
+    }
+
+    /// <summary>
+    /// Nothing is open, and no money moved for <see cref="ReminderQuietPeriod"/>: the reminder may go. A customer who
+    /// keeps paying keeps it, so its payments do not register and remove it again and again (a write each time).
+    /// </summary>
+    private bool IsQuiet(DateTimeOffset now)
+    {
+        var commerce = state.Commerce;
+        return !commerce.Payments.Any(payment => payment.IsOpen || now - payment.UpdatedAt < ReminderQuietPeriod)
+            && !commerce.Refunds.Values.Any(entry => entry.Status == RefundStatus.Pending);
     }
 
     private async Task EnsureReconcileReminder()

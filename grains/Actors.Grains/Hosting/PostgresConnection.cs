@@ -10,10 +10,12 @@ public static class PostgresConnection
 
     /// <summary>
     /// Adds <c>No Reset On Close</c>: Orleans' providers open a pooled connection per query, and skipping the
-    /// DISCARD ALL round-trip on every return to the pool measured about +50% durable writes per second.
+    /// DISCARD ALL round-trip on every return to the pool measured about +50% durable writes per second. It also keeps
+    /// each connection's prepared statements, so every statement run a few times is prepared once per connection
+    /// (<c>Max Auto Prepare</c>): PostgreSQL then no longer parses and plans the same journal append thousands of times a second.
     /// </summary>
     public static string Tune(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
 
     /// <summary>True when PostgreSQL answers a trivial query within the caller's deadline.</summary>
     public static async Task<bool> IsReachable(string connectionString, CancellationToken cancellationToken)
