@@ -84,8 +84,8 @@ public static class CheckoutApi
             grain.RefundPayment(request, paymentId, new RefundDraft(body.Amount, body.Reason), cancellationToken), cancellationToken);
 
     /// <summary>
-    /// The shape of every money-moving endpoint: read key and body, ask the grain whether this is a retry or a
-    /// request still running (it answers even mid-turn), otherwise run it; render the outcome.
+    /// The shape of every money-moving endpoint: read key and body, run it (the grain answers a retry with the first
+    /// answer, and a request still running with 409, before it decides anything); render the outcome.
     /// </summary>
     private static async Task<IResult> Run<TBody>(
         string customerId, IClusterClient cluster, HttpContext http,
@@ -97,8 +97,7 @@ public static class CheckoutApi
         {
             return problem;
         }
-        var grain = cluster.GetGrain<ICustomerGrain>(customerId);
-        var result = await grain.CheckIdempotency(request!, cancellationToken) ?? await operation(grain, request!, body!);
+        var result = await operation(cluster.GetGrain<ICustomerGrain>(customerId), request!, body!);
         return MoneyResponses.From(result, customerId, http);
     }
 }

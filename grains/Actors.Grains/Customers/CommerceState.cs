@@ -69,7 +69,7 @@ public sealed record CommerceState
         if (Payments.Count > MaxRecentPayments)
         {
             var closed = Payments.Where(payment => !payment.IsOpen && !HasPendingRefund(payment.Id))
-                .OrderByDescending(payment => payment.CreatedAt).Skip(MaxRecentPayments).Select(payment => payment.Id).ToHashSet();
+                .OrderByDescending(payment => payment.CreatedAt).Skip(Slack(MaxRecentPayments)).Select(payment => payment.Id).ToHashSet();
             payments = Payments.RemoveAll(payment => closed.Contains(payment.Id));
             refunds = Refunds.RemoveRange(Refunds.Values.Where(entry => closed.Contains(entry.Refund.PaymentId)).Select(entry => entry.Refund.Id));
         }
@@ -82,11 +82,14 @@ public sealed record CommerceState
                 .OrderByDescending(checkout => openCheckouts.Contains(checkout.Id))
                 .ThenByDescending(checkout => checkout.Status == CheckoutStatus.RequiresConfirmation && !checkout.IsExpiredAt(now))
                 .ThenByDescending(checkout => checkout.CreatedAt)
-                .Take(Math.Max(MaxCheckouts, openCheckouts.Count))
+                .Take(Math.Max(Slack(MaxCheckouts), openCheckouts.Count))
                 .ToImmutableDictionary(checkout => checkout.Id);
         }
         return this with { Payments = payments, Refunds = refunds, Checkouts = checkouts, Spend = Spend.Prune(now, zone) };
     }
+
+    /// <summary>Pruning past a bound keeps three quarters of it, so a busy customer prunes once in a while, not with every checkout.</summary>
+    private static int Slack(int bound) => bound - bound / 4;
 
     private bool HasPendingRefund(string paymentId) =>
         Refunds.Values.Any(entry => entry.Status == RefundStatus.Pending && entry.Refund.PaymentId == paymentId);

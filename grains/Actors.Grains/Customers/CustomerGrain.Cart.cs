@@ -6,21 +6,21 @@ namespace Actors.Grains.Customers;
 public sealed partial class CustomerGrain
 {
     public Task<CartResult> GetCart(CancellationToken cancellationToken) =>
-        Task.FromResult<CartResult>(state.Profile is null
+        Task.FromResult<CartResult>(durable.Profile is null
             ? new CartResult.CustomerNotFound()
-            : new CartResult.Updated(state.Commerce.Cart));
+            : new CartResult.Updated(durable.Commerce.Cart));
 
     public async Task<CartResult> PutCartLine(long expectedVersion, CartLine line, CancellationToken cancellationToken)
     {
         var decision = CartDecider.Put(state, expectedVersion, line, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 
     public async Task<CartResult> RemoveCartLine(long expectedVersion, string sku, CancellationToken cancellationToken)
     {
         var decision = CartDecider.Remove(state, expectedVersion, sku, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 }

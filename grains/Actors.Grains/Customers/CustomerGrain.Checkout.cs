@@ -23,7 +23,7 @@ public sealed partial class CustomerGrain
     public async Task<MoneyResult?> CheckIdempotency(IdempotentRequest request, CancellationToken cancellationToken) =>
         keysInFlight?.Contains(request.Key) == true
             ? new MoneyResult.IdempotencyInFlight()
-            : state.Commerce.Idempotency.Lookup(request, clock.GetUtcNow()) is { } answered
+            : durable.Commerce.Idempotency.Lookup(request, clock.GetUtcNow()) is { } answered
                 ? await Replay(answered, cancellationToken)
                 : null;
 
@@ -34,10 +34,10 @@ public sealed partial class CustomerGrain
         Idempotent(request, () => Confirm(checkoutId, draft));
 
     public Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken) =>
-        Task.FromResult(CheckoutDecider.Summary(state, checkoutId, clock.GetUtcNow()));
+        Task.FromResult(CheckoutDecider.Summary(durable, checkoutId, clock.GetUtcNow()));
 
     public Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken) =>
-        Task.FromResult(state.Commerce.FindPayment(paymentId));
+        Task.FromResult(durable.Commerce.FindPayment(paymentId));
 
     /// <summary>
     /// Runs a money-moving request once per idempotency key: a retry gets the first answer again, rebuilt from the
@@ -46,23 +46,27 @@ public sealed partial class CustomerGrain
     /// </summary>
     private async Task<MoneyResult> Idempotent(IdempotentRequest request, Func<Task<MoneyOutcome>> run)
     {
-        if (state.Commerce.Idempotency.Lookup(request, clock.GetUtcNow()) is { } answered)
+        // A key's answer is in the durable book once its request has finished; until then the key is in flight.
+        keysInFlight ??= new(StringComparer.Ordinal);
+        if (keysInFlight.Contains(request.Key))
+        {
+            return new MoneyResult.IdempotencyInFlight();
+        }
+        if (durable.Commerce.Idempotency.Lookup(request, clock.GetUtcNow()) is { } answered)
         {
             return await Replay(answered, CancellationToken.None);
         }
-
-        keysInFlight ??= new(StringComparer.Ordinal);
         keysInFlight.Add(request.Key);
         try
         {
             var (result, events) = await run();
             if (result.IsReplayable)
             {
-                // Decided events are appended first, so they take the numbers after the head, in order.
+                // Committed right below, with nothing decided in between, so these take the next numbers in order.
                 var answer = StoredAnswer.For(result, upTo: head + events.Length, firstSequence: head + 1);
                 events = events.Add(new RequestAnswered(request.Key, request.Fingerprint, answer) { At = clock.GetUtcNow() });
             }
-            await Append(events);
+            await Commit(events);
             return result;
         }
         finally
@@ -101,24 +105,46 @@ public sealed partial class CustomerGrain
 
     private async Task<MoneyOutcome> Confirm(string checkoutId, ConfirmDraft draft)
     {
+        // The reminder first, then the decision: no durable reservation is ever left without a reconciliation, and
+        // nothing awaited lies between deciding and committing.
+        await EnsureReconcileReminder();
         var decision = PaymentDecider.Confirm(state, checkoutId, draft, RandomIds.New(Payment.Prefix), CallerChannel(), clock.GetUtcNow());
         if (decision.Charge is not { } charge)
         {
             CountRefusal(decision.Refusal!);
             return new(decision.Refusal!, []);
         }
-        if (!decision.Events.IsEmpty)
+        if (decision.Events.IsEmpty && AtGateway(charge.PaymentId))
         {
-            // The reminder first, then the reservation: no durable reservation is ever left without a reconciliation.
-            await EnsureReconcileReminder();
-            await Append(decision.Events);
+            // A step-up code already on its way to the gateway decides this payment; this confirmation waits its turn.
+            return new(new MoneyResult.CheckoutClosed(checkoutId, Checkouts.CheckoutStatus.Processing, charge.PaymentId), []);
         }
+        // The reservation is durable before the gateway hears of the payment.
+        await Commit(decision.Events);
 
-        var outcome = await ChargeWithin(charge);
+        var outcome = await AskGateway(charge.PaymentId, () => ChargeWithin(charge));
         var settled = PaymentDecider.Settle(state, charge.PaymentId, outcome, clock.GetUtcNow());
         var payment = settled.Aggregate(state.Commerce.FindPayment(charge.PaymentId), PaymentLife.Apply)!;
         metrics.PaymentOutcome(payment.Status);
         return new(new MoneyResult.PaymentResult(payment), settled);
+    }
+
+    /// <summary>Payment and refund ids whose gateway call is under way: reconciliation leaves them to that call.</summary>
+    private HashSet<string>? gatewayCalls;
+
+    private bool AtGateway(string id) => gatewayCalls?.Contains(id) == true;
+
+    private async Task<T> AskGateway<T>(string id, Func<Task<T>> call)
+    {
+        (gatewayCalls ??= new(StringComparer.Ordinal)).Add(id);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            gatewayCalls.Remove(id);
+        }
     }
 
     private void CountRefusal(MoneyResult refusal)

@@ -6,21 +6,21 @@ namespace Actors.Grains.Customers;
 public sealed partial class CustomerGrain
 {
     public Task<LimitsResult> GetLimits(CancellationToken cancellationToken) =>
-        Task.FromResult<LimitsResult>(state.Profile is null
+        Task.FromResult<LimitsResult>(durable.Profile is null
             ? new LimitsResult.CustomerNotFound()
-            : new LimitsResult.Current(LimitsDecider.View(state, clock.GetUtcNow())));
+            : new LimitsResult.Current(LimitsDecider.View(durable, clock.GetUtcNow())));
 
     public async Task<LimitsResult> SetLimits(CapRequest caps, CancellationToken cancellationToken)
     {
         var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff);
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 
     public async Task<LimitsResult> SelfExclude(DateTimeOffset until, CancellationToken cancellationToken)
     {
         var decision = LimitsDecider.SelfExclude(state, until, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 }

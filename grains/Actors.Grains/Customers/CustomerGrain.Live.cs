@@ -28,16 +28,20 @@ public sealed partial class CustomerGrain
     private DateTimeOffset announcedUpTo;
     private DateTimeOffset? dueAt;
     private IGrainTimer? dueTimer;
+    private SemaphoreSlim? announcing;
 
     public async Task<long?> Watch(ICustomerObserver observer, CancellationToken cancellationToken)
     {
-        if (state.Profile is null)
+        if (durable.Profile is null)
         {
             return null;
         }
         Watchers.Subscribe(observer, observer);
-        await ClaimSequences(needed: 0);
-        ScheduleDue();
+        await InAnnouncingTurn(async () =>
+        {
+            await ClaimSequences(needed: 0);
+            ScheduleDue();
+        });
         return sequence;
     }
 
@@ -55,46 +59,65 @@ public sealed partial class CustomerGrain
     /// <summary>What watchers have been told matches the state as loaded.</summary>
     private void StartAnnouncing()
     {
-        announcedProfile = state.Profile;
-        announcedCommerce = state.Commerce;
+        announcedProfile = durable.Profile;
+        announcedCommerce = durable.Commerce;
         announcedUpTo = clock.GetUtcNow();
     }
 
-    /// <summary>Tells watchers what changed since the last announcement. Call only once the change is persisted.</summary>
-    private async Task Announce()
+    /// <summary>
+    /// Announcements take turns (the grain is reentrant and claiming numbers awaits an append), so events go out
+    /// numbered in the order the changes became durable.
+    /// </summary>
+    private async Task InAnnouncingTurn(Func<Task> announce)
     {
-        if (writeFailed)
+        var turn = announcing ??= new(1, 1);
+        await turn.WaitAsync();
+        try
         {
-            return;
+            await announce();
         }
-        var profileBefore = announcedProfile;
-        var commerceBefore = announcedCommerce ?? state.Commerce;
-        announcedProfile = state.Profile;
-        announcedCommerce = state.Commerce;
-        if (watchers is not { Count: > 0 } || profileBefore == announcedProfile && ReferenceEquals(commerceBefore, announcedCommerce))
+        finally
         {
-            return;
+            turn.Release();
         }
+    }
 
-        var now = clock.GetUtcNow();
-        var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
-        await Publish(changes, now);
-        ScheduleDue();
+    /// <summary>Tells watchers what became durable since the last announcement.</summary>
+    private Task Announce()
+    {
+        if (failure is not null || watchers is not { Count: > 0 }
+            || announcedProfile == durable.Profile && ReferenceEquals(announcedCommerce, durable.Commerce))
+        {
+            announcedProfile = durable.Profile;
+            announcedCommerce = durable.Commerce;
+            return Task.CompletedTask;
+        }
+        return InAnnouncingTurn(async () =>
+        {
+            var profileBefore = announcedProfile;
+            var commerceBefore = announcedCommerce ?? durable.Commerce;
+            announcedProfile = durable.Profile;
+            announcedCommerce = durable.Commerce;
+            var now = clock.GetUtcNow();
+            var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
+            await Publish(changes, now);
+            ScheduleDue();
+        });
     }
 
     /// <summary>Checkouts that expired and cooling-off periods that ended since the last look: no write marks them.</summary>
-    private async Task AnnounceDue(CancellationToken cancellationToken)
+    private Task AnnounceDue(CancellationToken cancellationToken) => InAnnouncingTurn(async () =>
     {
         dueAt = null;
         var now = clock.GetUtcNow();
-        var passed = LiveChanges.Passed(state.Commerce, announcedUpTo, now, LimitsNow).ToList();
+        var passed = LiveChanges.Passed(durable.Commerce, announcedUpTo, now, LimitsNow).ToList();
         announcedUpTo = now;
         if (watchers is { Count: > 0 })
         {
             await Publish(passed, now);
         }
         ScheduleDue();
-    }
+    });
 
     private async Task Publish(IReadOnlyList<CustomerEvent> changes, DateTimeOffset now)
     {
@@ -124,7 +147,7 @@ public sealed partial class CustomerGrain
             return;
         }
         var from = first ? state.LiveCeiling + 1 : sequence;
-        await Append([new LiveNumbersClaimed(from + Math.Max(needed, LiveNumbersClaimed.BlockSize)) { At = clock.GetUtcNow() }]);
+        await Commit([new LiveNumbersClaimed(from + Math.Max(needed, LiveNumbersClaimed.BlockSize)) { At = clock.GetUtcNow() }]);
         sequence = from;
         sequenceCeiling = state.LiveCeiling;
     }
@@ -132,7 +155,7 @@ public sealed partial class CustomerGrain
     /// <summary>Keeps one timer, for the next expiry or cooling-off end, while anyone watches.</summary>
     private void ScheduleDue()
     {
-        var next = watchers is { Count: > 0 } ? LiveChanges.NextDue(state.Commerce, announcedUpTo) : null;
+        var next = watchers is { Count: > 0 } ? LiveChanges.NextDue(durable.Commerce, announcedUpTo) : null;
         if (next == dueAt)
         {
             return;
@@ -148,5 +171,5 @@ public sealed partial class CustomerGrain
         }
     }
 
-    private LimitsView LimitsNow() => LimitsDecider.View(state, clock.GetUtcNow());
+    private LimitsView LimitsNow() => LimitsDecider.View(durable, clock.GetUtcNow());
 }

@@ -9,19 +9,19 @@ public sealed partial class CustomerGrain
     public async Task<ProfileResult> Create(ProfileDraft draft, CancellationToken cancellationToken)
     {
         var decision = ProfileDecider.Create(state, CustomerId, draft, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 
     public Task<ProfileResult> GetProfile(CancellationToken cancellationToken) =>
-        Task.FromResult<ProfileResult>(state.Profile is { } current
+        Task.FromResult<ProfileResult>(durable.Profile is { } current
             ? new ProfileResult.Found(current)
             : new ProfileResult.NotFound());
 
     public async Task<ProfileResult> UpdateProfile(long expectedVersion, ProfilePatch patch, CancellationToken cancellationToken)
     {
         var decision = ProfileDecider.Update(state, expectedVersion, patch, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 

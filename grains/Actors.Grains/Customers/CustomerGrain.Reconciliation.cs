@@ -15,6 +15,7 @@ public sealed partial class CustomerGrain
     private static readonly TimeSpan ReminderQuietPeriod = TimeSpan.FromMinutes(15);
 
     private bool reconcileReminderRegistered;
+    private SemaphoreSlim? reminderTurn;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -25,13 +26,22 @@ public sealed partial class CustomerGrain
         await Reconcile();
         // What reconciliation settled reaches devices now, whether or not reminders pass through the call filter.
         await Announce();
-        if (IsQuiet(clock.GetUtcNow()))
+        await ReminderTurn.WaitAsync();
+        try
         {
-            if (await this.GetReminder(ReconcileReminder) is { } reminder)
+            // Under the reminder's own lock, and against what has been decided: a payment reserved meanwhile keeps it.
+            if (IsQuiet(clock.GetUtcNow()))
             {
-                await this.UnregisterReminder(reminder);
+                if (await this.GetReminder(ReconcileReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+                reconcileReminderRegistered = false;
             }
-            reconcileReminderRegistered = false;
+        }
+        finally
+        {
+            ReminderTurn.Release();
         }
     }
 
@@ -46,18 +56,33 @@ public sealed partial class CustomerGrain
             return;
         }
         var now = clock.GetUtcNow();
-        foreach (var payment in PaymentDecider.Stale(state, now, settings.ReconcileAfter))
+        // What a confirmation or refund is asking the gateway about right now is left to it.
+        foreach (var payment in PaymentDecider.Stale(state, now, settings.ReconcileAfter).Where(payment => !AtGateway(payment.Id)))
         {
-            using var timeout = new CancellationTokenSource(settings.GatewayTimeout, clock);
-            var known = await gateway.Find(payment.Id, timeout.Token);
-            await Append(PaymentDecider.Reconcile(state, payment.Id, known, clock.GetUtcNow()));
-            LogReconciled(log, payment.Id, state.Commerce.FindPayment(payment.Id)!.Status.ToString());
-        }
-        foreach (var refund in RefundDecider.Stale(state, now, settings.ReconcileAfter))
-        {
-            if (await RefundWithin(RefundDecider.Ask(refund)) is { } outcome)
+            var known = await AskGateway(payment.Id, async () =>
             {
-                await Append(RefundDecider.Complete(state, refund.Id, outcome, clock.GetUtcNow()));
+                using var timeout = new CancellationTokenSource(settings.GatewayTimeout, clock);
+                return await gateway.Find(payment.Id, timeout.Token);
+            });
+            var settled = PaymentDecider.Reconcile(state, payment.Id, known, clock.GetUtcNow());
+            await Commit(settled);
+            if (!settled.IsEmpty)
+            {
+                var status = state.Commerce.FindPayment(payment.Id)!.Status;
+                metrics.PaymentOutcome(status);
+                LogReconciled(log, payment.Id, status.ToString());
+            }
+        }
+        foreach (var refund in RefundDecider.Stale(state, now, settings.ReconcileAfter).Where(refund => !AtGateway(refund.Id)))
+        {
+            if (await AskGateway(refund.Id, () => RefundWithin(RefundDecider.Ask(refund))) is { } outcome)
+            {
+                var completed = RefundDecider.Complete(state, refund.Id, outcome, clock.GetUtcNow());
+                await Commit(completed);
+                if (completed.Any(change => change is RefundSucceeded))
+                {
+                    metrics.Refunded();
+                }
                 LogReconciled(log, refund.Id, state.Commerce.Refunds[refund.Id].Status.ToString());
             }
         }
@@ -74,12 +99,27 @@ public sealed partial class CustomerGrain
             && !commerce.Refunds.Values.Any(entry => entry.Status == RefundStatus.Pending);
     }
 
+    /// <summary>Registering and removing the reminder take turns, so a removal never overtakes a registration.</summary>
+    private SemaphoreSlim ReminderTurn => reminderTurn ??= new(1, 1);
+
     private async Task EnsureReconcileReminder()
     {
-        if (!reconcileReminderRegistered)
+        if (reconcileReminderRegistered)
         {
-            await this.RegisterOrUpdateReminder(ReconcileReminder, settings.ReconcileAfter, settings.ReconcileEvery);
-            reconcileReminderRegistered = true;
+            return;
+        }
+        await ReminderTurn.WaitAsync();
+        try
+        {
+            if (!reconcileReminderRegistered)
+            {
+                await this.RegisterOrUpdateReminder(ReconcileReminder, settings.ReconcileAfter, settings.ReconcileEvery);
+                reconcileReminderRegistered = true;
+            }
+        }
+        finally
+        {
+            ReminderTurn.Release();
         }
     }
 

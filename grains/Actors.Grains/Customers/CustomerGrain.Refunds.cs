@@ -16,18 +16,17 @@ public sealed partial class CustomerGrain
 
     private async Task<MoneyOutcome> Refund(IdempotentRequest request, string paymentId, RefundDraft draft)
     {
+        await EnsureReconcileReminder();
         var decision = RefundDecider.Request(state, paymentId, RefundId(paymentId, request.Key), draft, clock.GetUtcNow());
         if (decision.Ask is not { } ask)
         {
             return new(decision.Answer!, []);
         }
-        if (!decision.Events.IsEmpty)
-        {
-            await EnsureReconcileReminder();
-            await Append(decision.Events);
-        }
+        // The request is durable before the gateway hears of the refund.
+        await Commit(decision.Events);
 
-        var completed = RefundDecider.Complete(state, ask.RefundId, await RefundWithin(ask), clock.GetUtcNow());
+        var outcome = await AskGateway(ask.RefundId, () => RefundWithin(ask));
+        var completed = RefundDecider.Complete(state, ask.RefundId, outcome, clock.GetUtcNow());
         if (completed.Any(change => change is RefundSucceeded))
         {
             metrics.Refunded();

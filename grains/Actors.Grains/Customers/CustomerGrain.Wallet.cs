@@ -6,21 +6,21 @@ namespace Actors.Grains.Customers;
 public sealed partial class CustomerGrain
 {
     public Task<WalletResult> GetPaymentMethods(CancellationToken cancellationToken) =>
-        Task.FromResult<WalletResult>(state.Profile is null
+        Task.FromResult<WalletResult>(durable.Profile is null
             ? new WalletResult.CustomerNotFound()
-            : new WalletResult.Listed(state.Commerce.Wallet.Ranked(clock.GetUtcNow()), state.Commerce.Wallet.PreferredId));
+            : new WalletResult.Listed(durable.Commerce.Wallet.Ranked(clock.GetUtcNow()), durable.Commerce.Wallet.PreferredId));
 
     public async Task<WalletResult> AddPaymentMethod(PaymentMethodDraft draft, CancellationToken cancellationToken)
     {
         var decision = WalletDecider.Add(state, RandomIds.New(PaymentMethod.Prefix), draft, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 
     public async Task<WalletResult> RemovePaymentMethod(string paymentMethodId, CancellationToken cancellationToken)
     {
         var decision = WalletDecider.Remove(state, paymentMethodId, clock.GetUtcNow());
-        await Append(decision.Events);
+        await Commit(decision.Events);
         return decision.Answer;
     }
 }

@@ -5,14 +5,25 @@ using Actors.Grains.Payments;
 using Actors.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace Actors.Grains.Customers;
 
 /// <summary>
 /// The customer: loads its state from the journal (snapshot + later events), asks a pure decider what a command
-/// means, appends the events, applies them, answers and tells watchers. The state in memory changes only after the
-/// append is durable, so nothing is answered or announced that storage does not hold.
+/// means, commits the events, and answers once they are durable.
+/// <para>
+/// Two states: <see cref="state"/> is what has been decided (the durable state plus what is being written), and every
+/// decision is taken against it synchronously, so one decision always sees every earlier one (a reservation counts
+/// against the cap at once) and no lock is needed. <see cref="durable"/> is what the journal holds: reads, live events
+/// and stored answers come from it, and no answer is given before the state it was decided on is durable. The grain
+/// is reentrant so that it decides the next command while an append commits or the gateway answers; one writer per
+/// activation appends whatever has been decided, in order. A failed append fails everything decided after it, and
+/// the activation steps aside.
+/// </para>
 /// </summary>
+[Reentrant]
 public sealed partial class CustomerGrain(
     ICustomerJournal journal,
     IPaymentGateway gateway,
@@ -27,34 +38,59 @@ public sealed partial class CustomerGrain(
 
     private readonly PaymentSettings settings = paymentSettings.Value;
 
+    /// <summary>What has been decided: <see cref="durable"/> and every event still being written.</summary>
     private CustomerState state = CustomerState.New;
 
-    /// <summary>The sequence number of the last event in the journal that <see cref="state"/> includes.</summary>
+    /// <summary>The sequence number of the last event decided, and of the last one a command (not a sighting) decided.</summary>
     private long head;
+    private long lastDecided;
+
+    /// <summary>What the journal holds, up to <see cref="durableHead"/>.</summary>
+    private CustomerState durable = CustomerState.New;
+    private long durableHead;
     private int eventsSinceSnapshot;
 
-    /// <summary>Device sightings applied in memory but not yet appended: they go with the next append, or a timer's.</summary>
-    private List<JournalEvent>? unwrittenSightings;
+    /// <summary>Events decided and not yet handed to the journal, in sequence order after <see cref="durableHead"/>.</summary>
+    private List<JournalEvent>? unwritten;
+    private Task? writing;
+    private List<(long UpTo, TaskCompletionSource Durable)>? waiting;
+
+    /// <summary>Device sightings wait for the next append, or for this timer.</summary>
     private IGrainTimer? sightingsTimer;
 
-    /// <summary>Set when an append failed: memory may disagree with the journal, so this activation steps aside.</summary>
-    private bool writeFailed;
+    /// <summary>Why an append failed: memory may disagree with the journal, so this activation steps aside.</summary>
+    private Exception? failure;
 
     private string CustomerId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var loaded = await journal.Load(CustomerId, cancellationToken);
-        (state, head, eventsSinceSnapshot) = (loaded.State, loaded.Sequence, loaded.EventsSinceSnapshot);
+        (state, durable) = (loaded.State, loaded.State);
+        (head, lastDecided, durableHead) = (loaded.Sequence, loaded.Sequence, loaded.Sequence);
+        eventsSinceSnapshot = loaded.EventsSinceSnapshot;
         StartAnnouncing();
     }
 
     /// <summary>Writes what is still only in memory (sightings) with a snapshot, so the next activation replays nothing.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!writeFailed && state.Profile is not null && (eventsSinceSnapshot > 0 || unwrittenSightings is not null))
+        if (writing is { } inFlight)
         {
-            await Append([], withSnapshot: true);
+            await inFlight;
+        }
+        if (failure is not null || durable.Profile is null)
+        {
+            return;
+        }
+        if (unwritten is { Count: > 0 } rest)
+        {
+            unwritten = null;
+            await journal.Append(CustomerId, durableHead, rest, state, CancellationToken.None);
+        }
+        else if (eventsSinceSnapshot > 0)
+        {
+            await journal.Append(CustomerId, durableHead, [], durable, CancellationToken.None);
         }
     }
 
@@ -65,7 +101,7 @@ public sealed partial class CustomerGrain(
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         await context.Invoke();
-        // An interleaved idempotency check may run while another turn waits on an append: it changes nothing here.
+        // An idempotency check only answers; the request it precedes notes the device.
         if (context.InterfaceMethod?.Name == nameof(ICustomerGrain.CheckIdempotency))
         {
             return;
@@ -75,55 +111,135 @@ public sealed partial class CustomerGrain(
     }
 
     /// <summary>
-    /// Appends <paramref name="decided"/> (with sightings not yet written, and a snapshot when one is due) and, once
-    /// it is durable, makes the result the state. A failure (another activation appended first, or the database is
-    /// unreachable) makes this activation step aside: the caller's retry reaches a fresh one that reloads the journal.
+    /// Decides <paramref name="events"/> (they count for every later decision at once) and completes once they, and
+    /// everything decided before them, are durable. With no events it completes once the state the caller decided on
+    /// is durable, so a refusal is never based on something the journal may not keep.
     /// </summary>
-    private async Task Append(ImmutableArray<JournalEvent> decided, bool withSnapshot = false)
+    private Task Commit(ImmutableArray<JournalEvent> events)
     {
-        if (writeFailed)
+        if (failure is not null)
         {
-            throw new Orleans.Storage.InconsistentStateException("This activation of the customer is stepping aside; retry.");
+            return Task.FromException(SteppingAside());
         }
-        var events = unwrittenSightings is null ? (IReadOnlyList<JournalEvent>)decided : [.. decided, .. unwrittenSightings];
-        if (events.Count == 0 && !withSnapshot)
+        if (!events.IsEmpty)
+        {
+            Queue(events);
+            lastDecided = head;
+            if (writing is null || writing.IsCompleted)
+            {
+                writing = Write();
+            }
+        }
+        return Durable(lastDecided);
+    }
+
+    private void Queue(IEnumerable<JournalEvent> events)
+    {
+        unwritten ??= [];
+        foreach (var change in events)
+        {
+            state = CustomerEvolution.Apply(state, change);
+            head++;
+            unwritten.Add(change);
+        }
+    }
+
+    private Task Durable(long upTo)
+    {
+        if (upTo <= durableHead)
+        {
+            return Task.CompletedTask;
+        }
+        var durableTask = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        (waiting ??= []).Add((upTo, durableTask));
+        return durableTask.Task;
+    }
+
+    /// <summary>
+    /// The activation's one writer: appends everything decided so far as one append (with a snapshot when one is due),
+    /// then whatever was decided meanwhile, until nothing is left. Appends of one customer never overlap.
+    /// </summary>
+    private async Task Write()
+    {
+        while (unwritten is { Count: > 0 } events && failure is null)
+        {
+            unwritten = null;
+            // Everything decided is in this append, so the decided state is exactly what it leaves.
+            var next = state;
+            var snapshot = eventsSinceSnapshot + events.Count >= journalSettings.Value.SnapshotEvery;
+            try
+            {
+                await journal.Append(CustomerId, durableHead, events, snapshot ? next : null, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                Fail(exception);
+                return;
+            }
+            (durable, durableHead) = (next, durableHead + events.Count);
+            eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
+            if (unwritten is null)
+            {
+                sightingsTimer?.Dispose();
+                sightingsTimer = null;
+            }
+            ReleaseWaiting();
+        }
+    }
+
+    private void ReleaseWaiting()
+    {
+        if (waiting is null)
         {
             return;
         }
-        var next = CustomerEvolution.ApplyAll(state, events);
-        var snapshot = withSnapshot || eventsSinceSnapshot + events.Count >= journalSettings.Value.SnapshotEvery;
-        try
+        waiting.RemoveAll(waiter =>
         {
-            await journal.Append(CustomerId, head, events, snapshot ? next : null, CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            writeFailed = true;
-            DeactivateOnIdle();
-            throw;
-        }
-        (state, head) = (next, head + events.Count);
-        eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
-        if (unwrittenSightings is not null)
-        {
-            unwrittenSightings = null;
-            sightingsTimer?.Dispose();
-            sightingsTimer = null;
-        }
+            if (waiter.UpTo > durableHead)
+            {
+                return false;
+            }
+            waiter.Durable.TrySetResult();
+            return true;
+        });
     }
+
+    /// <summary>Everyone waiting gets the failure; the next call reaches a fresh activation, which reloads the journal.</summary>
+    private void Fail(Exception exception)
+    {
+        failure = exception;
+        unwritten = null;
+        DeactivateOnIdle();
+        foreach (var (_, waiter) in waiting ?? [])
+        {
+            waiter.TrySetException(exception);
+        }
+        waiting = null;
+    }
+
+    private InconsistentStateException SteppingAside() =>
+        new($"This activation of {CustomerId} is stepping aside after a failed append; retry.", failure);
 
     /// <summary>Records the calling device in memory; it is appended lazily, so a busy device costs no extra write.</summary>
     private void NoteSighting()
     {
-        if (state.Profile is null || RequestContext.Get(Caller.ContextKey) is not Caller caller
+        if (failure is not null || state.Profile is null || RequestContext.Get(Caller.ContextKey) is not Caller caller
             || state.Sessions.Sighting(caller, clock.GetUtcNow()) is not { } session)
         {
             return;
         }
-        state = state with { Sessions = state.Sessions.With(session) };
-        (unwrittenSightings ??= []).Add(new DeviceSeen(session) { At = session.LastSeen });
-        sightingsTimer ??= this.RegisterGrainTimer(_ => Append([]),
-            new GrainTimerCreationOptions(SightingsFlushDelay, Timeout.InfiniteTimeSpan));
+        Queue([new DeviceSeen(session) { At = session.LastSeen }]);
+        sightingsTimer ??= this.RegisterGrainTimer(_ => WriteNow(), new GrainTimerCreationOptions(SightingsFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>Starts the writer for what waits (sightings) and completes when it is written.</summary>
+    private Task WriteNow()
+    {
+        if (failure is null && unwritten is { Count: > 0 } && (writing is null || writing.IsCompleted))
+        {
+            writing = Write();
+        }
+        return writing ?? Task.CompletedTask;
     }
 
     /// <summary>The channel of the current call, as the API put it in the request context.</summary>

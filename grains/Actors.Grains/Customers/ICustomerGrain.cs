@@ -12,8 +12,9 @@ using Orleans.Concurrency;
 namespace Actors.Grains.Customers;
 
 /// <summary>
-/// One customer's whole live state, keyed by its <c>cus_…</c> id. Non-reentrant on purpose: one turn at a time
-/// is what keeps every check-then-write on the customer (caps, idempotency, cart versions) race-free without locks.
+/// One customer's whole live state, keyed by its <c>cus_…</c> id. Every decision is taken synchronously against all
+/// earlier ones (see <see cref="CustomerGrain"/>), which keeps every check-then-write on the customer (caps,
+/// idempotency, cart versions) race-free without locks, while appends and gateway calls overlap.
 /// The device and channel of each call travel in the request context (<see cref="Caller.ContextKey"/>).
 /// </summary>
 [Alias("customer-grain")]
@@ -63,8 +64,8 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<LimitsResult> SelfExclude(DateTimeOffset until, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Answers at once, even while another turn runs, whether <paramref name="request"/> is a retry (its stored
-    /// answer), a reused key (mismatch), or still running (in flight); null when the request should go ahead.
+    /// Answers at once whether <paramref name="request"/> is a retry (its stored answer), a reused key (mismatch), or
+    /// still running (in flight); null when it would go ahead. The money-moving methods check the same themselves.
     /// </summary>
     [Alias("check-idempotency"), AlwaysInterleave]
     Task<MoneyResult?> CheckIdempotency(IdempotentRequest request, CancellationToken cancellationToken = default);

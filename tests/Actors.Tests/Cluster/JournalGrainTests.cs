@@ -150,4 +150,55 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
         Assert.Equal(4_000, await Stored.RefundedSum(customer.GetPrimaryKeyString()));
         Assert.Equal(1, await Stored.Scalar("SELECT count(*) FROM sandbox_refunds WHERE payment_id = @id", ("id", payment.Id)));
     }
+
+    [Fact]
+    public async Task Concurrent_confirms_of_one_customer_are_decided_in_turn_and_never_pass_the_cap()
+    {
+        var customer = await NewCustomer();
+        var visa = await Visa(customer);
+        await customer.SetLimits(new CapRequest(20 * 1_000, null, null));
+        var checkouts = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => CheckoutOf(customer, 1_000)));
+
+        var results = await Task.WhenAll(checkouts.Select(checkout => customer.ConfirmCheckout(Key(), checkout.Id, new ConfirmDraft(visa, null))));
+
+        Assert.Equal(20, results.Count(result => result is MoneyResult.PaymentResult { Payment.Status: PaymentStatus.Succeeded }));
+        Assert.Equal(40, results.Count(result => result is MoneyResult.CapExceeded));
+        Assert.Equal(20_000, await Stored.SucceededSum(customer.GetPrimaryKeyString()));
+        Assert.Equal(20, await Stored.ChargesOf(customer.GetPrimaryKeyString()));
+        var daily = Assert.IsType<LimitsResult.Current>(await customer.GetLimits()).Limits.Headroom.Single();
+        Assert.Equal((20_000L, 0L), (daily.Spent, daily.Remaining));
+    }
+
+    [Fact]
+    public async Task When_an_append_fails_what_was_decided_after_it_fails_too_and_only_what_was_answered_is_kept()
+    {
+        var customer = await NewCustomer();
+        var id = customer.GetPrimaryKeyString();
+        await using (var otherSilo = StandaloneJournal.Open(fixture.ConnectionString))
+        {
+            await otherSilo.Journal.Append(id, 1, [new CartLineSet(new CartLine("theirs", "Theirs", 700, "EUR", 1)) { At = fixture.Clock.GetUtcNow() }],
+                null, CancellationToken.None);
+        }
+
+        // Decided one after another against a state the journal no longer agrees with; those that arrive once the
+        // activation stepped aside are served by a fresh one.
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            try
+            {
+                return await customer.AddPaymentMethod(new PaymentMethodDraft($"tok_card{i}", "visa", "4242", 12, 2030, "GB", false));
+            }
+            catch (InconsistentStateException)
+            {
+                return null;
+            }
+        }));
+
+        var answered = attempts.OfType<WalletResult.Saved>().Select(saved => saved.Method.Token).Order().ToList();
+        Assert.True(attempts.Any(attempt => attempt is null), "the append after the other writer's must fail");
+        var kept = Assert.IsType<WalletResult.Listed>(await customer.GetPaymentMethods()).Methods.Select(method => method.Token).Order();
+        Assert.Equal(answered, kept);
+        Assert.Equal(2 + answered.Count, await Stored.EventsOf(id));
+        Assert.Equal(["theirs"], (await Cart(customer)).Lines.Select(line => line.Sku));
+    }
 }
