@@ -25,6 +25,9 @@ public sealed class SiloEndpointSettings
 
 public static class SiloHosting
 {
+    /// <summary>Orleans' membership options, e.g. <c>Orleans:Membership:ProbeTimeout</c>.</summary>
+    public const string MembershipSection = HostConfiguration.OrleansSection + ":Membership";
+
     /// <summary>A silo of the cluster: ADO.NET membership, storage and reminders on PostgreSQL.</summary>
     public static ISiloBuilder UseActorsCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -32,6 +35,8 @@ public static class SiloHosting
         var endpoints = configuration.GetSection(HostConfiguration.OrleansSection).Get<SiloEndpointSettings>() ?? new();
 
         silo.Configure<ClusterOptions>(configuration.GetSection(HostConfiguration.OrleansSection));
+        // How fast a dead silo is noticed (ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, ...).
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = PostgresConnection.Invariant;

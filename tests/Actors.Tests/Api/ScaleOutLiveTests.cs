@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Actors.Tests.Api;
 
@@ -14,7 +13,7 @@ namespace Actors.Tests.Api;
 /// </summary>
 public sealed class ScaleOutLiveTests : IAsyncLifetime
 {
-    private readonly List<IHost> silos = [];
+    private readonly List<SiloProcess> silos = [];
     private readonly List<ApiFactory> nodes = [];
     private readonly string clusterId = "scale-" + Guid.NewGuid().ToString("N")[..8];
     private string connectionString = null!;
@@ -22,10 +21,7 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         connectionString = await TestPostgres.Instance.CreateDatabase();
-        for (var i = 0; i < 2; i++)
-        {
-            silos.Add(await Hosts.StartSilo(connectionString, clusterId, Hosts.DetectDeadSilosQuickly));
-        }
+        silos.AddRange(await Task.WhenAll(SiloProcess.Start(connectionString, clusterId), SiloProcess.Start(connectionString, clusterId)));
         for (var i = 0; i < 2; i++)
         {
             var settings = ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true);
@@ -45,8 +41,7 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
         }
         foreach (var silo in silos)
         {
-            await silo.StopAsync(new CancellationToken(canceled: true));
-            silo.Dispose();
+            await silo.DisposeAsync();
         }
     }
 
@@ -77,10 +72,9 @@ public sealed class ScaleOutLiveTests : IAsyncLifetime
         // The silo holding the customer dies without a goodbye; edits go on as soon as the cluster lets them.
         var client = nodes[0].Services.GetRequiredService<IClusterClient>();
         var hosting = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(client.GetGrain<Actors.Grains.Customers.ICustomerGrain>(shopper.Id));
-        var dying = silos.Single(silo => silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress == hosting);
+        var dying = silos.Single(silo => silo.SiloPort == hosting!.Endpoint.Port);
         silos.Remove(dying);
-        await dying.StopAsync(new CancellationToken(canceled: true));
-        dying.Dispose();
+        dying.Kill();
         for (var i = 0; i < 5; i++)
         {
             await Eventually.Get(async () =>

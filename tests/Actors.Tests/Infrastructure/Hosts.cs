@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace Actors.Tests.Infrastructure;
 
@@ -32,15 +31,6 @@ public static class Hosts
         await host.StartAsync();
         return host;
     }
-
-    /// <summary>Notices a dead silo within seconds rather than the production default of about half a minute.</summary>
-    public static void DetectDeadSilosQuickly(IServiceCollection services) =>
-        services.Configure<ClusterMembershipOptions>(options =>
-        {
-            options.ProbeTimeout = TimeSpan.FromSeconds(1);
-            options.NumMissedProbesLimit = 2;
-            options.NumVotesForDeathDeclaration = 1;
-        });
 
     public static async Task<IHost> StartClient(string connectionString, string clusterId)
     {

@@ -85,4 +85,22 @@ public sealed class StoredData(string connectionString)
     /// <summary>How much the sandbox gateway refunded of one payment.</summary>
     public Task<long> GatewayRefundedOf(string paymentId) =>
         Scalar("SELECT coalesce(sum(amount), 0)::bigint FROM sandbox_refunds WHERE payment_id = @id", ("id", paymentId));
+
+    /// <summary>The newest payment one customer's journal has reserved, or null while there is none.</summary>
+    public async Task<string?> PaymentReservedOf(string customerId)
+    {
+        var id = await Query<string>("""
+            SELECT coalesce(max(payment_id) FILTER (WHERE sequence = (SELECT max(sequence) FROM customer_events
+                WHERE customer_id = @id AND ledger_kind = 'authorized')), '')
+            FROM customer_events WHERE customer_id = @id AND ledger_kind = 'authorized'
+            """, ("id", customerId));
+        return id.Length == 0 ? null : id;
+    }
+
+    /// <summary>How many of one customer's payments the journal holds reserved and not yet settled, declined or released.</summary>
+    public Task<long> OpenPaymentsOf(string customerId) => Scalar("""
+        SELECT count(*) FROM customer_events a WHERE a.customer_id = @id AND a.ledger_kind = 'authorized' AND NOT EXISTS (
+            SELECT 1 FROM customer_events o WHERE o.customer_id = a.customer_id AND o.payment_id = a.payment_id
+              AND o.ledger_kind IN ('succeeded', 'declined', 'released'))
+        """, ("id", customerId));
 }
