@@ -10,7 +10,7 @@ namespace Actors.Bench;
 ///   hot: every device pays for the same one customer
 ///   reads: profile by id (platform, peer R), and a checkout summary (platform, peer F)
 ///   memory: silo working set and GC heap per idle activated customer
-///   --scenario peers --url PLATFORM --peers-url PEERS [--customers 10000] [--concurrency 64] [--seconds 20] [--warmup 5]
+///   --scenario peers --url PLATFORM --peers-url PEERS [--customers 10000] [--concurrency 64] [--seconds 20] [--warmup 20]
 ///     [--idle-customers 100000] [--workloads payments,hot,reads,memory] [--api-pid N --silo-pids N,M --peers-pid N --postgres-pid N]
 ///     [--gcdump dotnet-gcdump] [--counters dotnet-counters] [--command "how this was started"]
 /// </summary>
@@ -226,7 +226,7 @@ internal sealed record PeersOptions(
             int.Parse(CommandLine.Value(args, "--customers", "10000"), CultureInfo.InvariantCulture),
             int.Parse(CommandLine.Value(args, "--concurrency", "64"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--seconds", "20"), CultureInfo.InvariantCulture)),
-            TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--warmup", "5"), CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--warmup", "20"), CultureInfo.InvariantCulture)),
             int.Parse(CommandLine.Value(args, "--idle-customers", "100000"), CultureInfo.InvariantCulture),
             workloads.ToHashSet(),
             Pid(args, "--api-pid"),
