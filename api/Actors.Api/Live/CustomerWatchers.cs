@@ -123,9 +123,9 @@ public sealed partial class CustomerWatchers(
     }
 
     /// <summary>Registers (or renews) this node's observer with the grain, and takes the grain's latest number.</summary>
-    private async Task<long?> Subscribe(Watch watch)
+    private async Task<long?> Subscribe(Watch watch, CancellationToken cancellationToken = default)
     {
-        var latest = await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference);
+        var latest = await cluster.GetGrain<ICustomerGrain>(watch.CustomerId).Watch(watch.Reference, cancellationToken);
         if (latest is { } sequence)
         {
             await CatchUp(watch, sequence);
@@ -136,6 +136,8 @@ public sealed partial class CustomerWatchers(
     /// <summary>
     /// Subscribes again. A sequence ahead of what this node has seen is waited for briefly (one-way calls can be
     /// overtaken); what never comes was lost with a silo or an activation, and every connection is told to refetch.
+    /// A renewal gives up after one period: a call to a silo that died unannounced would otherwise wait out the whole
+    /// response timeout, and hold up every other customer's renewal with it.
     /// </summary>
     private async Task Renew(Watch watch)
     {
@@ -143,7 +145,8 @@ public sealed partial class CustomerWatchers(
         {
             if (await watch.Started is not null)
             {
-                await Subscribe(watch);
+                using var patience = new CancellationTokenSource(settings.Value.RenewEvery);
+                await Subscribe(watch, patience.Token);
             }
         }
         catch (Exception exception)
