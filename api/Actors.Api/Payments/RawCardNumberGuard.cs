@@ -44,9 +44,10 @@ public sealed partial class RawCardNumberGuard(
         // One byte over the limit, so a server that does not enforce it still cannot slip a larger body past.
         var buffer = ArrayPool<byte>.Shared.Rent((int)ApiLimits.MaxRequestBodyBytes + 1);
         var original = request.Body;
+        var length = -1;
         try
         {
-            var length = await ReadWholeBody(original, buffer, context.RequestAborted);
+            length = await ReadWholeBody(original, buffer, context.RequestAborted);
             if (HoldsCardNumber(buffer.AsSpan(0, length), request.ContentType))
             {
                 await Refuse(context, "body");
@@ -59,8 +60,11 @@ public sealed partial class RawCardNumberGuard(
         finally
         {
             request.Body = original;
-            // Cleared, so a card number in a refused body does not linger in pooled memory.
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            // Cleared, so a card number in a refused body does not linger in pooled memory: only what was read (the
+            // rented buffer is twice the body limit, and clearing all of it costs more than the scan), or all of it
+            // when the read broke off.
+            (length < 0 ? buffer : buffer.AsSpan(0, length)).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
