@@ -91,8 +91,9 @@ internal sealed class LoadRunner(int concurrency, TimeSpan warmup, TimeSpan dura
 
 /// <summary>
 /// CPU time of a system's own processes (by id) and of the PostgreSQL server: its postmaster and every process it
-/// started, read from /proc (without a postmaster id, every process named postgres). Connections stay pooled through
-/// a run, so the backends serving it live from before the first sample to after the last.
+/// started, read from /proc (without a postmaster id, every process named postgres). A server process that ends
+/// between two samples (an autovacuum worker, a closed connection's backend) is still counted: its time moves to the
+/// postmaster's count of its ended children, which is added in.
 /// </summary>
 internal sealed class CpuProbe(IReadOnlyList<int> pids, int? postmaster)
 {
@@ -112,14 +113,17 @@ internal sealed class CpuProbe(IReadOnlyList<int> pids, int? postmaster)
             if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } stat
                 && (postmaster is { } server ? pid == server || stat.Parent == server : stat.Command == "postgres"))
             {
-                db += stat.Ticks * MsPerTick;
+                db += (pid == postmaster ? stat.Ticks + stat.EndedChildrenTicks : stat.Ticks) * MsPerTick;
             }
         }
         return (app, db);
     }
 
-    /// <summary>Name, parent and user plus system time of a process; null when it has gone.</summary>
-    private static (string Command, int Parent, long Ticks)? Stat(int pid)
+    /// <summary>
+    /// Name, parent, user plus system time of a process, and that of its children that ended and were waited for;
+    /// null when it has gone.
+    /// </summary>
+    private static (string Command, int Parent, long Ticks, long EndedChildrenTicks)? Stat(int pid)
     {
         try
         {
@@ -128,7 +132,8 @@ internal sealed class CpuProbe(IReadOnlyList<int> pids, int? postmaster)
             var open = stat.IndexOf('(');
             var close = stat.LastIndexOf(')');
             var fields = stat[(close + 2)..].Split(' ');
-            return (stat[(open + 1)..close], int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]));
+            return (stat[(open + 1)..close], int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]),
+                long.Parse(fields[13]) + long.Parse(fields[14]));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
