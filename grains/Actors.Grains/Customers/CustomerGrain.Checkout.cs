@@ -122,7 +122,7 @@ public sealed partial class CustomerGrain
         // The reservation is durable before the gateway hears of the payment.
         await Commit(decision.Events);
 
-        var outcome = await AskGateway(charge.PaymentId, () => ChargeWithin(charge));
+        var outcome = await AskGateway(charge.PaymentId, () => GatewayWithin(charge.PaymentId, token => gateway.Charge(charge, token)));
         var settled = PaymentDecider.Settle(state, charge.PaymentId, outcome, clock.GetUtcNow());
         var payment = settled.Aggregate(state.Commerce.FindPayment(charge.PaymentId), PaymentLife.Apply)!;
         metrics.PaymentOutcome(payment.Status);
@@ -160,17 +160,20 @@ public sealed partial class CustomerGrain
         }
     }
 
-    /// <summary>Asks the gateway, for at most the configured time; no answer (or a fault) leaves the payment processing.</summary>
-    private async Task<ChargeOutcome?> ChargeWithin(ChargeRequest request)
+    /// <summary>
+    /// Asks the gateway about <paramref name="paymentId"/> for at most the configured time; null when it did not answer
+    /// (or failed), which leaves a charge processing and a refund pending for reconciliation to finish.
+    /// </summary>
+    private async Task<T?> GatewayWithin<T>(string paymentId, Func<CancellationToken, Task<T>> call) where T : class
     {
         using var timeout = new CancellationTokenSource(settings.GatewayTimeout, clock);
         try
         {
-            return await gateway.Charge(request, timeout.Token);
+            return await call(timeout.Token);
         }
         catch (Exception exception)
         {
-            LogGatewayUnanswered(log, request.PaymentId, exception.GetType().Name);
+            LogGatewayUnanswered(log, paymentId, exception.GetType().Name);
             return null;
         }
     }

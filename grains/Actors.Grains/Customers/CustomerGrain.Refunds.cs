@@ -34,20 +34,8 @@ public sealed partial class CustomerGrain
         return new(RefundDecider.Answer(CustomerEvolution.ApplyAll(state, completed), ask.RefundId), completed);
     }
 
-    /// <summary>Asks the gateway for the refund, for at most the configured time; null when it did not answer.</summary>
-    private async Task<RefundOutcome?> RefundWithin(RefundRequest request)
-    {
-        using var timeout = new CancellationTokenSource(settings.GatewayTimeout, clock);
-        try
-        {
-            return await gateway.Refund(request, timeout.Token);
-        }
-        catch (Exception exception)
-        {
-            LogGatewayUnanswered(log, request.PaymentId, exception.GetType().Name);
-            return null;
-        }
-    }
+    private Task<RefundOutcome?> RefundWithin(RefundRequest request) =>
+        GatewayWithin(request.PaymentId, token => gateway.Refund(request, token));
 
     /// <summary>Derived from the idempotency key, so a retry after a crash asks the gateway for the same refund, not a second one.</summary>
     private static string RefundId(string paymentId, string idempotencyKey)
