@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts the platform locally (./start.sh), runs a benchmark against it, and stops it again.
 #   bench/run.sh [--silos 1] [bench options]
-#   confirm (default): --customers 200 --concurrency 32 --seconds 30 --warmup 5
-#   live: --scenario live --connections 1000 [--customers 250] [--rate 100 | --concurrency N] --seconds 30 --warmup 5
+#   confirm (default): --customers 200 --concurrency 32 --seconds 30 --warmup 20
+#   live: --scenario live --connections 1000 [--customers 250] [--rate 100 | --concurrency N] --seconds 30 --warmup 20
 #   peers: --scenario peers [--customers 10000] [--concurrency 64] [--seconds 20] [--warmup 20] [--idle-customers 100000]
 #          [--workloads payments,hot,reads,memory]
 #     the platform and the plain-SQL peers (bench/Actors.Peers) on one PostgreSQL, the same workloads at each;

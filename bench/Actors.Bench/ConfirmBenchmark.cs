@@ -8,7 +8,7 @@ namespace Actors.Bench;
 /// <summary>
 /// Confirm throughput and latency: each concurrent device loops over "create a checkout of one line, confirm it"
 /// against a customer in turn.
-///   --scenario confirm [--customers 200] [--concurrency 32] [--seconds 30] [--warmup 5]
+///   --scenario confirm [--customers 200] [--concurrency 32] [--seconds 30] [--warmup 20]
 /// </summary>
 internal static class ConfirmBenchmark
 {
@@ -53,7 +53,7 @@ internal static class ConfirmBenchmark
             int.Parse(CommandLine.Value(args, "--customers", "200")),
             int.Parse(CommandLine.Value(args, "--concurrency", "32")),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--seconds", "30"))),
-            TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--warmup", "5"))));
+            CommandLine.Warmup(args));
     }
 
     /// <summary>One customer's device: creates a checkout of one line and confirms it with the saved card.</summary>

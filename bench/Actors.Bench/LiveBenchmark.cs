@@ -10,7 +10,7 @@ namespace Actors.Bench;
 /// changes the customers' carts over REST. Measures how long each CartChanged takes from the driver's request
 /// to each connection, how many arrive per second, and whether any go missing.
 ///   --scenario live [--connections 1000] [--customers connections/4] [--rate 100 | --concurrency N]
-///     [--seconds 30] [--warmup 5] [--open-parallelism 50] [--drain 10] [--api-pid PID]
+///     [--seconds 30] [--warmup 20] [--open-parallelism 50] [--drain 10] [--api-pid PID]
 /// </summary>
 internal static class LiveBenchmark
 {
@@ -153,7 +153,7 @@ internal sealed record LiveOptions(
             // The driver keeps one change in flight per customer, so more devices than customers would only wait.
             Math.Min(concurrency, customers),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--seconds", "30"))),
-            TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--warmup", "5"))),
+            CommandLine.Warmup(args),
             int.Parse(CommandLine.Value(args, "--open-parallelism", "50")),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--drain", "10"))),
             int.TryParse(apiPid, out var pid) ? pid : null);

@@ -226,7 +226,7 @@ internal sealed record PeersOptions(
             int.Parse(CommandLine.Value(args, "--customers", "10000"), CultureInfo.InvariantCulture),
             int.Parse(CommandLine.Value(args, "--concurrency", "64"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--seconds", "20"), CultureInfo.InvariantCulture)),
-            TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--warmup", "20"), CultureInfo.InvariantCulture)),
+            CommandLine.Warmup(args),
             int.Parse(CommandLine.Value(args, "--idle-customers", "100000"), CultureInfo.InvariantCulture),
             workloads.ToHashSet(),
             Pid(args, "--api-pid"),
