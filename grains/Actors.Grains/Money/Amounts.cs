@@ -8,4 +8,16 @@ public static class Amounts
     /// of such amounts still sum without overflow, and well inside the 28 significant digits of a decimal conversion.
     /// </summary>
     public const long Max = 1_000_000_000_000_000;
+
+    /// <summary>An amount as people write it, in major units with the currency's code: <c>12.34 EUR</c>, <c>1234 JPY</c>.</summary>
+    public static string Format(long amount, string currency)
+    {
+        var exponent = Currencies.MinorUnits(currency);
+        var major = (decimal)amount;
+        for (var i = 0; i < exponent; i++)
+        {
+            major /= 10;
+        }
+        return $"{major.ToString($"F{exponent}", System.Globalization.CultureInfo.InvariantCulture)} {currency}";
+    }
 }
