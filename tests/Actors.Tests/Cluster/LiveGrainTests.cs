@@ -1,5 +1,3 @@
-using Actors.Grains.Carts;
-using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Limits;
