@@ -1,5 +1,6 @@
 using Actors.Api.Auth;
 using Actors.Api.Carts;
+using Actors.Api.Catalog;
 using Actors.Api.Checkouts;
 using Actors.Api.Customers;
 using Actors.Api.Hosting;
@@ -42,6 +43,7 @@ app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapActorsHealth();
 app.MapOpenApi();
 app.MapDevTokenApi();
+app.MapCatalogApi();
 app.MapCustomerApi();
 app.MapCartApi();
 app.MapPaymentMethodApi();

@@ -31,6 +31,8 @@ public static class Policies
     public const string WriteCustomer = "write-customer";
     public const string CreateCustomer = "create-customer";
     public const string Refund = "refund";
+    public const string ReadCatalog = "read-catalog";
+    public const string ManageCatalog = "manage-catalog";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -39,6 +41,9 @@ public static class Policies
         .AddPolicy(CreateCustomer, policy => policy.RequireRole(Roles.Operator, Roles.Pos))
         // Money goes back to the customer on the merchant's decision, not the customer's.
         .AddPolicy(Refund, policy => policy.RequireRole(Roles.Operator))
+        // Prices are the merchant's: every signed-in role reads them, only operators change them.
+        .AddPolicy(ReadCatalog, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
+        .AddPolicy(ManageCatalog, policy => policy.RequireRole(Roles.Operator))
         .Services;
 }
 

@@ -1,4 +1,5 @@
 using Actors.Api.Auth;
+using Actors.Api.Catalog;
 using Actors.Api.Customers;
 using Actors.Api.Problems;
 using Actors.Grains.Carts;
@@ -33,7 +34,7 @@ public static class CartApi
             return ApiProblems.IfMatchRequired("cart");
         }
         var expected = EntityTag.TryParse(ifMatch, out var version) ? version : -1;
-        var result = await cluster.GetGrain<ICustomerGrain>(customerId).PutCartLine(expected, line.ToLine(), cancellationToken);
+        var result = await cluster.GetGrain<ICustomerGrain>(customerId).PutCartLine(expected, line.ToDraft(), cancellationToken);
         return Respond(result, http);
     }
 
@@ -59,6 +60,8 @@ public static class CartApi
                 return TypedResults.Ok(CartView.From(updated.Cart));
             case CartResult.Invalid invalid:
                 return ApiProblems.Validation(invalid.Errors);
+            case CartResult.UnknownSku unknown:
+                return CatalogProblems.UnknownSku(unknown.Sku);
             case CartResult.VersionMismatch mismatch:
                 http.Response.Headers.ETag = EntityTag.Of(mismatch.Current.Version);
                 return ApiProblems.Of(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
@@ -71,12 +74,14 @@ public static class CartApi
     }
 }
 
-public sealed record CartLineRequest(string? Sku, string? Name, long UnitPrice, string? Currency, int Quantity)
+/// <summary>What a device sends: a SKU and a quantity. A price, name or currency is an unknown member and refused.</summary>
+public sealed record CartLineRequest(string? Sku, int Quantity)
 {
-    public CartLine ToLine() => new(Sku ?? "", Name ?? "", UnitPrice, Currency ?? "", Quantity);
+    public CartItemDraft ToDraft() => new(Sku, Quantity);
 }
 
-public sealed record CartLineView(string Sku, string Name, long UnitPrice, string Currency, int Quantity, long Amount);
+/// <summary>A line at the price the catalog gave it when it was set (<c>catalogVersion</c>: the item's version then).</summary>
+public sealed record CartLineView(string Sku, string Name, long UnitPrice, string Currency, int Quantity, long Amount, long CatalogVersion);
 
 public sealed record CartView(long Version, string? Currency, long Total, CartLineView[] Lines, DateTimeOffset? UpdatedAt)
 {
@@ -84,6 +89,6 @@ public sealed record CartView(long Version, string? Currency, long Total, CartLi
         cart.Version,
         cart.Currency,
         cart.Total,
-        [.. cart.Lines.Select(line => new CartLineView(line.Sku, line.Name, line.UnitPrice, line.Currency, line.Quantity, line.UnitPrice * line.Quantity))],
+        [.. cart.Lines.Select(line => new CartLineView(line.Sku, line.Name, line.UnitPrice, line.Currency, line.Quantity, line.UnitPrice * line.Quantity, line.CatalogVersion))],
         cart.UpdatedAt);
 }

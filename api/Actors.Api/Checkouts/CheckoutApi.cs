@@ -102,12 +102,13 @@ public static class CheckoutApi
     }
 }
 
-public sealed record CheckoutLineRequest(string? Sku, string? Name, long UnitPrice, string? Currency, int Quantity);
+/// <summary>A line a device asks to pay for: a SKU and a quantity; the price is the catalog's.</summary>
+public sealed record CheckoutLineRequest(string? Sku, int Quantity);
 
 public sealed record CheckoutRequest(CheckoutLineRequest[]? Lines, string? Description)
 {
     public CheckoutDraft ToDraft() => new(
-        Lines?.Select(line => new CheckoutDraftLine(line.Sku, line.Name, line.UnitPrice, line.Currency, line.Quantity)).ToImmutableList(),
+        Lines?.Select(line => new CheckoutDraftLine(line.Sku, line.Quantity)).ToImmutableList(),
         Description);
 }
 

@@ -1,3 +1,4 @@
+using Actors.Api.Catalog;
 using Actors.Api.Problems;
 using Actors.Grains.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,6 +57,7 @@ public static class MoneyResponses
                     ["status"] = WireNames.Of(closed.Status),
                     ["paymentId"] = closed.PaymentId,
                 }),
+            MoneyResult.UnknownSku unknown => CatalogProblems.UnknownSku(unknown.Sku),
             MoneyResult.CartEmpty => ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.CartEmpty,
                 "The cart is empty.", "Add items to the cart, or send the lines to pay for."),
             MoneyResult.UnsupportedCurrency currency => ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnsupportedCurrency,

@@ -49,7 +49,8 @@ public sealed record HeadroomView(string Window, long Cap, long Spent, long Rema
         new(WireNames.Of(headroom.Window), headroom.Cap, headroom.Spent, headroom.Remaining, currency, headroom.ResetsAt);
 }
 
-public sealed record CheckoutLineView(string Sku, string Name, long UnitPrice, int Quantity, long Amount);
+/// <summary>A line at the price it was created with; <c>catalogVersion</c> is the catalog item's version that gave it.</summary>
+public sealed record CheckoutLineView(string Sku, string Name, long UnitPrice, int Quantity, long Amount, long CatalogVersion);
 
 /// <summary>
 /// A checkout as created: what will be paid, in <see cref="Currency"/>, and what it counts as against the caps
@@ -80,7 +81,7 @@ public sealed record CheckoutView(
         checkout.ConvertedTotal,
         checkout.Description,
         checkout.FromCart,
-        [.. checkout.Lines.Select(line => new CheckoutLineView(line.Sku, line.Name, line.UnitPrice, line.Quantity, line.UnitPrice * line.Quantity))],
+        [.. checkout.Lines.Select(line => new CheckoutLineView(line.Sku, line.Name, line.UnitPrice, line.Quantity, line.UnitPrice * line.Quantity, line.CatalogVersion))],
         [.. methods.Select(method => PaymentMethodView.From(method, preferredId))],
         [.. headroom.Select(room => HeadroomView.From(room, checkout.CapCurrency))],
         checkout.PaymentId,

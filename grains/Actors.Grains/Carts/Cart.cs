@@ -2,14 +2,22 @@ using System.Collections.Immutable;
 
 namespace Actors.Grains.Carts;
 
-/// <summary>One line of the cart: a quantity of a product at its unit price in minor units.</summary>
+/// <summary>
+/// One line of the cart: a quantity of a product at the unit price (minor units) the catalog gave it when the line was
+/// set, and the catalog version that price came from (0 for lines set before prices came from the catalog).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cart-line-v1")]
 public sealed record CartLine(
     [property: Id(0)] string Sku,
     [property: Id(1)] string Name,
     [property: Id(2)] long UnitPrice,
     [property: Id(3)] string Currency,
-    [property: Id(4)] int Quantity);
+    [property: Id(4)] int Quantity,
+    [property: Id(5)] long CatalogVersion = 0);
+
+/// <summary>What a device asks for: a SKU and a quantity, never a price.</summary>
+[GenerateSerializer, Immutable, Alias("cart-item-draft-v1")]
+public sealed record CartItemDraft([property: Id(0)] string? Sku, [property: Id(1)] int Quantity);
 
 /// <summary>
 /// The one cart a customer shares across all devices. <see cref="Version"/> rises by one on every change, so a
@@ -44,6 +52,10 @@ public abstract record CartResult
 
     [GenerateSerializer, Immutable, Alias("cart-result-invalid")]
     public sealed record Invalid([property: Id(0)] IReadOnlyDictionary<string, string[]> Errors) : CartResult;
+
+    /// <summary>The catalog has no active item with this SKU.</summary>
+    [GenerateSerializer, Immutable, Alias("cart-result-unknown-sku")]
+    public sealed record UnknownSku([property: Id(0)] string Sku) : CartResult;
 
     [GenerateSerializer, Immutable, Alias("cart-result-customer-not-found")]
     public sealed record CustomerNotFound : CartResult;

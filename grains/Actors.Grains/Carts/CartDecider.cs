@@ -1,3 +1,4 @@
+using Actors.Grains.Catalog;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 
@@ -6,15 +7,17 @@ namespace Actors.Grains.Carts;
 /// <summary>Cart edits as decisions: one small event per change, never the whole cart.</summary>
 public static class CartDecider
 {
-    public static Decision<CartResult> Put(CustomerState state, long expectedVersion, CartLine line, DateTimeOffset now)
+    /// <summary>Sets the line of <paramref name="item"/>, priced by <paramref name="priceOf"/> (the catalog's current versions).</summary>
+    public static Decision<CartResult> Put(
+        CustomerState state, long expectedVersion, CartItemDraft item, Func<string, CatalogItem?> priceOf, DateTimeOffset now)
     {
         if (state.Profile is null)
         {
             return Decision.Answer<CartResult>(new CartResult.CustomerNotFound());
         }
-        var result = CartRules.Put(state.Commerce.Cart, expectedVersion, line, now);
+        var result = CartRules.Put(state.Commerce.Cart, expectedVersion, item, priceOf, now);
         return result is CartResult.Updated updated
-            ? Decision.Emit(result, new CartLineSet(updated.Cart.Lines.Find(set => set.Sku == line.Sku)!) { At = now })
+            ? Decision.Emit(result, new CartLineSet(updated.Cart.Lines.Find(set => set.Sku == item.Sku)!) { At = now })
             : Decision.Answer(result);
     }
 

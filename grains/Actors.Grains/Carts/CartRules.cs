@@ -1,48 +1,58 @@
-using System.Text.RegularExpressions;
+using Actors.Grains.Catalog;
 using Actors.Grains.Money;
 
 namespace Actors.Grains.Carts;
 
-/// <summary>Cart changes: pure, versioned, and bounded (quantities 1–999, at most 100 lines, one currency).</summary>
-public static partial class CartRules
+/// <summary>Cart changes: pure, versioned, priced from the catalog, and bounded (quantities 1–999, at most 100 lines, one currency).</summary>
+public static class CartRules
 {
     public const int MaxLines = 100;
     public const int MaxQuantity = 999;
-    public const int MaxSku = 64;
-    public const int MaxName = 200;
 
-    /// <summary>Adds the line, or replaces the line with the same SKU, when the cart is still at <paramref name="expectedVersion"/>.</summary>
-    public static CartResult Put(Cart cart, long expectedVersion, CartLine line, DateTimeOffset now)
+    /// <summary>
+    /// Adds <paramref name="item"/>'s line, or replaces the line with the same SKU, when the cart is still at
+    /// <paramref name="expectedVersion"/>. The name and price come from <paramref name="priceOf"/> (the catalog).
+    /// </summary>
+    public static CartResult Put(Cart cart, long expectedVersion, CartItemDraft item, Func<string, CatalogItem?> priceOf, DateTimeOffset now)
     {
         if (cart.Version != expectedVersion)
         {
             return new CartResult.VersionMismatch(cart);
         }
 
-        var errors = Validate(line, out var normalized);
+        var errors = Validate(item.Sku, item.Quantity);
         if (errors.Count > 0)
         {
             return new CartResult.Invalid(errors);
         }
-
-        var index = cart.Lines.FindIndex(existing => existing.Sku == normalized.Sku);
-        var others = index < 0 ? cart.Lines : cart.Lines.RemoveAt(index);
-        if (others.Count > 0 && others[0].Currency != normalized.Currency)
+        if (priceOf(item.Sku!) is not { } product)
         {
-            return Invalid("currency", $"the cart is in {others[0].Currency}; one cart holds one currency");
+            return new CartResult.UnknownSku(item.Sku!);
+        }
+        var line = Priced(product, item.Quantity);
+
+        var index = cart.Lines.FindIndex(existing => existing.Sku == line.Sku);
+        var others = index < 0 ? cart.Lines : cart.Lines.RemoveAt(index);
+        if (others.Count > 0 && others[0].Currency != line.Currency)
+        {
+            return Invalid("sku", $"{line.Sku} is priced in {line.Currency} and the cart is in {others[0].Currency}; one cart holds one currency");
         }
         if (index < 0 && cart.Lines.Count >= MaxLines)
         {
             return Invalid("sku", $"the cart already has {MaxLines} lines");
         }
 
-        var next = Set(cart, normalized, now);
+        var next = Set(cart, line, now);
         if (!FitsInAmount(next.Lines))
         {
             return Invalid("quantity", "the cart total would exceed the largest amount accepted");
         }
         return new CartResult.Updated(next);
     }
+
+    /// <summary>A line of <paramref name="quantity"/> of <paramref name="product"/> at its current price and version.</summary>
+    public static CartLine Priced(CatalogItem product, int quantity) =>
+        new(product.Sku, product.Name, product.UnitPrice, product.Currency, quantity, product.Version);
 
     /// <summary>The cart with <paramref name="line"/> added, or in place of the line with its SKU, one version on.</summary>
     public static Cart Set(Cart cart, CartLine line, DateTimeOffset at)
@@ -79,32 +89,18 @@ public static partial class CartRules
         return lines.Count == cart.Lines.Count ? cart : cart with { Version = cart.Version + 1, Lines = lines, UpdatedAt = now };
     }
 
-    /// <summary>Field errors of one line, keyed by JSON name; <paramref name="normalized"/> has a trimmed name and upper-case currency.</summary>
-    public static Dictionary<string, string[]> Validate(CartLine line, out CartLine normalized)
+    /// <summary>Field errors of what a device asks for, keyed by JSON name: a SKU of the catalog's shape and a quantity.</summary>
+    public static Dictionary<string, string[]> Validate(string? sku, int quantity)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(line.Sku) || line.Sku.Length > MaxSku || !SkuShape().IsMatch(line.Sku))
+        if (!CatalogRules.IsSku(sku))
         {
-            errors["sku"] = [$"is required: 1–{MaxSku} letters, digits, '.', '_' or '-'"];
+            errors["sku"] = [CatalogRules.SkuRule];
         }
-        var name = line.Name?.Trim() ?? "";
-        if (name.Length is 0 or > MaxName || name.Any(char.IsControl))
-        {
-            errors["name"] = [$"is required: 1–{MaxName} printable characters"];
-        }
-        if (line.UnitPrice is <= 0 or > Amounts.Max)
-        {
-            errors["unitPrice"] = [$"must be a whole number of minor units from 1 to {Amounts.Max}"];
-        }
-        if (!Currencies.TryNormalize(line.Currency, out var currency))
-        {
-            errors["currency"] = ["must be an ISO-4217 currency code"];
-        }
-        if (line.Quantity is < 1 or > MaxQuantity)
+        if (quantity is < 1 or > MaxQuantity)
         {
             errors["quantity"] = [$"must be from 1 to {MaxQuantity}"];
         }
-        normalized = line with { Name = name, Currency = currency };
         return errors;
     }
 
@@ -126,6 +122,4 @@ public static partial class CartRules
 
     private static CartResult.Invalid Invalid(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
-    private static partial Regex SkuShape();
 }

@@ -4,13 +4,17 @@ using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Checkouts;
 
-/// <summary>A line being paid for; the checkout's currency applies to every line.</summary>
+/// <summary>
+/// A line being paid for, at the unit price of the catalog version it was created with (0 for checkouts made before
+/// prices came from the catalog); the checkout's currency applies to every line. A later price change leaves it as it is.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("checkout-line-v1")]
 public sealed record CheckoutLine(
     [property: Id(0)] string Sku,
     [property: Id(1)] string Name,
     [property: Id(2)] long UnitPrice,
-    [property: Id(3)] int Quantity);
+    [property: Id(3)] int Quantity,
+    [property: Id(4)] long CatalogVersion = 0);
 
 public enum CheckoutStatus
 {
@@ -51,12 +55,10 @@ public sealed record CheckoutDraft(
     [property: Id(0)] ImmutableList<CheckoutDraftLine>? Lines,
     [property: Id(1)] string? Description);
 
+/// <summary>A line a device asks for: a SKU and a quantity; the price comes from the catalog.</summary>
 [GenerateSerializer, Immutable, Alias("checkout-draft-line-v1")]
 public sealed record CheckoutDraftLine(
     [property: Id(0)] string? Sku,
-    [property: Id(1)] string? Name,
-    [property: Id(2)] long UnitPrice,
-    [property: Id(3)] string? Currency,
     [property: Id(4)] int Quantity);
 
 /// <summary>

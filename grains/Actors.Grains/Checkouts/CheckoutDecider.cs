@@ -1,3 +1,4 @@
+using Actors.Grains.Catalog;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
@@ -10,7 +11,8 @@ namespace Actors.Grains.Checkouts;
 public static class CheckoutDecider
 {
     public static Decision<MoneyResult> Create(
-        CustomerState state, string checkoutId, CheckoutDraft draft, string channel, ExchangeRates rates, TimeSpan lifetime, DateTimeOffset now)
+        CustomerState state, string checkoutId, CheckoutDraft draft, Func<string, CatalogItem?> priceOf, string channel, ExchangeRates rates,
+        TimeSpan lifetime, DateTimeOffset now)
     {
         if (state.Profile is null)
         {
@@ -23,7 +25,7 @@ public static class CheckoutDecider
             return Decision.Answer<MoneyResult>(new MoneyResult.SelfExcluded(limits.ExcludedUntil!.Value));
         }
 
-        var refusal = CheckoutRules.Build(checkoutId, draft, commerce.Cart, state.CapCurrency, rates, channel, now, lifetime, out var checkout);
+        var refusal = CheckoutRules.Build(checkoutId, draft, commerce.Cart, priceOf, state.CapCurrency, rates, channel, now, lifetime, out var checkout);
         if (refusal is not null)
         {
             return Decision.Answer(refusal);

@@ -1,4 +1,5 @@
 using Actors.Grains.Carts;
+using Actors.Grains.Catalog;
 
 namespace Actors.Grains.Customers;
 
@@ -10,12 +11,18 @@ public sealed partial class CustomerGrain
             ? new CartResult.CustomerNotFound()
             : new CartResult.Updated(durable.Commerce.Cart));
 
-    public async Task<CartResult> PutCartLine(long expectedVersion, CartLine line, CancellationToken cancellationToken)
+    /// <summary>Prices the SKU first (the only await), then decides against the state as it is after it.</summary>
+    public async Task<CartResult> PutCartLine(long expectedVersion, CartItemDraft item, CancellationToken cancellationToken)
     {
-        var decision = CartDecider.Put(state, expectedVersion, line, clock.GetUtcNow());
+        var prices = CatalogRules.IsSku(item.Sku) ? await Prices([item.Sku!], cancellationToken) : PriceList.Empty;
+        var decision = CartDecider.Put(state, expectedVersion, item, prices.Find, clock.GetUtcNow());
         await Commit(decision.Events);
         return decision.Answer;
     }
+
+    /// <summary>The catalog's current versions of <paramref name="skus"/>, asked of the one catalog grain.</summary>
+    private Task<PriceList> Prices(IEnumerable<string> skus, CancellationToken cancellationToken) =>
+        GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Prices([.. skus.Distinct(StringComparer.Ordinal)], cancellationToken);
 
     public async Task<CartResult> RemoveCartLine(long expectedVersion, string sku, CancellationToken cancellationToken)
     {

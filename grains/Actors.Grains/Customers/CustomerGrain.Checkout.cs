@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Actors.Grains.Catalog;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Journal;
@@ -28,7 +29,7 @@ public sealed partial class CustomerGrain
                 : null;
 
     public Task<MoneyResult> CreateCheckout(IdempotentRequest request, CheckoutDraft draft, CancellationToken cancellationToken) =>
-        Idempotent(request, () => Task.FromResult(NewCheckout(draft)));
+        Idempotent(request, async () => NewCheckout(draft, await PricesFor(draft, cancellationToken)));
 
     public Task<MoneyResult> ConfirmCheckout(IdempotentRequest request, string checkoutId, ConfirmDraft draft, CancellationToken cancellationToken) =>
         Idempotent(request, () => Confirm(checkoutId, draft));
@@ -87,9 +88,32 @@ public sealed partial class CustomerGrain
         _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, "Unknown stored answer."),
     };
 
-    private MoneyOutcome NewCheckout(CheckoutDraft draft)
+    /// <summary>
+    /// The prices a checkout of <paramref name="draft"/> needs. The cart may change while the catalog answers (another
+    /// device adds a line), so the SKUs are taken again afterwards and anything new is asked for too; the decision that
+    /// follows is synchronous, so it sees exactly the cart these prices were fetched for.
+    /// </summary>
+    private async Task<PriceList> PricesFor(CheckoutDraft draft, CancellationToken cancellationToken)
     {
-        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, CallerChannel(), rates,
+        var prices = PriceList.Empty;
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var missing = CheckoutRules.SkusOf(draft, state.Commerce.Cart).Where(sku => !asked.Contains(sku)).ToList();
+            if (missing.Count == 0)
+            {
+                break;
+            }
+            asked.UnionWith(missing);
+            var more = await Prices(missing, cancellationToken);
+            prices = new PriceList(prices.Items.SetItems(more.Items));
+        }
+        return prices;
+    }
+
+    private MoneyOutcome NewCheckout(CheckoutDraft draft, PriceList prices)
+    {
+        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, prices.Find, CallerChannel(), rates,
             settings.CheckoutLifetime, clock.GetUtcNow());
         switch (decision.Answer)
         {

@@ -37,9 +37,12 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("get-cart"), ReadOnly]
     Task<CartResult> GetCart(CancellationToken cancellationToken = default);
 
-    /// <summary>Adds a line or replaces the line with its SKU, when the cart is still at <paramref name="expectedVersion"/>.</summary>
+    /// <summary>
+    /// Adds a line or replaces the line with its SKU, when the cart is still at <paramref name="expectedVersion"/>; the
+    /// name and price are the catalog's.
+    /// </summary>
     [Alias("put-cart-line")]
-    Task<CartResult> PutCartLine(long expectedVersion, CartLine line, CancellationToken cancellationToken = default);
+    Task<CartResult> PutCartLine(long expectedVersion, CartItemDraft item, CancellationToken cancellationToken = default);
 
     [Alias("remove-cart-line")]
     Task<CartResult> RemoveCartLine(long expectedVersion, string sku, CancellationToken cancellationToken = default);

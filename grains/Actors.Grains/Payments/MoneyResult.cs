@@ -47,6 +47,16 @@ public abstract record MoneyResult
     [GenerateSerializer, Immutable, Alias("money-result-cart-empty")]
     public sealed record CartEmpty : MoneyResult;
 
+    /// <summary>
+    /// The catalog has no active item with this SKU. Not kept under the key: the merchant may add the item, and a retry
+    /// should then see it.
+    /// </summary>
+    [GenerateSerializer, Immutable, Alias("money-result-unknown-sku")]
+    public sealed record UnknownSku([property: Id(0)] string Sku) : MoneyResult
+    {
+        public override bool IsReplayable => false;
+    }
+
     [GenerateSerializer, Immutable, Alias("money-result-unsupported-currency")]
     public sealed record UnsupportedCurrency([property: Id(0)] string From, [property: Id(1)] string To) : MoneyResult;
 

@@ -1,8 +1,10 @@
 using System.Net;
+using Actors.Grains.Catalog;
 using Actors.Grains.Hosting;
 using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Silo.Catalog;
 using Actors.Silo.Journal;
 using Actors.Silo.Payments;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -55,7 +57,8 @@ public static class SiloHosting
 
     /// <summary>
     /// What checkout needs: the <c>Payments</c> settings (validated at start), the exchange-rate table, the sandbox
-    /// gateway on PostgreSQL, the platform's metrics, and reminders as frequent as reconciliation asks.
+    /// gateway on PostgreSQL, the platform's metrics, reminders as frequent as reconciliation asks, and the catalog that
+    /// prices every line (its table, and the seed items of <c>Catalog:Items</c>).
     /// </summary>
     public static ISiloBuilder AddActorsPayments(this ISiloBuilder silo, string connectionString)
     {
@@ -70,6 +73,12 @@ public static class SiloHosting
         silo.Services.AddSingleton<PaymentMetrics>();
         silo.Services.TryAddSingleton(_ => SiloDatabase.Create(connectionString));
         silo.Services.AddSingleton<IPaymentGateway, SandboxGateway>();
+        silo.Services.AddOptions<CatalogSettings>()
+            .BindConfiguration(CatalogSettings.Section)
+            .Validate(catalog => !catalog.InvalidItems().Any(),
+                "Catalog:Items must give each SKU (1–64 of A-Z a-z 0-9 . _ -) a name, a positive unitPrice and an ISO-4217 currency.")
+            .ValidateOnStart();
+        silo.Services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
         return silo;
     }
 

@@ -18,7 +18,8 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var shopper = await NewShopper();
         var visa = await shopper.SaveMethod("tok_visa");
         await shopper.SetLimits(daily: 10_000);
-        var line = new { sku = "beans", name = "Coffee beans", unitPrice = 1_450, currency = "EUR", quantity = 2 };
+        await TestCatalog.Ensure(shopper.Merchant, "beans", "Coffee beans", 1_450);
+        var line = new { sku = "beans", quantity = 2 };
         var cart = await Json(await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, version: 0)), HttpStatusCode.OK);
         Assert.Equal(2_900, cart.GetProperty("total").GetInt64());
 
@@ -47,7 +48,8 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     public async Task Cart_changes_need_the_current_version_and_a_stale_one_gets_the_current_cart()
     {
         var shopper = await NewShopper();
-        var line = new { sku = "mug", name = "Mug", unitPrice = 900, currency = "EUR", quantity = 1 };
+        await TestCatalog.Ensure(shopper.Merchant, "mug", "mug", 900);
+        var line = new { sku = "mug", quantity = 1 };
 
         var missing = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, version: null));
         var first = await shopper.Client.SendAsync(Shopper.CartChange(HttpMethod.Post, $"{shopper.Base}/cart/items", line, version: 0));
@@ -119,7 +121,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var refunds = await fixture.ClientWritingUtf8HeadersAs("operator");
         var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
 
-        var create = await device.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/checkouts", Shopper.Lines(1_000), key));
+        var create = await device.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/checkouts", await shopper.LinesOf(1_000), key));
         var confirm = await device.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/checkouts/{checkoutId}/confirm",
             $$"""{"paymentMethodId":"{{visa}}"}""", key));
         var refund = await refunds.SendAsync(Requests.Json(HttpMethod.Post, $"{shopper.Base}/payments/{paymentId}/refunds",
@@ -141,7 +143,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     {
         var shopper = await NewShopper();
 
-        var response = await shopper.Post("/checkouts", Shopper.Lines(1_000), new string('k', 254) + "~");
+        var response = await shopper.Post("/checkouts", await shopper.LinesOf(1_000), new string('k', 254) + "~");
 
         await Json(response, HttpStatusCode.Created);
     }
@@ -151,7 +153,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     {
         var shopper = await NewShopper();
         var key = Shopper.NewKey();
-        var body = Shopper.Lines(1_000);
+        var body = await shopper.LinesOf(1_000);
         var first = await shopper.Post("/checkouts?reference=a", body, key);
         await Json(first, HttpStatusCode.Created);
         var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
@@ -220,7 +222,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var until = DateTimeOffset.UtcNow.AddDays(3);
 
         await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/self-exclusion", new { until }), HttpStatusCode.OK);
-        var blocked = await shopper.Post("/checkouts", Shopper.Lines(1_000), Shopper.NewKey());
+        var blocked = await shopper.Post("/checkouts", await shopper.LinesOf(1_000), Shopper.NewKey());
         var shorter = await shopper.Client.PostAsJsonAsync($"{shopper.Base}/self-exclusion", new { until = until.AddDays(-1) });
         var other = await NewShopper();
         var tooSoon = await other.Client.PostAsJsonAsync($"{other.Base}/self-exclusion", new { until = DateTimeOffset.UtcNow.AddHours(2) });
@@ -371,14 +373,17 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
 
     public static TheoryData<string, string, int, string, string[]> BadCheckouts => new()
     {
-        { "negative price", Shopper.Lines(-5), 400, "/errors/validation", [] },
-        { "zero price", Shopper.Lines(0), 400, "/errors/validation", [] },
+        { "a price sent by the device", """{"lines":[{"sku":"sku-1-eur-100","unitPrice":1,"quantity":1}]}""", 400, "/errors/malformed-json", [] },
+        { "a name sent by the device", """{"lines":[{"sku":"sku-1-eur-100","name":"Free beans","quantity":1}]}""", 400, "/errors/malformed-json", [] },
+        { "a currency sent by the device", """{"lines":[{"sku":"sku-1-eur-100","currency":"JPY","quantity":1}]}""", 400, "/errors/malformed-json", [] },
         { "zero quantity", Shopper.Lines(100, quantity: 0), 400, "/errors/validation", [] },
-        { "price past the largest amount", Shopper.Lines(1_000_000_000_000_001), 400, "/errors/validation", [] },
-        { "price that overflows a long", """{"lines":[{"sku":"a","name":"A","unitPrice":99999999999999999999,"currency":"EUR","quantity":1}]}""", 400, "/errors/malformed-json", [] },
+        { "a quantity that overflows an int", """{"lines":[{"sku":"sku-1-eur-100","quantity":99999999999}]}""", 400, "/errors/malformed-json", [] },
+        { "a sku of the wrong shape", """{"lines":[{"sku":"no spaces","quantity":1}]}""", 400, "/errors/validation", [] },
+        // The catalog may sell it later, so an unknown SKU is not kept under the key: nothing is written.
+        { "a sku the catalog does not have", """{"lines":[{"sku":"never-sold","quantity":1}]}""", 422, "/errors/unknown-sku", [] },
+        { "a sku the catalog no longer sells", """{"lines":[{"sku":"retired","quantity":1}]}""", 422, "/errors/unknown-sku", [] },
         { "total that overflows", Shopper.Lines(1_000_000_000_000_000, quantity: 999), 400, "/errors/validation", [] },
         { "no lines", """{"lines":[]}""", 400, "/errors/validation", [] },
-        { "unknown currency", Shopper.Lines(100, "XYZ"), 400, "/errors/validation", [] },
         // A refusal that the customer's state decides (not the request's shape) is kept under its key for retries; nothing else is written.
         { "currency without a rate", Shopper.Lines(100, "THB"), 422, "/errors/unsupported-currency", ["request-answered-v1"] },
         { "unknown field", """{"lines":[],"coupon":"FREE"}""", 400, "/errors/malformed-json", [] },
@@ -390,10 +395,20 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     public async Task Bad_checkouts_get_a_problem_and_change_nothing(string why, string body, int status, string type, string[] journaled)
     {
         var (shopper, card) = await StockedShopper();
+        await shopper.LinesOf(100);
+        await shopper.LinesOf(1_000_000_000_000_000);
+        await shopper.LinesOf(100, "THB");
+        await TestCatalog.Ensure(shopper.Merchant, "retired", "Retired mug", 500);
+        await HttpAssert.Json(await shopper.Merchant.PutAsJsonAsync("/v1/catalog/retired",
+            new { name = "Retired mug", unitPrice = 500, currency = "EUR", active = false }), HttpStatusCode.OK);
         var journal = await JournalMark.Take(fixture.Stored, shopper.Id);
 
-        await Problem(await shopper.Post("/checkouts", body, Shopper.NewKey()), (HttpStatusCode)status, type);
+        var problem = await Problem(await shopper.Post("/checkouts", body, Shopper.NewKey()), (HttpStatusCode)status, type);
 
+        if (type == "/errors/unknown-sku")
+        {
+            Assert.Contains(problem.GetProperty("sku").GetString(), new[] { "never-sold", "retired" });
+        }
         await AssertStillStocked(shopper, card, why);
         Assert.Equal(journaled, await journal.Added());
         Assert.Equal(0, await fixture.Stored.ChargesOf(shopper.Id));
@@ -461,7 +476,10 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         { "PUT", "/limits", """{"daily":100000000000000000000}""", 400, "/errors/malformed-json" },
         { "POST", "/self-exclusion", "{}", 400, "/errors/validation" },
         { "POST", "/self-exclusion", """{"until":"next week"}""", 400, "/errors/malformed-json" },
-        { "POST", "/cart/items", """{"sku":"a","name":"A","unitPrice":1,"currency":"EUR","quantity":1}""", 428, "/errors/precondition-required" },
+        { "POST", "/cart/items", """{"sku":"a","quantity":1}""", 428, "/errors/precondition-required" },
+        // A device never sets a price: a cart line that still sends one is refused before anything reads it.
+        { "POST", "/cart/items", """{"sku":"mug","unitPrice":1,"quantity":1}""", 400, "/errors/malformed-json" },
+        { "POST", "/cart/items", """{"sku":"mug","name":"Mug","unitPrice":1,"currency":"EUR","quantity":1}""", 400, "/errors/malformed-json" },
         { "POST", "/payments/pay_x/refunds", """{"amount":-5}""", 403, "/errors/forbidden" },
     };
 

@@ -112,8 +112,8 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
     {
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
         var visa = await shopper.SaveMethod("tok_visa", preferred: true);
-        var coffee = await shopper.Pay(visa, Shopper.CheckoutBody("EUR", "Coffee beans", ("sku-1", "Coffee beans", 1_450, 1)));
-        var tea = await shopper.Pay(visa, Shopper.CheckoutBody("EUR", "Green tea", ("sku-1", "Green tea", 725, 1)));
+        var coffee = await shopper.Pay(visa, await shopper.CheckoutBody("EUR", "Coffee beans", ("sku-1", "Coffee beans", 1_450, 1)));
+        var tea = await shopper.Pay(visa, await shopper.CheckoutBody("EUR", "Green tea", ("sku-1", "Green tea", 725, 1)));
         await using var device = await fixture.SignedIn(shopper.Id);
         var page = device.Page;
         await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(2);

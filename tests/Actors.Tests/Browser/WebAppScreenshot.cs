@@ -16,13 +16,14 @@ public sealed class WebAppScreenshot(BrowserFixture fixture)
     [Fact]
     public async Task A_full_account_shows_every_panel_and_changes_made_elsewhere_arrive_live()
     {
-        var id = await ApiCustomers.Create(await fixture.Api.ClientAs("operator"), SampleProfiles.Ada());
-        var ada = new Shopper(await fixture.Api.ClientAs("customer", id), id);
+        var merchant = await fixture.Api.ClientAs("operator");
+        var id = await ApiCustomers.Create(merchant, SampleProfiles.Ada());
+        var ada = new Shopper(await fixture.Api.ClientAs("customer", id), id, merchant);
 
         var visa = await ada.SaveMethod("tok_visa", preferred: true);
         await ada.SaveMethod("tok_mastercard", brand: "mastercard", last4: "4444");
         await ada.SetLimits(daily: 20_000, weekly: 50_000, monthly: 150_000);
-        await ada.Pay(visa, Shopper.CheckoutBody("GBP", "Coffee beans and a mug", ("beans", "Coffee beans", 1_450, 2), ("mug", "Enamel mug", 899, 1)));
+        await ada.Pay(visa, await ada.CheckoutBody("GBP", "Coffee beans and a mug", ("beans", "Coffee beans", 1_450, 2), ("mug", "Enamel mug", 899, 1)));
 
         await using var device = await fixture.SignedIn(id);
         var page = device.Page;
@@ -30,7 +31,7 @@ public sealed class WebAppScreenshot(BrowserFixture fixture)
         // Changes from another device after signing in, so the live activity list has something to show.
         await ada.SaveMethod("tok_timeout", last4: "0341");
         await ada.SetLimits(daily: 20_000, weekly: 50_000, monthly: 200_000);
-        await ada.Pay(visa, Shopper.CheckoutBody("GBP", "Descaler", ("descaler", "Descaler", 650, 1)));
+        await ada.Pay(visa, await ada.CheckoutBody("GBP", "Descaler", ("descaler", "Descaler", 650, 1)));
         await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(2);
         await Expect(page.Locator("[data-testid=pending-cap]")).ToHaveCountAsync(1);
         await WebApp.AddProduct(page, "beans");

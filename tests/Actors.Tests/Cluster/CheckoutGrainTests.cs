@@ -37,9 +37,9 @@ public sealed class CheckoutGrainTests(GrainClusterFixture fixture)
         return Assert.IsType<WalletResult.Saved>(saved).Method.Id;
     }
 
-    private static async Task<Checkout> CheckoutOf(ICustomerGrain customer, long amount, string currency = "EUR")
+    private async Task<Checkout> CheckoutOf(ICustomerGrain customer, long amount, string currency = "EUR")
     {
-        var draft = new CheckoutDraft([new CheckoutDraftLine("sku-1", "Coffee beans", amount, currency, 1)], null);
+        var draft = await TestCatalog.OneLine(fixture.Client, amount, currency);
         var created = await customer.CreateCheckout(Key(), draft);
         return Assert.IsType<MoneyResult.CheckoutCreated>(created).Summary.Checkout;
     }
@@ -56,7 +56,7 @@ public sealed class CheckoutGrainTests(GrainClusterFixture fixture)
         var customer = await NewCustomer();
         await Save(customer, "tok_mastercard");
         var preferred = await Save(customer, "tok_visa", preferred: true);
-        await customer.PutCartLine(0, new CartLine("beans", "Coffee beans", 1_450, "EUR", 2));
+        await customer.PutCartLine(0, await TestCatalog.Stocked(fixture.Client, "beans", "Coffee beans", 1_450, quantity: 2));
         await customer.SetLimits(new CapRequest(10_000, null, null));
 
         var created = Assert.IsType<MoneyResult.CheckoutCreated>(await customer.CreateCheckout(Key(), new CheckoutDraft(null, null)));
@@ -76,9 +76,9 @@ public sealed class CheckoutGrainTests(GrainClusterFixture fixture)
         var customer = await NewCustomer();
         var visa = await Save(customer, "tok_visa");
         await customer.SetLimits(new CapRequest(10_000, null, null));
-        await customer.PutCartLine(0, new CartLine("beans", "Coffee beans", 1_450, "EUR", 2));
+        await customer.PutCartLine(0, await TestCatalog.Stocked(fixture.Client, "beans", "Coffee beans", 1_450, quantity: 2));
         var checkout = Assert.IsType<MoneyResult.CheckoutCreated>(await customer.CreateCheckout(Key(), new CheckoutDraft(null, null))).Summary.Checkout;
-        await customer.PutCartLine(1, new CartLine("mug", "Mug", 900, "EUR", 1));
+        await customer.PutCartLine(1, await TestCatalog.Stocked(fixture.Client, "mug", "Mug", 900));
 
         var payment = await Confirm(customer, checkout, visa);
 

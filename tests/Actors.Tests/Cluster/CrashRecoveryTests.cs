@@ -59,9 +59,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         return (customer, id, method.Id);
     }
 
-    private static async Task<string> CheckoutOf(ICustomerGrain customer, long amount) =>
+    private async Task<string> CheckoutOf(ICustomerGrain customer, long amount) =>
         Assert.IsType<MoneyResult.CheckoutCreated>(await customer.CreateCheckout(Key(),
-            new CheckoutDraft([new CheckoutDraftLine("sku-1", "Coffee beans", amount, "EUR", 1)], null))).Summary.Checkout.Id;
+            await TestCatalog.OneLine(Client, amount))).Summary.Checkout.Id;
 
     /// <summary>Kills the silo process that holds <paramref name="customer"/> now.</summary>
     private async Task KillHostOf(ICustomerGrain customer)

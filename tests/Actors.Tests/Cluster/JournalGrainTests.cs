@@ -30,9 +30,9 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
     private static async Task<string> Visa(ICustomerGrain customer, string token = "tok_visa") =>
         Assert.IsType<WalletResult.Saved>(await customer.AddPaymentMethod(new PaymentMethodDraft(token, "visa", "4242", 12, 2030, "GB", false))).Method.Id;
 
-    private static async Task<Checkout> CheckoutOf(ICustomerGrain customer, long amount) =>
+    private async Task<Checkout> CheckoutOf(ICustomerGrain customer, long amount) =>
         Assert.IsType<MoneyResult.CheckoutCreated>(await customer.CreateCheckout(Key(),
-            new CheckoutDraft([new CheckoutDraftLine("sku-1", "Coffee beans", amount, "EUR", 1)], null))).Summary.Checkout;
+            await TestCatalog.OneLine(fixture.Client, amount))).Summary.Checkout;
 
     /// <summary>Waits, moving the clock on, until reconciliation has settled a payment the gateway never answered.</summary>
     private Task<Payment?> Settled(ICustomerGrain customer, string paymentId) => fixture.AdvanceUntil(
@@ -44,7 +44,7 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
         var customer = await NewCustomer();
         for (var i = 0; i < 7; i++)
         {
-            await customer.PutCartLine(i, new CartLine($"sku-{i}", $"Item {i}", 100 + i, "EUR", 1));
+            await customer.PutCartLine(i, await TestCatalog.Stocked(fixture.Client, $"sku-{i}", $"Item {i}", 100 + i));
         }
         var id = customer.GetPrimaryKeyString();
         var snapshotBefore = await Stored.Scalar("SELECT sequence FROM customer_snapshots WHERE customer_id = @id", ("id", id));
@@ -64,7 +64,7 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
     public async Task When_another_writer_appended_first_the_activation_steps_aside_and_the_retry_sees_both_changes()
     {
         var customer = await NewCustomer();
-        await customer.PutCartLine(0, new CartLine("mine", "Mine", 500, "EUR", 1));
+        await customer.PutCartLine(0, await TestCatalog.Stocked(fixture.Client, "mine", "Mine", 500));
         var id = customer.GetPrimaryKeyString();
         // Another activation of the same customer (a membership change can briefly make two) appends event 3.
         await using (var otherSilo = StandaloneJournal.Open(fixture.ConnectionString))
@@ -73,9 +73,10 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
                 null, CancellationToken.None);
         }
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => customer.PutCartLine(1, new CartLine("lost", "Lost", 900, "EUR", 1)));
+        var lost = await TestCatalog.Stocked(fixture.Client, "lost", "Lost", 900);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => customer.PutCartLine(1, lost));
         var afterwards = await Cart(customer);
-        var retried = Assert.IsType<CartResult.Updated>(await customer.PutCartLine(afterwards.Version, new CartLine("again", "Again", 900, "EUR", 1))).Cart;
+        var retried = Assert.IsType<CartResult.Updated>(await customer.PutCartLine(afterwards.Version, await TestCatalog.Stocked(fixture.Client, "again", "Again", 900))).Cart;
 
         Assert.Equal(["mine", "theirs"], afterwards.Lines.Select(line => line.Sku));
         Assert.Equal(["mine", "theirs", "again"], retried.Lines.Select(line => line.Sku));
@@ -89,7 +90,7 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
         var visa = await Visa(customer);
         var createKey = Key();
         var created = Assert.IsType<MoneyResult.CheckoutCreated>(await customer.CreateCheckout(createKey,
-            new CheckoutDraft([new CheckoutDraftLine("sku-1", "Coffee beans", 4_000, "EUR", 1)], null)));
+            await TestCatalog.OneLine(fixture.Client, 4_000)));
         var confirmKey = Key();
         var paid = Assert.IsType<MoneyResult.PaymentResult>(await customer.ConfirmCheckout(confirmKey, created.Summary.Checkout.Id, new ConfirmDraft(visa, null)));
         Assert.IsType<MoneyResult.Refunded>(await customer.RefundPayment(Key(), paid.Payment.Id, new RefundDraft(1_500, null)));

@@ -1,5 +1,3 @@
-using Actors.Grains.Carts;
-using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Limits;
@@ -35,7 +33,7 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
         var customer = await NewCustomer();
         var (watcher, _, synced) = await Watch(customer);
 
-        await customer.PutCartLine(0, new CartLine("beans", "Coffee beans", 1_450, "EUR", 1));
+        await customer.PutCartLine(0, await TestCatalog.Stocked(fixture.Client, "beans", "Coffee beans", 1_450));
         await customer.SetLimits(new CapRequest(10_000, null, null));
         await customer.RemoveCartLine(1, "beans");
 
@@ -51,12 +49,12 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
     {
         var customer = await NewCustomer();
         var (watcher, reference, synced) = await Watch(customer);
-        await customer.PutCartLine(0, new CartLine("beans", "Coffee beans", 1_450, "EUR", 1));
+        await customer.PutCartLine(0, await TestCatalog.Stocked(fixture.Client, "beans", "Coffee beans", 1_450));
         var before = (await watcher.Take(1)).Single().Sequence;
 
         await customer.Cast<IGrainManagementExtension>().DeactivateOnIdle();
         var renewed = await Eventually.Get(() => customer.Watch(reference), latest => latest > before);
-        await customer.PutCartLine(1, new CartLine("tea", "Tea", 450, "EUR", 1));
+        await customer.PutCartLine(1, await TestCatalog.Stocked(fixture.Client, "tea", "Tea", 450));
 
         var after = (await watcher.Take(2))[1];
         Assert.Equal(synced + 1, before);
@@ -72,7 +70,7 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
         await customer.SetLimits(new CapRequest(5_000, null, null));
         var (watcher, reference, _) = await Watch(customer);
 
-        var draft = new CheckoutDraft([new CheckoutDraftLine("sku-1", "Coffee beans", 1_000, "EUR", 1)], null);
+        var draft = await TestCatalog.OneLine(fixture.Client, 1_000);
         var created = await customer.CreateCheckout(new IdempotentRequest(Guid.NewGuid().ToString(), "body"), draft);
         var checkout = Assert.IsType<MoneyResult.CheckoutCreated>(created).Summary.Checkout;
         await customer.SetLimits(new CapRequest(20_000, null, null));
@@ -107,7 +105,7 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
         fixture.Clock.Advance(CustomerGrain.WatcherExpiry - TimeSpan.FromSeconds(10));
         await customer.Watch(renewingReference);
         fixture.Clock.Advance(TimeSpan.FromSeconds(20));
-        await customer.PutCartLine(0, new CartLine("beans", "Coffee beans", 1_450, "EUR", 1));
+        await customer.PutCartLine(0, await TestCatalog.Stocked(fixture.Client, "beans", "Coffee beans", 1_450));
 
         Assert.IsType<CartChanged>((await renewing.Take(1)).Single());
         Assert.Empty(silent.Received);

@@ -1,5 +1,6 @@
 using Actors.Grains.Carts;
 using Actors.Grains.Money;
+using Actors.Tests.Infrastructure;
 using CsCheck;
 
 namespace Actors.Tests.Commerce;
@@ -8,15 +9,16 @@ public sealed class CartRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 5, 4, 12, 0, 0, TimeSpan.Zero);
 
-    private static CartLine Line(string sku = "beans-1kg", long price = 1_450, int quantity = 1, string currency = "EUR") =>
-        new(sku, "Coffee beans", price, currency, quantity);
+    /// <summary>Puts <paramref name="quantity"/> of <paramref name="sku"/>, which the catalog prices at <paramref name="price"/>.</summary>
+    private static CartResult Put(Cart cart, long version, string sku = "beans-1kg", long price = 1_450, int quantity = 1, string currency = "EUR") =>
+        CartRules.Put(cart, version, new CartItemDraft(sku, quantity), TestCatalog.Of(TestCatalog.Item(sku, "Coffee beans", price, currency)), Now);
 
     private static Cart Updated(CartResult result) => Assert.IsType<CartResult.Updated>(result).Cart;
 
     [Fact]
     public void Adding_a_line_raises_the_version_and_totals_in_minor_units()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line(quantity: 2), Now));
+        var cart = Updated(Put(Cart.Empty, 0, quantity: 2));
 
         Assert.Equal(1, cart.Version);
         Assert.Equal(2_900, cart.Total);
@@ -27,8 +29,8 @@ public sealed class CartRulesTests
     [Fact]
     public void Putting_the_same_sku_replaces_its_line()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line(quantity: 2), Now));
-        cart = Updated(CartRules.Put(cart, 1, Line(quantity: 5), Now));
+        var cart = Updated(Put(Cart.Empty, 0, quantity: 2));
+        cart = Updated(Put(cart, 1, quantity: 5));
 
         Assert.Equal(5, Assert.Single(cart.Lines).Quantity);
         Assert.Equal(2, cart.Version);
@@ -37,41 +39,60 @@ public sealed class CartRulesTests
     [Fact]
     public void A_stale_version_is_refused_with_the_current_cart()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line(), Now));
+        var cart = Updated(Put(Cart.Empty, 0));
 
-        var result = CartRules.Put(cart, 0, Line("mug"), Now);
+        var result = Put(cart, 0, "mug");
 
         Assert.Equal(cart, Assert.IsType<CartResult.VersionMismatch>(result).Current);
     }
 
     [Theory]
-    [InlineData(0, 1, "quantity")]
-    [InlineData(1000, 1, "quantity")]
-    [InlineData(1, 0, "unitPrice")]
-    [InlineData(1, -5, "unitPrice")]
-    public void Quantities_outside_1_to_999_and_non_positive_prices_are_refused(int quantity, long price, string field)
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(-1)]
+    public void Quantities_outside_1_to_999_are_refused(int quantity)
     {
-        var result = CartRules.Put(Cart.Empty, 0, Line(quantity: quantity, price: price), Now);
+        var result = Put(Cart.Empty, 0, quantity: quantity);
 
-        Assert.Contains(field, Assert.IsType<CartResult.Invalid>(result).Errors.Keys);
+        Assert.Equal(["quantity"], Assert.IsType<CartResult.Invalid>(result).Errors.Keys);
     }
 
     [Fact]
-    public void Unknown_currencies_and_bad_skus_are_refused()
+    public void Bad_skus_are_refused_before_the_catalog_is_asked()
     {
-        var errors = Assert.IsType<CartResult.Invalid>(CartRules.Put(Cart.Empty, 0, new CartLine("no spaces", "", 1, "XXX", 1), Now)).Errors;
+        var errors = Assert.IsType<CartResult.Invalid>(CartRules.Put(Cart.Empty, 0, new CartItemDraft("no spaces", 0), _ => throw new InvalidOperationException("asked"), Now)).Errors;
 
-        Assert.Equal(["currency", "name", "sku"], errors.Keys.Order());
+        Assert.Equal(["quantity", "sku"], errors.Keys.Order());
+    }
+
+    [Fact]
+    public void A_line_takes_its_name_price_currency_and_version_from_the_catalog()
+    {
+        var prices = TestCatalog.Of(TestCatalog.Item("mug", "Enamel mug", 899, "GBP", version: 3));
+
+        var cart = Updated(CartRules.Put(Cart.Empty, 0, new CartItemDraft("mug", 2), prices, Now));
+
+        Assert.Equal(new CartLine("mug", "Enamel mug", 899, "GBP", 2, CatalogVersion: 3), Assert.Single(cart.Lines));
+        Assert.Equal(1_798, cart.Total);
+    }
+
+    [Fact]
+    public void A_sku_the_catalog_does_not_have_or_has_inactive_is_unknown()
+    {
+        var prices = TestCatalog.Of(TestCatalog.Item("retired", "Old mug", 500, active: false));
+
+        Assert.Equal(new CartResult.UnknownSku("nope"), CartRules.Put(Cart.Empty, 0, new CartItemDraft("nope", 1), prices, Now));
+        Assert.Equal(new CartResult.UnknownSku("retired"), CartRules.Put(Cart.Empty, 0, new CartItemDraft("retired", 1), prices, Now));
     }
 
     [Fact]
     public void One_cart_holds_one_currency()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line(), Now));
+        var cart = Updated(Put(Cart.Empty, 0));
 
-        var result = CartRules.Put(cart, 1, Line("mug", currency: "USD"), Now);
+        var result = Put(cart, 1, "mug", currency: "USD");
 
-        Assert.Contains("currency", Assert.IsType<CartResult.Invalid>(result).Errors.Keys);
+        Assert.Contains("sku", Assert.IsType<CartResult.Invalid>(result).Errors.Keys);
     }
 
     [Fact]
@@ -80,19 +101,19 @@ public sealed class CartRulesTests
         var cart = Cart.Empty;
         for (var i = 0; i < CartRules.MaxLines; i++)
         {
-            cart = Updated(CartRules.Put(cart, cart.Version, Line($"sku-{i}"), Now));
+            cart = Updated(Put(cart, cart.Version, $"sku-{i}"));
         }
 
-        Assert.IsType<CartResult.Invalid>(CartRules.Put(cart, cart.Version, Line("one-too-many"), Now));
-        Assert.IsType<CartResult.Updated>(CartRules.Put(cart, cart.Version, Line("sku-7", quantity: 3), Now));
+        Assert.IsType<CartResult.Invalid>(Put(cart, cart.Version, "one-too-many"));
+        Assert.IsType<CartResult.Updated>(Put(cart, cart.Version, "sku-7", quantity: 3));
     }
 
     [Fact]
     public void A_total_past_the_largest_amount_is_refused_rather_than_overflowing()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line("a", price: Amounts.Max), Now));
+        var cart = Updated(Put(Cart.Empty, 0, "a", price: Amounts.Max));
 
-        var result = CartRules.Put(cart, 1, Line("b", price: 1), Now);
+        var result = Put(cart, 1, "b", price: 1);
 
         Assert.IsType<CartResult.Invalid>(result);
     }
@@ -100,7 +121,7 @@ public sealed class CartRulesTests
     [Fact]
     public void Removing_a_line_that_is_not_there_changes_nothing()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line(), Now));
+        var cart = Updated(Put(Cart.Empty, 0));
 
         Assert.Same(cart, Updated(CartRules.Remove(cart, 1, "mug", Now)));
         Assert.Empty(Updated(CartRules.Remove(cart, 1, "beans-1kg", Now)).Lines);
@@ -109,8 +130,8 @@ public sealed class CartRulesTests
     [Fact]
     public void Paying_removes_only_the_paid_lines()
     {
-        var cart = Updated(CartRules.Put(Cart.Empty, 0, Line("beans"), Now));
-        cart = Updated(CartRules.Put(cart, 1, Line("mug"), Now));
+        var cart = Updated(Put(Cart.Empty, 0, "beans"));
+        cart = Updated(Put(cart, 1, "mug"));
 
         var after = CartRules.RemovePaid(cart, ["beans"], Now);
 
@@ -121,7 +142,7 @@ public sealed class CartRulesTests
     [Fact]
     public void Any_sequence_of_accepted_changes_keeps_the_cart_within_its_bounds()
     {
-        var change = Gen.Select(Gen.Int[0, 5], Gen.Long[-10, Amounts.Max / 500], Gen.Int[-1, 1001], Gen.Bool);
+        var change = Gen.Select(Gen.Int[0, 5], Gen.Long[1, Amounts.Max / 500], Gen.Int[-1, 1001], Gen.Bool);
         change.Array[1, 200].Sample(changes =>
         {
             var cart = Cart.Empty;
@@ -129,7 +150,7 @@ public sealed class CartRulesTests
             {
                 var result = remove
                     ? CartRules.Remove(cart, cart.Version, $"sku-{sku}", Now)
-                    : CartRules.Put(cart, cart.Version, Line($"sku-{sku}", price, quantity), Now);
+                    : Put(cart, cart.Version, $"sku-{sku}", price, quantity);
                 if (result is CartResult.Updated updated)
                 {
                     Assert.True(updated.Cart.Version >= cart.Version);

@@ -1,3 +1,4 @@
+using Actors.Grains.Catalog;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
@@ -6,6 +7,7 @@ using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Wallets;
+using Actors.Tests.Infrastructure;
 
 namespace Actors.Tests.Deciders;
 
@@ -31,14 +33,18 @@ public static class Customers
 
     public static CustomerState Apply(CustomerState state, IEnumerable<JournalEvent> events) => CustomerEvolution.ApplyAll(state, events);
 
+    /// <summary>Prices every <see cref="TestCatalog.Sku"/>-shaped SKU at what it names, as a mug.</summary>
+    public static readonly Func<string, CatalogItem?> Catalog = TestCatalog.ByName("Mug");
+
+    /// <summary>One mug at <paramref name="unitPrice"/> (the price <see cref="Catalog"/> gives its SKU).</summary>
     public static CheckoutDraft Lines(long unitPrice, string currency = "EUR") =>
-        new([new CheckoutDraftLine("mug", "Mug", unitPrice, currency, 1)], null);
+        new([new CheckoutDraftLine(TestCatalog.Sku("mug", unitPrice, currency), 1)], null);
 
     /// <summary>The state with a new checkout of <paramref name="amount"/>, and its id.</summary>
     public static (CustomerState State, string CheckoutId) WithCheckout(CustomerState state, long amount, DateTimeOffset? at = null)
     {
         var id = "chk_" + Guid.NewGuid().ToString("N")[..20];
-        var decision = CheckoutDecider.Create(state, id, Lines(amount), "web", Rates, Lifetime, at ?? Now);
+        var decision = CheckoutDecider.Create(state, id, Lines(amount), Catalog, "web", Rates, Lifetime, at ?? Now);
         Assert.IsType<MoneyResult.CheckoutCreated>(decision.Answer);
         return (Apply(state, decision.Events), id);
     }

@@ -11,15 +11,17 @@ namespace Actors.Tests.Deciders;
 /// <summary>Each decision appends only what changed: one small event per change, and nothing for a restatement or a refusal.</summary>
 public sealed class DecisionEventsTests
 {
+    private static readonly Func<string, Grains.Catalog.CatalogItem?> Mug = Infrastructure.TestCatalog.Of(Infrastructure.TestCatalog.Item("mug", "Mug", 900));
+
     [Fact]
     public void A_cart_edit_is_one_small_event_and_replaying_it_makes_the_answered_cart()
     {
         var state = Shopper();
 
-        var put = CartDecider.Put(state, 0, new CartLine("mug", "  Mug ", 900, "eur", 2), Now);
+        var put = CartDecider.Put(state, 0, new CartItemDraft("mug", 2), Mug, Now);
 
         var set = Assert.IsType<CartLineSet>(Assert.Single(put.Events));
-        Assert.Equal(new CartLine("mug", "Mug", 900, "EUR", 2), set.Line);
+        Assert.Equal(new CartLine("mug", "Mug", 900, "EUR", 2, CatalogVersion: 1), set.Line);
         var answered = Assert.IsType<CartResult.Updated>(put.Answer).Cart;
         var replayed = Apply(state, put.Events).Commerce.Cart;
         Assert.Equal((answered.Version, answered.UpdatedAt), (replayed.Version, replayed.UpdatedAt));
@@ -31,10 +33,11 @@ public sealed class DecisionEventsTests
     {
         var state = Shopper();
 
-        Assert.Empty(CartDecider.Put(state, 7, new CartLine("mug", "Mug", 900, "EUR", 1), Now).Events);
-        Assert.Empty(CartDecider.Put(state, 0, new CartLine("mug", "Mug", 0, "EUR", 1), Now).Events);
+        Assert.Empty(CartDecider.Put(state, 7, new CartItemDraft("mug", 1), Mug, Now).Events);
+        Assert.Empty(CartDecider.Put(state, 0, new CartItemDraft("mug", 0), Mug, Now).Events);
+        Assert.Empty(CartDecider.Put(state, 0, new CartItemDraft("not-sold", 1), Mug, Now).Events);
         Assert.Empty(CartDecider.Remove(state, 0, "not-there", Now).Events);
-        Assert.IsType<CartResult.CustomerNotFound>(CartDecider.Put(Grains.Customers.CustomerState.New, 0, new CartLine("mug", "Mug", 1, "EUR", 1), Now).Answer);
+        Assert.IsType<CartResult.CustomerNotFound>(CartDecider.Put(Grains.Customers.CustomerState.New, 0, new CartItemDraft("mug", 1), Mug, Now).Answer);
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public sealed class DecisionEventsTests
     {
         var state = Shopper(daily: 10_000);
 
-        var created = CheckoutDecider.Create(state, "chk_1", Lines(1_100, "USD"), "pos", Rates, Lifetime, Now);
+        var created = CheckoutDecider.Create(state, "chk_1", Lines(1_100, "USD"), Catalog, "pos", Rates, Lifetime, Now);
 
         var summary = Assert.IsType<MoneyResult.CheckoutCreated>(created.Answer).Summary;
         Assert.Same(summary, Assert.IsType<CheckoutCreated>(Assert.Single(created.Events)).Summary);
@@ -102,14 +105,14 @@ public sealed class DecisionEventsTests
         var state = Shopper();
         var excluded = Apply(state, LimitsDecider.SelfExclude(state, Now.AddDays(2), Now).Events);
 
-        Assert.IsType<MoneyResult.CartEmpty>(CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), "web", Rates, Lifetime, Now).Answer);
-        Assert.IsType<MoneyResult.UnsupportedCurrency>(CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), "web", Rates, Lifetime, Now).Answer);
-        Assert.IsType<MoneyResult.SelfExcluded>(CheckoutDecider.Create(excluded, "chk_1", Lines(100), "web", Rates, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.CartEmpty>(CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), Catalog, "web", Rates, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.UnsupportedCurrency>(CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), Catalog, "web", Rates, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.SelfExcluded>(CheckoutDecider.Create(excluded, "chk_1", Lines(100), Catalog, "web", Rates, Lifetime, Now).Answer);
         Assert.All(new[]
         {
-            CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), "web", Rates, Lifetime, Now),
-            CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), "web", Rates, Lifetime, Now),
-            CheckoutDecider.Create(excluded, "chk_1", Lines(100), "web", Rates, Lifetime, Now),
+            CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), Catalog, "web", Rates, Lifetime, Now),
+            CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), Catalog, "web", Rates, Lifetime, Now),
+            CheckoutDecider.Create(excluded, "chk_1", Lines(100), Catalog, "web", Rates, Lifetime, Now),
         }, decision => Assert.Empty(decision.Events));
     }
 }

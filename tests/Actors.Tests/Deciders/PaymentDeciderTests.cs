@@ -108,8 +108,9 @@ public sealed class PaymentDeciderTests
     public void A_declined_checkout_can_be_confirmed_again_and_a_paid_one_empties_its_cart_lines()
     {
         var state = Shopper();
-        state = Apply(state, Grains.Carts.CartDecider.Put(state, 0, new Grains.Carts.CartLine("mug", "Mug", 900, "EUR", 1), Now).Events);
-        var created = CheckoutDecider.Create(state, "chk_cart", new CheckoutDraft(null, null), "web", Rates, Lifetime, Now);
+        var mug = Infrastructure.TestCatalog.Of(Infrastructure.TestCatalog.Item("mug", "Mug", 900));
+        state = Apply(state, Grains.Carts.CartDecider.Put(state, 0, new Grains.Carts.CartItemDraft("mug", 1), mug, Now).Events);
+        var created = CheckoutDecider.Create(state, "chk_cart", new CheckoutDraft(null, null), mug, "web", Rates, Lifetime, Now);
         state = Apply(state, created.Events);
         var reserved = Confirm(state, "chk_cart");
         state = Apply(state, reserved.Events);

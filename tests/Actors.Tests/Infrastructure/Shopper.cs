@@ -4,22 +4,29 @@ using System.Text.Json;
 
 namespace Actors.Tests.Infrastructure;
 
-/// <summary>A customer with a token of their own, driving the checkout API the way a device does.</summary>
-public sealed class Shopper(HttpClient client, string customerId)
+/// <summary>
+/// A customer with a token of their own, driving the checkout API the way a device does, and an operator's client that
+/// makes sure the catalog sells what the test buys at the price the test names.
+/// </summary>
+public sealed class Shopper(HttpClient client, string customerId, HttpClient merchant)
 {
     public HttpClient Client { get; } = client;
     public string Id { get; } = customerId;
+
+    /// <summary>An operator's client: it manages the catalog.</summary>
+    public HttpClient Merchant { get; } = merchant;
     public string Base => $"/v1/customers/{Id}";
 
     /// <summary>Creates a customer (as an operator) with caps in <paramref name="currency"/> and signs them in.</summary>
     public static async Task<Shopper> Create(Func<string, string?, Task<HttpClient>> clientAs, string currency = "EUR")
     {
-        var id = await ApiCustomers.Create(await clientAs("operator", null), SampleProfiles.Grace(currency));
-        return new Shopper(await clientAs("customer", id), id);
+        var merchant = await clientAs("operator", null);
+        var id = await ApiCustomers.Create(merchant, SampleProfiles.Grace(currency));
+        return new Shopper(await clientAs("customer", id), id, merchant);
     }
 
     /// <summary>The same customer, through another caller's client (an operator refunding, a second device).</summary>
-    public Shopper As(HttpClient other) => new(other, Id);
+    public Shopper As(HttpClient other) => new(other, Id, Merchant);
 
     public async Task<string> SaveMethod(string token, bool preferred = false, string brand = "visa", string last4 = "4242")
     {
@@ -37,19 +44,42 @@ public sealed class Shopper(HttpClient client, string customerId)
     public Task<HttpResponseMessage> Post(string path, string json, string? idempotencyKey) =>
         Client.SendAsync(Requests.Json(HttpMethod.Post, Base + path, json, idempotencyKey));
 
-    /// <summary>A checkout body of one line of coffee beans.</summary>
+    /// <summary>A checkout body of one line of coffee beans at <paramref name="unitPrice"/> (see <see cref="LinesOf"/>).</summary>
     public static string Lines(long unitPrice, string currency = "EUR", int quantity = 1) =>
-        CheckoutBody(currency, null, ("sku-1", "Coffee beans", unitPrice, quantity));
+        CheckoutBody(null, (TestCatalog.Sku("sku-1", unitPrice, currency), quantity));
 
-    /// <summary>A checkout body of explicit <paramref name="lines"/>, all in <paramref name="currency"/>.</summary>
-    public static string CheckoutBody(string currency, string? description, params (string Sku, string Name, long UnitPrice, int Quantity)[] lines) =>
+    /// <summary><see cref="Lines"/>, once the catalog sells its coffee beans at <paramref name="unitPrice"/>.</summary>
+    public async Task<string> LinesOf(long unitPrice, string currency = "EUR", int quantity = 1)
+    {
+        await TestCatalog.Ensure(Merchant, TestCatalog.Sku("sku-1", unitPrice, currency), "Coffee beans", unitPrice, currency);
+        return Lines(unitPrice, currency, quantity);
+    }
+
+    /// <summary>A checkout body of explicit <paramref name="lines"/>: SKUs and quantities, as a device sends them.</summary>
+    public static string CheckoutBody(string? description, params (string Sku, int Quantity)[] lines) =>
         JsonSerializer.Serialize(new
         {
             description,
-            lines = lines.Select(line => new { sku = line.Sku, name = line.Name, unitPrice = line.UnitPrice, currency, quantity = line.Quantity }),
+            lines = lines.Select(line => new { sku = line.Sku, quantity = line.Quantity }),
         }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 
-    public async Task<string> Checkout(long unitPrice, string currency = "EUR") => await CheckoutOf(Lines(unitPrice, currency));
+    /// <summary>
+    /// A checkout body of explicit <paramref name="lines"/>, all in <paramref name="currency"/>, once the catalog sells
+    /// each at its price (under the SKU of that price and currency).
+    /// </summary>
+    public async Task<string> CheckoutBody(string currency, string? description, params (string Sku, string Name, long UnitPrice, int Quantity)[] lines)
+    {
+        var priced = new List<(string, int)>();
+        foreach (var line in lines)
+        {
+            var sku = TestCatalog.Sku(line.Sku, line.UnitPrice, currency);
+            await TestCatalog.Ensure(Merchant, sku, line.Name, line.UnitPrice, currency);
+            priced.Add((sku, line.Quantity));
+        }
+        return CheckoutBody(description, [.. priced]);
+    }
+
+    public async Task<string> Checkout(long unitPrice, string currency = "EUR") => await CheckoutOf(await LinesOf(unitPrice, currency));
 
     public async Task<string> CheckoutOf(string body) =>
         (await HttpAssert.Json(await Post("/checkouts", body, NewKey()), HttpStatusCode.Created)).GetProperty("id").GetString()!;
@@ -62,7 +92,7 @@ public sealed class Shopper(HttpClient client, string customerId)
         (await HttpAssert.Json(await Confirm(await CheckoutOf(checkoutBody), methodId), HttpStatusCode.OK)).GetProperty("id").GetString()!;
 
     /// <summary>Pays one line of <paramref name="unitPrice"/> euros.</summary>
-    public Task<string> Pay(string methodId, long unitPrice) => Pay(methodId, Lines(unitPrice));
+    public async Task<string> Pay(string methodId, long unitPrice) => await Pay(methodId, await LinesOf(unitPrice));
 
     /// <summary>Asks for a refund (an operator's right); <paramref name="json"/> is e.g. <c>{"amount":1000}</c>.</summary>
     public Task<HttpResponseMessage> Refund(string paymentId, string json, string? key = null) =>
@@ -74,8 +104,13 @@ public sealed class Shopper(HttpClient client, string customerId)
     public static HttpRequestMessage CartChange(HttpMethod method, string path, object? line, long? version) =>
         new HttpRequestMessage(method, path) { Content = line is null ? null : JsonContent.Create(line) }.IfMatch(version);
 
-    /// <summary>Puts one line (quantity 1, euros) in the cart, expecting it at <paramref name="version"/>.</summary>
-    public Task<HttpResponseMessage> AddToCart(string sku, long unitPrice, long version, HttpClient? through = null) =>
-        (through ?? Client).SendAsync(CartChange(HttpMethod.Post, $"{Base}/cart/items",
-            new { sku, name = sku, unitPrice, currency = "EUR", quantity = 1 }, version));
+    /// <summary>
+    /// Puts one of <paramref name="sku"/> in the cart, expecting it at <paramref name="version"/>, once the catalog sells
+    /// it (named as its SKU) at <paramref name="unitPrice"/> euros.
+    /// </summary>
+    public async Task<HttpResponseMessage> AddToCart(string sku, long unitPrice, long version, HttpClient? through = null)
+    {
+        await TestCatalog.Ensure(Merchant, sku, sku, unitPrice);
+        return await (through ?? Client).SendAsync(CartChange(HttpMethod.Post, $"{Base}/cart/items", new { sku, quantity = 1 }, version));
+    }
 }

@@ -47,6 +47,27 @@ public sealed class StoredData(string connectionString)
     /// <summary>How many journal events all customers have: unchanged proves a refused request stored nothing.</summary>
     public Task<long> AllEvents() => Scalar("SELECT count(*) FROM customer_events");
 
+    /// <summary>Every stored version of one catalog item, oldest first: a change adds a row, nothing is updated.</summary>
+    public async Task<IReadOnlyList<(long Version, string Name, long UnitPrice, string Currency, bool Active)>> CatalogVersionsOf(string sku)
+    {
+        var rows = new List<(long, string, long, string, bool)>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT version, name, unit_price, currency, active FROM catalog_items WHERE sku = @sku ORDER BY version", connection);
+        command.Parameters.AddWithValue("sku", sku);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetBoolean(4)));
+        }
+        return rows;
+    }
+
+    /// <summary>What the sandbox gateway charged for one payment, in minor units.</summary>
+    public Task<long> ChargedAmountOf(string paymentId) =>
+        Scalar("SELECT amount FROM sandbox_charges WHERE payment_id = @id", ("id", paymentId));
+
     /// <summary>How many charges the sandbox gateway holds for one customer.</summary>
     public Task<long> ChargesOf(string customerId) =>
         Scalar("SELECT count(*) FROM sandbox_charges WHERE customer_id = @id", ("id", customerId));
