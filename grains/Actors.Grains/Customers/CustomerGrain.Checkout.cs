@@ -34,7 +34,7 @@ public sealed partial class CustomerGrain
         Idempotent(request, () => Confirm(checkoutId, draft));
 
     public Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken) =>
-        Task.FromResult(CheckoutDecider.Summary(durable, checkoutId, clock.GetUtcNow()));
+        Task.FromResult(CheckoutDecider.Summary(durable, checkoutId, personalization, rates, clock.GetUtcNow()));
 
     public Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken) =>
         Task.FromResult(durable.Commerce.FindPayment(paymentId));
@@ -89,8 +89,8 @@ public sealed partial class CustomerGrain
 
     private MoneyOutcome NewCheckout(CheckoutDraft draft)
     {
-        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, CallerChannel(), rates,
-            settings.CheckoutLifetime, clock.GetUtcNow());
+        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, CallerChannel(), CallerDevice(), rates,
+            personalization, settings.CheckoutLifetime, clock.GetUtcNow());
         switch (decision.Answer)
         {
             case MoneyResult.CheckoutCreated:

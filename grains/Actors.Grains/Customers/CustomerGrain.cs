@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Grains.Personalization;
 using Actors.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class CustomerGrain(
     IPaymentGateway gateway,
     ExchangeRates rates,
     IOptions<PaymentSettings> paymentSettings,
+    IOptions<PersonalizationSettings> personalizationSettings,
     IOptions<JournalSettings> journalSettings,
     PaymentMetrics metrics,
     TimeProvider clock,
@@ -37,6 +39,7 @@ public sealed partial class CustomerGrain(
     private static readonly TimeSpan SightingsFlushDelay = TimeSpan.FromSeconds(30);
 
     private readonly PaymentSettings settings = paymentSettings.Value;
+    private readonly PersonalizationSettings personalization = personalizationSettings.Value;
 
     /// <summary>What has been decided: <see cref="durable"/> and every event still being written.</summary>
     private CustomerState state = CustomerState.New;
@@ -245,4 +248,6 @@ public sealed partial class CustomerGrain(
     /// <summary>The channel of the current call, as the API put it in the request context.</summary>
     private static string CallerChannel() =>
         RequestContext.Get(Caller.ContextKey) is Caller caller ? caller.Channel : Channels.Web;
+
+    private static string? CallerDevice() => RequestContext.Get(Caller.ContextKey) is Caller caller ? caller.DeviceId : null;
 }

@@ -109,7 +109,7 @@ public sealed class PaymentDeciderTests
     {
         var state = Shopper();
         state = Apply(state, Grains.Carts.CartDecider.Put(state, 0, new Grains.Carts.CartLine("mug", "Mug", 900, "EUR", 1), Now).Events);
-        var created = CheckoutDecider.Create(state, "chk_cart", new CheckoutDraft(null, null), "web", Rates, Lifetime, Now);
+        var created = CheckoutDecider.Create(state, "chk_cart", new CheckoutDraft(null, null), "web", null, Rates, Offering, Lifetime, Now);
         state = Apply(state, created.Events);
         var reserved = Confirm(state, "chk_cart");
         state = Apply(state, reserved.Events);
