@@ -2,6 +2,7 @@ using Actors.Api.Auth;
 using Actors.Api.Carts;
 using Actors.Api.Checkouts;
 using Actors.Api.Customers;
+using Actors.Api.Experiments;
 using Actors.Api.Hosting;
 using Actors.Api.Limits;
 using Actors.Api.Live;
@@ -48,6 +49,7 @@ app.MapPaymentMethodApi();
 app.MapLimitsApi();
 app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
+app.MapExperimentsApi();
 app.MapCustomerHub();
 
 app.Run();

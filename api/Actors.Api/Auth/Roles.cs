@@ -31,6 +31,7 @@ public static class Policies
     public const string WriteCustomer = "write-customer";
     public const string CreateCustomer = "create-customer";
     public const string Refund = "refund";
+    public const string ReadExperiments = "read-experiments";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -39,6 +40,7 @@ public static class Policies
         .AddPolicy(CreateCustomer, policy => policy.RequireRole(Roles.Operator, Roles.Pos))
         // Money goes back to the customer on the merchant's decision, not the customer's.
         .AddPolicy(Refund, policy => policy.RequireRole(Roles.Operator))
+        .AddPolicy(ReadExperiments, policy => policy.RequireRole(Roles.Operator))
         .Services;
 }
 

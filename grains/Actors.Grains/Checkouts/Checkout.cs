@@ -61,6 +61,12 @@ public sealed record Checkout(
     /// <summary>The country the request came from, kept only when the customer allowed location to be used.</summary>
     [Id(18)] public string? Country { get; init; }
 
+    /// <summary>The customer's variant of each experiment running when the checkout was created.</summary>
+    [Id(19)] public ImmutableSortedDictionary<string, string> Experiments { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Whether the checkout counts in the experiments' figures: only with the <c>analytics</c> consent.</summary>
+    [Id(20)] public bool CountsInExperiments { get; init; }
+
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }
 

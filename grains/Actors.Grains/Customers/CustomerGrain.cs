@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Experiments;
 using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
@@ -180,6 +182,7 @@ public sealed partial class CustomerGrain(
                 return;
             }
             (durable, durableHead) = (next, durableHead + events.Count);
+            CountInExperiments(events);
             eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
             if (unwritten is null)
             {
@@ -222,6 +225,25 @@ public sealed partial class CustomerGrain(
 
     private InconsistentStateException SteppingAside() =>
         new($"This activation of {CustomerId} is stepping aside after a failed append; retry.", failure);
+
+    /// <summary>Tells the experiments' tally of checkouts created and paid, once they are durable (only those that count).</summary>
+    private void CountInExperiments(List<JournalEvent> written)
+    {
+        foreach (var change in written)
+        {
+            var counted = change switch
+            {
+                CheckoutCreated { Summary.Checkout: { CountsInExperiments: true } checkout } => (checkout, Converted: false),
+                PaymentSucceeded paid when durable.Commerce.FindPayment(paid.PaymentId) is { } payment
+                    && durable.Commerce.Checkouts.GetValueOrDefault(payment.CheckoutId) is { CountsInExperiments: true } checkout => (checkout, Converted: true),
+                _ => default,
+            };
+            if (counted.checkout is { } inExperiments)
+            {
+                _ = GrainFactory.GetGrain<IExperimentsGrain>(IExperimentsGrain.Key).Count(inExperiments.Experiments, counted.Converted);
+            }
+        }
+    }
 
     /// <summary>Records the calling device in memory; it is appended lazily, so a busy device costs no extra write.</summary>
     private void NoteSighting()

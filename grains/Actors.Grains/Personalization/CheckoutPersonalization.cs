@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
+using Actors.Grains.Experiments;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Wallets;
@@ -8,7 +9,7 @@ using Actors.Grains.Wallets;
 namespace Actors.Grains.Personalization;
 
 /// <summary>The purposes the customer has granted, as the consent gate reports them at the moment of a decision.</summary>
-public readonly record struct ConsentedPurposes(bool Personalization, bool Marketing, bool Location);
+public readonly record struct ConsentedPurposes(bool Personalization, bool Marketing, bool Location, bool Analytics);
 
 /// <summary>
 /// What personalization may read of a customer: each part is present only when its purpose is granted, so a rule
@@ -72,7 +73,9 @@ public static class CheckoutPersonalization
         priced = checkout;
         var commerce = state.Commerce;
         var inputs = PersonalizationInputs.From(state, consented, draft.Country, HighValueSpend(state, settings, rates), now);
-        var offer = OfferRules.Best(settings.Offers,
+        var variants = ExperimentAssignment.Of(settings.Experiments, state.Profile!.CustomerId);
+        var offers = settings.Offers.Where(offer => !ExperimentAssignment.TurnsOff(settings.Experiments, variants, ExperimentStrategy.Offer, offer.Id));
+        var offer = OfferRules.Best(offers,
             new OfferContext(checkout.Total, checkout.Currency, checkout.Channel, FirstPurchase: commerce.Stats.Purchases == 0, inputs.Segments));
         var afterOffer = checkout.Total - (offer?.Discount ?? 0);
 
@@ -108,6 +111,8 @@ public static class CheckoutPersonalization
             PointsEarned = LoyaltyRules.Earned(total, checkout.Currency, settings.Loyalty, rates),
             Risk = risk,
             Country = inputs.Country?.ToUpperInvariant(),
+            Experiments = variants,
+            CountsInExperiments = consented.Analytics && !variants.IsEmpty,
         };
         return null;
     }
@@ -122,7 +127,13 @@ public static class CheckoutPersonalization
         var by = new SortedSet<string>(StringComparer.Ordinal);
 
         ImmutableList<PaymentMethod> methods;
-        if (inputs.MethodSuccesses is { } successes)
+        if (ExperimentAssignment.TurnsOff(settings.Experiments, checkout.Experiments, ExperimentStrategy.MethodRanking))
+        {
+            methods = MethodRanking.Neutral(commerce.Wallet, now);
+            reasons.Add(new ChoiceReason("payment_methods", null,
+                "Cards are listed with your preferred card first, then the most recently saved: you are in the comparison group of an experiment."));
+        }
+        else if (inputs.MethodSuccesses is { } successes)
         {
             (methods, var why) = MethodRanking.ByOwnSuccesses(commerce.Wallet, successes, now);
             reasons.AddRange(why.Select(text => new ChoiceReason("payment_methods", PersonalizationPurpose, text)));

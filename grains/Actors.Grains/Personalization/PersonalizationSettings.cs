@@ -9,6 +9,9 @@ public sealed class PersonalizationSettings
 
     public List<Offer> Offers { get; set; } = [];
 
+    /// <summary>Experiments on personalization strategies; each customer is in one variant of each, by a hash of their id.</summary>
+    public List<Experiments.ExperimentSettings> Experiments { get; set; } = [];
+
     /// <summary>Net spend, in minor units of the loyalty currency, from which a customer is in the high-value segment.</summary>
     public long HighValueSpend { get; set; } = 100_000;
 
