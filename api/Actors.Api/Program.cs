@@ -3,6 +3,7 @@ using Actors.Api.Carts;
 using Actors.Api.Catalog;
 using Actors.Api.Checkouts;
 using Actors.Api.Customers;
+using Actors.Api.Experiments;
 using Actors.Api.Hosting;
 using Actors.Api.Limits;
 using Actors.Api.Live;
@@ -50,6 +51,7 @@ app.MapPaymentMethodApi();
 app.MapLimitsApi();
 app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
+app.MapExperimentsApi();
 app.MapCustomerHub();
 
 app.Run();

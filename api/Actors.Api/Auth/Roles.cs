@@ -33,6 +33,7 @@ public static class Policies
     public const string Refund = "refund";
     public const string ReadCatalog = "read-catalog";
     public const string ManageCatalog = "manage-catalog";
+    public const string ReadExperiments = "read-experiments";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -44,6 +45,7 @@ public static class Policies
         // Prices are the merchant's: every signed-in role reads them, only operators change them.
         .AddPolicy(ReadCatalog, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
         .AddPolicy(ManageCatalog, policy => policy.RequireRole(Roles.Operator))
+        .AddPolicy(ReadExperiments, policy => policy.RequireRole(Roles.Operator))
         .Services;
 }
 

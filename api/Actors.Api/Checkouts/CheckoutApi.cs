@@ -70,7 +70,7 @@ public static class CheckoutApi
     private static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> Get(
         string customerId, string checkoutId, IClusterClient cluster, CancellationToken cancellationToken) =>
         await cluster.GetGrain<ICustomerGrain>(customerId).GetCheckout(checkoutId, cancellationToken) is { } summary
-            ? TypedResults.Ok(CheckoutView.From(summary.Checkout, summary.PaymentMethods, summary.PreferredMethodId, summary.Headroom))
+            ? TypedResults.Ok(CheckoutView.From(summary))
             : ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound, "No such checkout.");
 
     /// <summary>Pays the checkout with a saved method: succeeded, declined, requires_action (confirm again with the code) or processing.</summary>
@@ -105,11 +105,17 @@ public static class CheckoutApi
 /// <summary>A line a device asks to pay for: a SKU and a quantity; the price is the catalog's.</summary>
 public sealed record CheckoutLineRequest(string? Sku, int Quantity);
 
-public sealed record CheckoutRequest(CheckoutLineRequest[]? Lines, string? Description)
+/// <param name="Country">ISO 3166 code of the country the shopper is in; used to choose the display currency only with the <c>location</c> consent.</param>
+/// <param name="RedeemPoints">Loyalty points to pay part of the total with.</param>
+public sealed record CheckoutRequest(CheckoutLineRequest[]? Lines, string? Description, string? Country = null, long RedeemPoints = 0)
 {
     public CheckoutDraft ToDraft() => new(
         Lines?.Select(line => new CheckoutDraftLine(line.Sku, line.Quantity)).ToImmutableList(),
-        Description);
+        Description)
+    {
+        Country = Country,
+        RedeemPoints = RedeemPoints,
+    };
 }
 
 public sealed record ConfirmRequest(string? PaymentMethodId, string? StepUpCode);

@@ -21,7 +21,7 @@ public static class MoneyResponses
         {
             MoneyResult.CheckoutCreated created => TypedResults.Created(
                 $"/v1/customers/{customerId}/checkouts/{created.Summary.Checkout.Id}",
-                CheckoutView.From(created.Summary.Checkout, created.Summary.PaymentMethods, created.Summary.PreferredMethodId, created.Summary.Headroom)),
+                CheckoutView.From(created.Summary)),
             MoneyResult.PaymentResult { Payment.Status: PaymentStatus.Processing } processing => TypedResults.Accepted(
                 $"/v1/customers/{customerId}/payments/{processing.Payment.Id}/receipt", PaymentView.From(processing.Payment)),
             MoneyResult.PaymentResult payment => TypedResults.Ok(PaymentView.From(payment.Payment)),
@@ -58,6 +58,14 @@ public static class MoneyResponses
                     ["paymentId"] = closed.PaymentId,
                 }),
             MoneyResult.UnknownSku unknown => CatalogProblems.UnknownSku(unknown.Sku),
+            MoneyResult.PointsUnavailable points => ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.PointsUnavailable,
+                "Not enough loyalty points are left for this checkout.",
+                $"The checkout redeems {points.Needed} points and {points.Balance} are left. Create a new checkout.",
+                new Dictionary<string, object?> { ["needed"] = points.Needed, ["balance"] = points.Balance }),
+            MoneyResult.MethodNotOffered method => ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.PaymentMethodNotOffered,
+                "This card is not offered for this purchase.",
+                "To protect the customer, only cards they have paid with before can pay this checkout; its summary lists them.",
+                new Dictionary<string, object?> { ["paymentMethodId"] = method.PaymentMethodId }),
             MoneyResult.CartEmpty => ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.CartEmpty,
                 "The cart is empty.", "Add items to the cart, or send the lines to pay for."),
             MoneyResult.UnsupportedCurrency currency => ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnsupportedCurrency,

@@ -1,6 +1,7 @@
 using Actors.Grains.Checkouts;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
+using Actors.Grains.Personalization;
 using Actors.Grains.Wallets;
 
 namespace Actors.Api.Payments;
@@ -70,9 +71,17 @@ public sealed record CheckoutView(
     HeadroomView[] Headroom,
     string? PaymentId,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    long Subtotal,
+    OfferView? Offer,
+    PersonalizationView? Personalization,
+    RiskView Risk)
 {
-    public static CheckoutView From(Checkout checkout, IEnumerable<PaymentMethod> methods, string? preferredId, IEnumerable<Headroom> headroom) => new(
+    public static CheckoutView From(CheckoutSummary summary) =>
+        From(summary.Checkout, summary.PaymentMethods, summary.PreferredMethodId, summary.Headroom, summary.Personalized);
+
+    private static CheckoutView From(
+        Checkout checkout, IEnumerable<PaymentMethod> methods, string? preferredId, IEnumerable<Headroom> headroom, Personalized? personalized) => new(
         checkout.Id,
         WireNames.Of(checkout.Status),
         checkout.Currency,
@@ -86,7 +95,40 @@ public sealed record CheckoutView(
         [.. headroom.Select(room => HeadroomView.From(room, checkout.CapCurrency))],
         checkout.PaymentId,
         checkout.CreatedAt,
-        checkout.ExpiresAt);
+        checkout.ExpiresAt,
+        // Checkouts created before offers and points existed have no subtotal of their own.
+        checkout.Subtotal == 0 ? checkout.Total : checkout.Subtotal,
+        checkout.Offer is { } offer ? new OfferView(offer.OfferId, offer.Title, offer.Discount) : null,
+        personalized is null ? null : PersonalizationView.From(personalized),
+        new RiskView(checkout.Risk.Score, checkout.Risk.RequiresStepUp, checkout.Risk.HidesUnprovenMethods,
+            [.. checkout.Risk.Factors.Select(factor => new RiskFactorView(factor.Code, factor.Points, factor.Reason))]));
+}
+
+public sealed record OfferView(string Id, string Title, long Discount);
+
+public sealed record RiskFactorView(string Code, int Points, string Reason);
+
+/// <summary>An explainable risk score: from 40 the bank asks for step-up, from 70 only cards paid with before are offered.</summary>
+public sealed record RiskView(int Score, bool RequiresStepUp, bool OnlyProvenMethods, RiskFactorView[] Factors);
+
+public sealed record ReasonView(string Choice, string? Purpose, string Text);
+
+public sealed record DisplayView(string Currency, string Locale, long? Total);
+
+public sealed record PointsView(long Balance, long Redeemed, long Discount, long Earns, long MaxRedeemable);
+
+/// <summary>
+/// The "why am I seeing this" of a checkout: the consent purposes whose data shaped it (empty when none did) and a
+/// plain-language reason for each choice.
+/// </summary>
+public sealed record PersonalizationView(string[] PersonalizedBy, ReasonView[] Reasons, DisplayView Display, PointsView Points)
+{
+    public static PersonalizationView From(Personalized personalized) => new(
+        [.. personalized.PersonalizedBy],
+        [.. personalized.Reasons.Select(reason => new ReasonView(reason.Choice, reason.Purpose, reason.Text))],
+        new DisplayView(personalized.Display.Currency, personalized.Display.Locale, personalized.DisplayTotal),
+        new PointsView(personalized.Points.Balance, personalized.Points.Redeemed, personalized.Points.Discount,
+            personalized.Points.Earns, personalized.Points.MaxRedeemable));
 }
 
 public sealed record PaymentMethodSummary(string Id, string Brand, string Last4);

@@ -40,6 +40,8 @@ public static class ProblemTypes
     public const string CartEmpty = Base + "cart-empty";
     public const string UnknownSku = Base + "unknown-sku";
     public const string CatalogItemNotFound = Base + "catalog-item-not-found";
+    public const string PointsUnavailable = Base + "points-unavailable";
+    public const string PaymentMethodNotOffered = Base + "payment-method-not-offered";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Grains.Limits;
+using Actors.Grains.Personalization;
 using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Checkouts;
@@ -46,6 +47,30 @@ public sealed record Checkout(
 {
     public const string Prefix = "chk_";
 
+    /// <summary>The lines' sum before the offer and points; <see cref="Total"/> is what is charged.</summary>
+    [Id(13)] public long Subtotal { get; init; }
+
+    /// <summary>The offer applied when the checkout was created, and what it took off (in <see cref="Currency"/>).</summary>
+    [Id(14)] public AppliedOffer? Offer { get; init; }
+
+    /// <summary>Loyalty points paying part of it: reserved with the payment, given back if it is released.</summary>
+    [Id(15)] public PointsRedemption? Points { get; init; }
+
+    /// <summary>Points the customer earns when it is paid.</summary>
+    [Id(16)] public long PointsEarned { get; init; }
+
+    /// <summary>The risk it was created with: step-up required, and whether only cards paid with before may pay.</summary>
+    [Id(17)] public RiskAssessment Risk { get; init; } = RiskAssessment.None;
+
+    /// <summary>The country the request came from, kept only when the customer allowed location to be used.</summary>
+    [Id(18)] public string? Country { get; init; }
+
+    /// <summary>The customer's variant of each experiment running when the checkout was created.</summary>
+    [Id(19)] public ImmutableSortedDictionary<string, string> Experiments { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Whether the checkout counts in the experiments' figures: only with the <c>analytics</c> consent.</summary>
+    [Id(20)] public bool CountsInExperiments { get; init; }
+
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }
 
@@ -53,7 +78,14 @@ public sealed record Checkout(
 [GenerateSerializer, Immutable, Alias("checkout-draft-v1")]
 public sealed record CheckoutDraft(
     [property: Id(0)] ImmutableList<CheckoutDraftLine>? Lines,
-    [property: Id(1)] string? Description);
+    [property: Id(1)] string? Description)
+{
+    /// <summary>The ISO 3166 country the request comes from; used for display only with the <c>location</c> consent.</summary>
+    [Id(2)] public string? Country { get; init; }
+
+    /// <summary>Loyalty points to pay part of the checkout with.</summary>
+    [Id(3)] public long RedeemPoints { get; init; }
+}
 
 /// <summary>A line a device asks for: a SKU and a quantity; the price comes from the catalog.</summary>
 [GenerateSerializer, Immutable, Alias("checkout-draft-line-v1")]
@@ -70,7 +102,11 @@ public sealed record CheckoutSummary(
     [property: Id(0)] Checkout Checkout,
     [property: Id(1)] ImmutableList<PaymentMethod> PaymentMethods,
     [property: Id(2)] string? PreferredMethodId,
-    [property: Id(3)] ImmutableList<Headroom> Headroom);
+    [property: Id(3)] ImmutableList<Headroom> Headroom)
+{
+    /// <summary>What shaped the summary, with the consent each part used and why (null in summaries stored before it existed).</summary>
+    [Id(4)] public Personalized? Personalized { get; init; }
+}
 
 /// <summary>The explicit confirmation of a checkout: which saved method pays, and the step-up code when one was asked for.</summary>
 [GenerateSerializer, Immutable, Alias("confirm-draft-v1")]

@@ -4,6 +4,7 @@ using Actors.Grains.Checkouts;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
+using Actors.Grains.Personalization;
 using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Customers;
@@ -39,6 +40,12 @@ public sealed record CommerceState
 
     /// <summary>The refunds of the payments kept, by refund id.</summary>
     [Id(8)] public ImmutableDictionary<string, RefundEntry> Refunds { get; init; } = ImmutableDictionary<string, RefundEntry>.Empty;
+
+    /// <summary>Loyalty points the customer can redeem (points of open payments are held back).</summary>
+    [Id(9)] public long Points { get; init; }
+
+    /// <summary>Running figures of the customer's own purchases, from which segments and the usual amount follow.</summary>
+    [Id(10)] public ShopperStats Stats { get; init; } = ShopperStats.None;
 
     public static CommerceState Empty { get; } = new();
 

@@ -48,6 +48,7 @@ public static class CustomerEvolution
         RefundSucceeded refunded => WithPaymentMoved(state, change) with
         {
             Refunds = state.Refunds.SetItem(refunded.Refund.Id, new RefundEntry(refunded.Refund, RefundStatus.Succeeded)),
+            Stats = state.Stats.WithRefund(InCapCurrency(state.FindPayment(refunded.Refund.PaymentId), refunded.Refund.Amount)),
         },
         RefundFailed failed => state with
         {
@@ -77,11 +78,17 @@ public static class CustomerEvolution
             Spend = state.Spend.Reserve(payment.Id, payment.ConvertedAmount, reserved.Day, reserved.At),
         };
         return next.Checkouts.TryGetValue(payment.CheckoutId, out var checkout)
-            ? next.WithCheckout(checkout with { Status = CheckoutStatus.Processing, PaymentId = payment.Id })
+            ? next.WithCheckout(checkout with { Status = CheckoutStatus.Processing, PaymentId = payment.Id }) with
+            {
+                Points = next.Points - (checkout.Points?.Points ?? 0),
+            }
             : next;
     }
 
-    /// <summary>Settles the spend, marks the card used and takes the paid lines out of the cart they came from.</summary>
+    /// <summary>
+    /// Settles the spend, marks the card used, takes the paid lines out of the cart they came from, credits the points
+    /// the checkout earns and counts the purchase in the customer's figures.
+    /// </summary>
     private static CommerceState Succeeded(CommerceState state, PaymentSucceeded succeeded)
     {
         var next = Moved(state, succeeded, CheckoutStatus.Succeeded, keepsPayment: true);
@@ -92,15 +99,24 @@ public static class CustomerEvolution
             Spend = next.Spend.Settle(payment.Id),
             Wallet = next.Wallet.Used(payment.MethodId, succeeded.At),
             Cart = checkout is { FromCart: true } ? CartRules.RemovePaid(next.Cart, checkout.Lines.Select(line => line.Sku), succeeded.At) : next.Cart,
+            Points = next.Points + (checkout?.PointsEarned ?? 0),
+            Stats = next.Stats.WithPurchase(payment.ConvertedAmount, succeeded.At),
         };
     }
 
-    /// <summary>Gives the reservation back; the customer may confirm the checkout again, with another method.</summary>
+    /// <summary>Gives the reservation (and any points it held) back; the customer may confirm the checkout again, with another method.</summary>
     private static CommerceState Released(CommerceState state, JournalEvent change)
     {
+        var paymentId = PaymentLife.PaymentIdOf(change)!;
+        var held = state.FindPayment(paymentId) is { } payment && state.Checkouts.GetValueOrDefault(payment.CheckoutId) is { PaymentId: var holder } checkout
+            && holder == paymentId ? checkout.Points?.Points ?? 0 : 0;
         var next = Moved(state, change, CheckoutStatus.RequiresConfirmation, keepsPayment: false);
-        return next with { Spend = next.Spend.Release(PaymentLife.PaymentIdOf(change)!) };
+        return next with { Spend = next.Spend.Release(paymentId), Points = next.Points + held };
     }
+
+    /// <summary>Part of a payment in the caps' currency, in proportion to what the payment converted to.</summary>
+    private static long InCapCurrency(Payment? payment, long amount) =>
+        payment is { Amount: > 0 } ? (long)((decimal)amount * payment.ConvertedAmount / payment.Amount) : 0;
 
     /// <summary>The payment moved on by <paramref name="change"/>, and its checkout (if it is still this payment's) to <paramref name="status"/>.</summary>
     private static CommerceState Moved(CommerceState state, JournalEvent change, CheckoutStatus status, bool keepsPayment)

@@ -35,7 +35,7 @@ public sealed partial class CustomerGrain
         Idempotent(request, () => Confirm(checkoutId, draft));
 
     public Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken) =>
-        Task.FromResult(CheckoutDecider.Summary(durable, checkoutId, clock.GetUtcNow()));
+        Task.FromResult(CheckoutDecider.Summary(durable, checkoutId, personalization, rates, clock.GetUtcNow()));
 
     public Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken) =>
         Task.FromResult(durable.Commerce.FindPayment(paymentId));
@@ -113,8 +113,8 @@ public sealed partial class CustomerGrain
 
     private MoneyOutcome NewCheckout(CheckoutDraft draft, PriceList prices)
     {
-        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, prices.Find, CallerChannel(), rates,
-            settings.CheckoutLifetime, clock.GetUtcNow());
+        var decision = CheckoutDecider.Create(state, RandomIds.New(Checkout.Prefix), draft, prices.Find, CallerChannel(), CallerDevice(), rates,
+            personalization, settings.CheckoutLifetime, clock.GetUtcNow());
         switch (decision.Answer)
         {
             case MoneyResult.CheckoutCreated:

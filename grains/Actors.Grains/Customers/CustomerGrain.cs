@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using Actors.Grains.Checkouts;
+using Actors.Grains.Experiments;
 using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Grains.Personalization;
 using Actors.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +32,7 @@ public sealed partial class CustomerGrain(
     IPaymentGateway gateway,
     ExchangeRates rates,
     IOptions<PaymentSettings> paymentSettings,
+    IOptions<PersonalizationSettings> personalizationSettings,
     IOptions<JournalSettings> journalSettings,
     PaymentMetrics metrics,
     TimeProvider clock,
@@ -37,6 +41,7 @@ public sealed partial class CustomerGrain(
     private static readonly TimeSpan SightingsFlushDelay = TimeSpan.FromSeconds(30);
 
     private readonly PaymentSettings settings = paymentSettings.Value;
+    private readonly PersonalizationSettings personalization = personalizationSettings.Value;
 
     /// <summary>What has been decided: <see cref="durable"/> and every event still being written.</summary>
     private CustomerState state = CustomerState.New;
@@ -177,6 +182,7 @@ public sealed partial class CustomerGrain(
                 return;
             }
             (durable, durableHead) = (next, durableHead + events.Count);
+            CountInExperiments(events);
             eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
             if (unwritten is null)
             {
@@ -220,6 +226,25 @@ public sealed partial class CustomerGrain(
     private InconsistentStateException SteppingAside() =>
         new($"This activation of {CustomerId} is stepping aside after a failed append; retry.", failure);
 
+    /// <summary>Tells the experiments' tally of checkouts created and paid, once they are durable (only those that count).</summary>
+    private void CountInExperiments(List<JournalEvent> written)
+    {
+        foreach (var change in written)
+        {
+            var counted = change switch
+            {
+                CheckoutCreated { Summary.Checkout: { CountsInExperiments: true } checkout } => (checkout, Converted: false),
+                PaymentSucceeded paid when durable.Commerce.FindPayment(paid.PaymentId) is { } payment
+                    && durable.Commerce.Checkouts.GetValueOrDefault(payment.CheckoutId) is { CountsInExperiments: true } checkout => (checkout, Converted: true),
+                _ => default,
+            };
+            if (counted.checkout is { } inExperiments)
+            {
+                _ = GrainFactory.GetGrain<IExperimentsGrain>(IExperimentsGrain.Key).Count(inExperiments.Experiments, counted.Converted);
+            }
+        }
+    }
+
     /// <summary>Records the calling device in memory; it is appended lazily, so a busy device costs no extra write.</summary>
     private void NoteSighting()
     {
@@ -245,4 +270,6 @@ public sealed partial class CustomerGrain(
     /// <summary>The channel of the current call, as the API put it in the request context.</summary>
     private static string CallerChannel() =>
         RequestContext.Get(Caller.ContextKey) is Caller caller ? caller.Channel : Channels.Web;
+
+    private static string? CallerDevice() => RequestContext.Get(Caller.ContextKey) is Caller caller ? caller.DeviceId : null;
 }

@@ -26,7 +26,11 @@ public sealed record ChargeRequest(
     [property: Id(2)] string Token,
     [property: Id(3)] long Amount,
     [property: Id(4)] string Currency,
-    [property: Id(5)] string? StepUpCode);
+    [property: Id(5)] string? StepUpCode)
+{
+    /// <summary>The merchant asks the issuer to authenticate the customer (step-up) whatever the card would do.</summary>
+    [Id(6)] public bool ChallengeRequested { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("charge-outcome")]
 public abstract record ChargeOutcome

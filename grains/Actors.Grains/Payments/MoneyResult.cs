@@ -44,6 +44,14 @@ public abstract record MoneyResult
         [property: Id(1)] CheckoutStatus Status,
         [property: Id(2)] string? PaymentId) : MoneyResult;
 
+    /// <summary>The checkout redeems more loyalty points than the customer has left (others were spent meanwhile).</summary>
+    [GenerateSerializer, Immutable, Alias("money-result-points-unavailable")]
+    public sealed record PointsUnavailable([property: Id(0)] long Needed, [property: Id(1)] long Balance) : MoneyResult;
+
+    /// <summary>The risk of the checkout leaves this card out: only cards the customer has paid with before may pay it.</summary>
+    [GenerateSerializer, Immutable, Alias("money-result-method-not-offered")]
+    public sealed record MethodNotOffered([property: Id(0)] string PaymentMethodId) : MoneyResult;
+
     [GenerateSerializer, Immutable, Alias("money-result-cart-empty")]
     public sealed record CartEmpty : MoneyResult;
 

@@ -3,6 +3,7 @@ using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
+using Actors.Grains.Personalization;
 
 namespace Actors.Grains.Payments;
 
@@ -64,6 +65,14 @@ public static class PaymentDecider
         {
             return ConfirmDecision.Refuse(Invalid("paymentMethodId", "the card has expired"));
         }
+        if (checkout.Risk.HidesUnprovenMethods && CheckoutPersonalization.Proven(commerce) is { Count: > 0 } proven && !proven.Contains(method.Id))
+        {
+            return ConfirmDecision.Refuse(new MoneyResult.MethodNotOffered(method.Id));
+        }
+        if (checkout.Points is { } points && points.Points > commerce.Points)
+        {
+            return ConfirmDecision.Refuse(new MoneyResult.PointsUnavailable(points.Points, commerce.Points));
+        }
         var zone = state.Zone;
         if (SpendingPolicy.Check(limits, commerce.Spend, checkout.ConvertedTotal, now, zone) is CapDecision.Exceeded exceeded)
         {
@@ -76,7 +85,10 @@ public static class PaymentDecider
         return new ConfirmDecision(
             [new PaymentReserved(payment, SpendWindows.LocalDay(now, zone)) { At = now }],
             Refusal: null,
-            new ChargeRequest(payment.Id, customer.CustomerId, method.Token, payment.Amount, payment.Currency, StepUpCode: null));
+            new ChargeRequest(payment.Id, customer.CustomerId, method.Token, payment.Amount, payment.Currency, StepUpCode: null)
+            {
+                ChallengeRequested = checkout.Risk.RequiresStepUp,
+            });
     }
 
     /// <summary>

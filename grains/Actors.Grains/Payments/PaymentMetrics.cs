@@ -12,6 +12,8 @@ public sealed class PaymentMetrics
     private readonly Counter<long> capBlocks;
     private readonly Counter<long> exclusionBlocks;
     private readonly Counter<long> refunds;
+    private readonly Counter<long> experimentCheckouts;
+    private readonly Counter<long> experimentConversions;
 
     public PaymentMetrics(IMeterFactory meters)
     {
@@ -21,6 +23,10 @@ public sealed class PaymentMetrics
         capBlocks = meter.CreateCounter<long>("actors.cap_blocks", description: "Confirmations refused by a spending cap, by window.");
         exclusionBlocks = meter.CreateCounter<long>("actors.self_exclusion_blocks", description: "Checkouts refused by self-exclusion.");
         refunds = meter.CreateCounter<long>("actors.refunds", description: "Refunds issued.");
+        experimentCheckouts = meter.CreateCounter<long>("actors.experiment.checkouts",
+            description: "Checkouts created by customers who allow analytics, by experiment and variant.");
+        experimentConversions = meter.CreateCounter<long>("actors.experiment.conversions",
+            description: "Of those checkouts, the ones paid, by experiment and variant.");
     }
 
     public void CheckoutCreated() => checkouts.Add(1);
@@ -34,4 +40,8 @@ public sealed class PaymentMetrics
     public void ExclusionBlocked() => exclusionBlocks.Add(1);
 
     public void Refunded() => refunds.Add(1);
+
+    public void ExperimentCounted(string experiment, string variant, bool converted) =>
+        (converted ? experimentConversions : experimentCheckouts).Add(1,
+            new KeyValuePair<string, object?>("experiment", experiment), new KeyValuePair<string, object?>("variant", variant));
 }

@@ -51,13 +51,11 @@ public sealed record Wallet
 
     public PaymentMethod? Find(string id) => Methods.Find(method => method.Id == id);
 
-    /// <summary>The order a checkout offers methods in: preferred, then by last use, then newest; expired ones last.</summary>
-    public ImmutableList<PaymentMethod> Ranked(DateTimeOffset now) => Methods
-        .OrderBy(method => method.IsExpiredAt(now))
-        .ThenByDescending(method => method.Id == PreferredId)
-        .ThenByDescending(method => method.LastUsedAt ?? DateTimeOffset.MinValue)
-        .ThenByDescending(method => method.AddedAt)
-        .ToImmutableList();
+    /// <summary>
+    /// The order methods are listed in: the neutral one (preferred, then newest saved; expired ones last), which reads
+    /// no history. Only a checkout summary ranks by use, and only with consent (<see cref="Personalization.MethodRanking"/>).
+    /// </summary>
+    public ImmutableList<PaymentMethod> Ranked(DateTimeOffset now) => Personalization.MethodRanking.Neutral(this, now);
 
     public Wallet Used(string id, DateTimeOffset now) =>
         Find(id) is { } method ? this with { Methods = Methods.Replace(method, method with { LastUsedAt = now }) } : this;

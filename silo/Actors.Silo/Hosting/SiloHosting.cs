@@ -4,6 +4,7 @@ using Actors.Grains.Hosting;
 using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Grains.Personalization;
 using Actors.Silo.Catalog;
 using Actors.Silo.Journal;
 using Actors.Silo.Payments;
@@ -70,6 +71,11 @@ public static class SiloHosting
         silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<PaymentSettings>>((reminders, payments) =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, payments.Value.ReconcileEvery.Ticks)));
         silo.Services.AddSingleton(services => new ExchangeRates(services.GetRequiredService<IOptions<PaymentSettings>>().Value.ExchangeRates));
+        silo.Services.AddOptions<PersonalizationSettings>()
+            .BindConfiguration(PersonalizationSettings.Section)
+            .Validate(settings => Currencies.TryNormalize(settings.Loyalty.Currency, out _) && settings.Loyalty.PointsPerUnit >= 0
+                && settings.Loyalty.PointValue > 0, "Personalization:Loyalty needs a known currency, PointsPerUnit >= 0 and PointValue > 0.")
+            .ValidateOnStart();
         silo.Services.AddSingleton<PaymentMetrics>();
         silo.Services.TryAddSingleton(_ => SiloDatabase.Create(connectionString));
         silo.Services.AddSingleton<IPaymentGateway, SandboxGateway>();

@@ -182,7 +182,13 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
         return new RefundOutcome.Refunded();
     }
 
-    /// <summary>The first outcome of a token, before any step-up.</summary>
+    /// <summary>
+    /// The first outcome of a charge, before any step-up: a charge the merchant asks to be challenged waits for the code
+    /// whenever the card would have succeeded, as a card issuer does.
+    /// </summary>
+    private static (string Status, string? DeclineReason) Decide(ChargeRequest request) =>
+        Decide(request.Token) is (Succeeded, _) && request.ChallengeRequested ? (RequiresAction, null) : Decide(request.Token);
+
     private static (string Status, string? DeclineReason) Decide(string token) => token switch
     {
         SandboxTokens.Visa or SandboxTokens.Mastercard or SandboxTokens.Slow or SandboxTokens.Timeout => (Succeeded, null),
@@ -198,7 +204,7 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
     /// </summary>
     private async Task<(StoredCharge Charge, bool Created)> Create(ChargeRequest request, CancellationToken cancellationToken)
     {
-        var (status, declineReason) = Decide(request.Token);
+        var (status, declineReason) = Decide(request);
         var now = clock.GetUtcNow();
         await using var insert = database.DataSource.CreateCommand("""
             INSERT INTO sandbox_charges

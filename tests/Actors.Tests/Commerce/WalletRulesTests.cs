@@ -47,7 +47,7 @@ public sealed class WalletRulesTests
     }
 
     [Fact]
-    public void Methods_are_offered_preferred_first_then_by_last_use_with_expired_ones_last()
+    public void Methods_are_listed_preferred_first_then_newest_saved_with_expired_ones_last_whatever_was_used()
     {
         var wallet = Wallet.Empty;
         (wallet, _) = WalletRules.Add(wallet, "pm_old", Visa("tok_old") with { ExpiryYear = 2026, ExpiryMonth = 5 }, Now);
@@ -58,7 +58,7 @@ public sealed class WalletRulesTests
         wallet = WalletRules.Add(wallet, "pm_x", Visa("tok_x"), Now).Wallet;
 
         var later = Now.AddMonths(1);
-        Assert.Equal(["pm_pref", "pm_used", "pm_new", "pm_x", "pm_old"], wallet.Ranked(later).Select(method => method.Id));
+        Assert.Equal(["pm_pref", "pm_new", "pm_used", "pm_x", "pm_old"], wallet.Ranked(later).Select(method => method.Id));
     }
 
     [Fact]

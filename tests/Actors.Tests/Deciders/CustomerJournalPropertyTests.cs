@@ -58,7 +58,7 @@ public sealed class CustomerJournalPropertyTests : IDisposable
             var open = commerce.Payments.Where(payment => payment.IsOpen).ToList();
             var decided = step.Act switch
             {
-                Act.Checkout => CheckoutDecider.Create(state, $"chk_{++serial}", Lines(step.Amount), Catalog, "web", Rates, Lifetime, now).Events,
+                Act.Checkout => CheckoutDecider.Create(state, $"chk_{++serial}", Lines(step.Amount), Catalog, "web", null, Rates, Offering, Lifetime, now).Events,
                 Act.Confirm when commerce.Checkouts.Values.Where(checkout => checkout.Status == CheckoutStatus.RequiresConfirmation).ToList() is { Count: > 0 } ready =>
                     PaymentDecider.Confirm(state, ready[step.Pick % ready.Count].Id, new ConfirmDraft(Visa, null), $"pay_{++serial}", "web", now).Events,
                 Act.GatewayAnswers when open.Count > 0 => PaymentDecider.Settle(state, open[step.Pick % open.Count].Id, Outcome(step.Outcome), now),

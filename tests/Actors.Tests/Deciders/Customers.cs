@@ -5,6 +5,7 @@ using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
+using Actors.Grains.Personalization;
 using Actors.Grains.Profiles;
 using Actors.Grains.Wallets;
 using Actors.Tests.Infrastructure;
@@ -17,6 +18,9 @@ public static class Customers
     public static readonly DateTimeOffset Now = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
     public static readonly ExchangeRates Rates = new(new Dictionary<string, decimal> { ["EUR"] = 1m, ["USD"] = 1.1m });
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>No offers, one point per euro; risk checks off, since these journeys pay far faster than a person.</summary>
+    public static readonly PersonalizationSettings Offering = new() { RiskChecks = false };
     public const string CustomerId = "cus_00000000000000000001";
     public const string Visa = "pm_visa";
 
@@ -44,7 +48,7 @@ public static class Customers
     public static (CustomerState State, string CheckoutId) WithCheckout(CustomerState state, long amount, DateTimeOffset? at = null)
     {
         var id = "chk_" + Guid.NewGuid().ToString("N")[..20];
-        var decision = CheckoutDecider.Create(state, id, Lines(amount), Catalog, "web", Rates, Lifetime, at ?? Now);
+        var decision = CheckoutDecider.Create(state, id, Lines(amount), Catalog, "web", null, Rates, Offering, Lifetime, at ?? Now);
         Assert.IsType<MoneyResult.CheckoutCreated>(decision.Answer);
         return (Apply(state, decision.Events), id);
     }

@@ -89,7 +89,7 @@ public sealed class DecisionEventsTests
     {
         var state = Shopper(daily: 10_000);
 
-        var created = CheckoutDecider.Create(state, "chk_1", Lines(1_100, "USD"), Catalog, "pos", Rates, Lifetime, Now);
+        var created = CheckoutDecider.Create(state, "chk_1", Lines(1_100, "USD"), Catalog, "pos", null, Rates, Offering, Lifetime, Now);
 
         var summary = Assert.IsType<MoneyResult.CheckoutCreated>(created.Answer).Summary;
         Assert.Same(summary, Assert.IsType<CheckoutCreated>(Assert.Single(created.Events)).Summary);
@@ -105,14 +105,14 @@ public sealed class DecisionEventsTests
         var state = Shopper();
         var excluded = Apply(state, LimitsDecider.SelfExclude(state, Now.AddDays(2), Now).Events);
 
-        Assert.IsType<MoneyResult.CartEmpty>(CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), Catalog, "web", Rates, Lifetime, Now).Answer);
-        Assert.IsType<MoneyResult.UnsupportedCurrency>(CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), Catalog, "web", Rates, Lifetime, Now).Answer);
-        Assert.IsType<MoneyResult.SelfExcluded>(CheckoutDecider.Create(excluded, "chk_1", Lines(100), Catalog, "web", Rates, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.CartEmpty>(CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), Catalog, "web", null, Rates, Offering, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.UnsupportedCurrency>(CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), Catalog, "web", null, Rates, Offering, Lifetime, Now).Answer);
+        Assert.IsType<MoneyResult.SelfExcluded>(CheckoutDecider.Create(excluded, "chk_1", Lines(100), Catalog, "web", null, Rates, Offering, Lifetime, Now).Answer);
         Assert.All(new[]
         {
-            CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), Catalog, "web", Rates, Lifetime, Now),
-            CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), Catalog, "web", Rates, Lifetime, Now),
-            CheckoutDecider.Create(excluded, "chk_1", Lines(100), Catalog, "web", Rates, Lifetime, Now),
+            CheckoutDecider.Create(state, "chk_1", new CheckoutDraft(null, null), Catalog, "web", null, Rates, Offering, Lifetime, Now),
+            CheckoutDecider.Create(state, "chk_1", Lines(100, "JPY"), Catalog, "web", null, Rates, Offering, Lifetime, Now),
+            CheckoutDecider.Create(excluded, "chk_1", Lines(100), Catalog, "web", null, Rates, Offering, Lifetime, Now),
         }, decision => Assert.Empty(decision.Events));
     }
 }

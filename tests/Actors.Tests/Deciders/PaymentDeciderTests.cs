@@ -110,7 +110,7 @@ public sealed class PaymentDeciderTests
         var state = Shopper();
         var mug = Infrastructure.TestCatalog.Of(Infrastructure.TestCatalog.Item("mug", "Mug", 900));
         state = Apply(state, Grains.Carts.CartDecider.Put(state, 0, new Grains.Carts.CartItemDraft("mug", 1), mug, Now).Events);
-        var created = CheckoutDecider.Create(state, "chk_cart", new CheckoutDraft(null, null), mug, "web", Rates, Lifetime, Now);
+        var created = CheckoutDecider.Create(state, "chk_cart", new CheckoutDraft(null, null), mug, "web", null, Rates, Offering, Lifetime, Now);
         state = Apply(state, created.Events);
         var reserved = Confirm(state, "chk_cart");
         state = Apply(state, reserved.Events);

@@ -3,7 +3,9 @@ namespace Actors.Tests.Infrastructure;
 /// <summary>
 /// The <c>Payments</c> settings every test host runs with: the production defaults except that reconciliation
 /// runs every two seconds (so tests see it happen), a gateway timeout of three seconds (the API tests' silos shorten
-/// it, see <see cref="GatewayControl"/>) and a small rate table with EUR as the base.
+/// it, see <see cref="GatewayControl"/>), a small rate table with EUR as the base, and risk checks off: the suite pays
+/// many times a minute from devices it has just made, which the risk score rightly asks step-up for (the tests of the
+/// risk score turn them on).
 /// </summary>
 public static class PaymentTestSettings
 {
@@ -18,5 +20,6 @@ public static class PaymentTestSettings
         ["Payments:ExchangeRates:USD"] = "1.1",
         ["Payments:ExchangeRates:GBP"] = "0.8",
         ["Payments:ExchangeRates:JPY"] = "160",
+        ["Personalization:RiskChecks"] = "false",
     };
 }

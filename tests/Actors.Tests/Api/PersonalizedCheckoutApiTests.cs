@@ -1,0 +1,50 @@
+using System.Net;
+using Actors.Tests.Infrastructure;
+using static Actors.Tests.Infrastructure.HttpAssert;
+
+namespace Actors.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class PersonalizedCheckoutApiTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task A_summary_without_consent_says_nothing_personal_shaped_it_and_why_each_part_is_as_it_is()
+    {
+        var shopper = await Shopper.Create(fixture.ClientAs);
+        await shopper.SaveMethod("tok_visa");
+
+        var checkout = await Json(await shopper.Post("/checkouts", await shopper.LinesOf(2_500), Shopper.NewKey()), HttpStatusCode.Created);
+
+        var personalization = checkout.GetProperty("personalization");
+        Assert.Equal(0, personalization.GetProperty("personalizedBy").GetArrayLength());
+        var reasons = personalization.GetProperty("reasons").EnumerateArray()
+            .Select(reason => (reason.GetProperty("choice").GetString(), reason.GetProperty("text").GetString())).ToList();
+        Assert.Contains(("payment_methods", "Cards are listed with your preferred card first, then the most recently saved: personalization is off."), reasons);
+        Assert.Contains(("loyalty_points", "You have 0 points; this purchase earns 25."), reasons);
+        Assert.Equal(2_500, checkout.GetProperty("subtotal").GetInt64());
+        Assert.Equal(0, checkout.GetProperty("risk").GetProperty("score").GetInt32());
+    }
+
+    [Fact]
+    public async Task Points_earned_by_a_payment_pay_part_of_the_next_and_a_refused_redemption_stores_nothing()
+    {
+        var shopper = await Shopper.Create(fixture.ClientAs);
+        var visa = await shopper.SaveMethod("tok_visa");
+        await shopper.Pay(visa, 4_000);
+
+        var tooMany = await shopper.Post("/checkouts", (await shopper.LinesOf(3_000)).TrimEnd('}') + ",\"redeemPoints\":41}", Shopper.NewKey());
+        var problem = await Problem(tooMany, HttpStatusCode.BadRequest, "/errors/validation");
+        Assert.Equal("must be between 1 and 40: you have 40 points and at most 50% of a purchase can be paid with them",
+            problem.GetProperty("errors").GetProperty("redeemPoints")[0].GetString());
+
+        var created = await Json(await shopper.Post("/checkouts", (await shopper.LinesOf(3_000)).TrimEnd('}') + ",\"redeemPoints\":40}", Shopper.NewKey()), HttpStatusCode.Created);
+        Assert.Equal(2_960, created.GetProperty("total").GetInt64());
+        Assert.Equal(40, created.GetProperty("personalization").GetProperty("points").GetProperty("redeemed").GetInt64());
+
+        var paid = await Json(await shopper.Confirm(created.GetProperty("id").GetString()!, visa), HttpStatusCode.OK);
+        Assert.Equal(2_960, paid.GetProperty("amount").GetInt64());
+        var next = await Json(await shopper.Post("/checkouts", await shopper.LinesOf(1_000), Shopper.NewKey()), HttpStatusCode.Created);
+        // 40 earned, 40 spent, 29 earned by the 29.60 EUR just paid.
+        Assert.Equal(29, next.GetProperty("personalization").GetProperty("points").GetProperty("balance").GetInt64());
+    }
+}
