@@ -1,6 +1,7 @@
 using Actors.Api.Auth;
 using Actors.Api.Carts;
 using Actors.Api.Checkouts;
+using Actors.Api.Consent;
 using Actors.Api.Customers;
 using Actors.Api.Hosting;
 using Actors.Api.Limits;
@@ -46,6 +47,7 @@ app.MapCustomerApi();
 app.MapCartApi();
 app.MapPaymentMethodApi();
 app.MapLimitsApi();
+app.MapConsentApi();
 app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
 app.MapCustomerHub();

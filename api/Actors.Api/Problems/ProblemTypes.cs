@@ -38,6 +38,7 @@ public static class ProblemTypes
     public const string PaymentNotFound = Base + "payment-not-found";
     public const string RefundExceedsCaptured = Base + "refund-exceeds-captured";
     public const string CartEmpty = Base + "cart-empty";
+    public const string UnknownPurpose = Base + "unknown-purpose";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 
