@@ -28,7 +28,7 @@ public sealed class ConsentGate
         ConsentPurposes.IsKnown(purpose) && state.Consents.LatestFor(purpose) is { Granted: true };
 
     /// <summary>The purposes allowed now, in <see cref="ConsentPurposes.All"/> order: what may shape a personalized answer.</summary>
-    public ImmutableArray<ConsentPurpose> Allowed => [.. ConsentPurposes.All.Where(Allows)];
+    public IReadOnlyList<ConsentPurpose> Allowed => [.. ConsentPurposes.All.Where(Allows)];
 
     /// <summary>The customer as personalization may see them: what a denied purpose covers is left out.</summary>
     public ConsentedCustomer Customer => new(
@@ -55,7 +55,7 @@ public sealed class ConsentGate
 public sealed class ConsentedCustomer
 {
     internal ConsentedCustomer(
-        ImmutableArray<ConsentPurpose> allowed,
+        IReadOnlyList<ConsentPurpose> allowed,
         string? homeCurrency,
         string? preferredLanguage,
         ImmutableList<ConsentedPaymentMethod> paymentMethods,
@@ -77,7 +77,7 @@ public sealed class ConsentedCustomer
     }
 
     /// <summary>The purposes that may shape what a rule makes of this customer; an answer names the ones it used.</summary>
-    public ImmutableArray<ConsentPurpose> Allowed { get; }
+    public IReadOnlyList<ConsentPurpose> Allowed { get; }
 
     public string? HomeCurrency { get; }
     public string? PreferredLanguage { get; }
