@@ -1,4 +1,5 @@
 using Actors.Api.Carts;
+using Actors.Api.Consent;
 using Actors.Api.Customers;
 using Actors.Api.Limits;
 using Actors.Api.Payments;
@@ -32,6 +33,8 @@ public static class LiveMessages
         PaymentMethodsChanged methods => (nameof(PaymentMethodsChanged),
             new PaymentMethodsChangedMessage(customerId, methods.Sequence, methods.At,
                 [.. methods.Methods.Select(method => PaymentMethodView.From(method, methods.PreferredId))])),
+        ConsentChanged consents => (nameof(ConsentChanged),
+            new ConsentChangedMessage(customerId, consents.Sequence, consents.At, ConsentView.All(consents.Consents))),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No hub message for this change."),
     };
 
@@ -68,6 +71,8 @@ public sealed record PaymentUpdatedMessage(string CustomerId, long Sequence, Dat
 public sealed record ProfileChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, CustomerView Profile);
 
 public sealed record LimitsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, string Change, LimitsResponse Limits);
+
+public sealed record ConsentChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, ConsentView[] Consents);
 
 public sealed record PaymentMethodsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, PaymentMethodView[] PaymentMethods);
 

@@ -42,6 +42,7 @@ public static class ProblemTypes
     public const string CatalogItemNotFound = Base + "catalog-item-not-found";
     public const string PointsUnavailable = Base + "points-unavailable";
     public const string PaymentMethodNotOffered = Base + "payment-method-not-offered";
+    public const string UnknownPurpose = Base + "unknown-purpose";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

@@ -1,4 +1,5 @@
 using Actors.Grains.Catalog;
+using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
@@ -28,7 +29,7 @@ public static class CheckoutDecider
         }
 
         var refusal = CheckoutRules.Build(checkoutId, draft, commerce.Cart, priceOf, state.CapCurrency, rates, channel, now, lifetime, out var built)
-            ?? CheckoutPersonalization.Price(state, built!, draft, ConsentGate.Purposes(state), IsNewDevice(state, deviceId, now),
+            ?? CheckoutPersonalization.Price(state, built!, draft, ConsentGate.Of(state), IsNewDevice(state, deviceId, now),
                 personalization, rates, now, out built);
         if (refusal is not null)
         {
@@ -49,7 +50,7 @@ public static class CheckoutDecider
     {
         var commerce = state.Commerce;
         var limits = SpendingPolicy.EffectiveAt(commerce.Limits, now);
-        var (methods, personalized) = CheckoutPersonalization.Present(state, checkout, ConsentGate.Purposes(state), personalization, rates, now);
+        var (methods, personalized) = CheckoutPersonalization.Present(state, checkout, ConsentGate.Of(state), personalization, rates, now);
         return new CheckoutSummary(checkout, methods, commerce.Wallet.PreferredId, [.. SpendingPolicy.Headroom(limits, commerce.Spend, now, state.Zone)])
         {
             Personalized = personalized,

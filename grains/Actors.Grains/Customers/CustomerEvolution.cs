@@ -1,5 +1,6 @@
 using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
+using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
@@ -23,6 +24,7 @@ public static class CustomerEvolution
         ProfileUpdated updated => state with { Profile = updated.Profile },
         DeviceSeen seen => state with { Sessions = state.Sessions.With(seen.Session) },
         LiveNumbersClaimed claimed => state with { LiveCeiling = claimed.Ceiling },
+        ConsentRecorded recorded => state with { Consents = state.Consents.With(recorded.Decision) },
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 

@@ -1,3 +1,4 @@
+using Actors.Grains.Consent;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
 using Actors.Grains.Profiles;
@@ -23,6 +24,7 @@ public sealed partial class CustomerGrain
 
     private Profile? announcedProfile;
     private CommerceState? announcedCommerce;
+    private ConsentState? announcedConsents;
 
     /// <summary>Checkout expiries and cooling-off ends up to this moment have been announced.</summary>
     private DateTimeOffset announcedUpTo;
@@ -61,6 +63,7 @@ public sealed partial class CustomerGrain
     {
         announcedProfile = durable.Profile;
         announcedCommerce = durable.Commerce;
+        announcedConsents = durable.Consents;
         announcedUpTo = clock.GetUtcNow();
     }
 
@@ -86,20 +89,28 @@ public sealed partial class CustomerGrain
     private Task Announce()
     {
         if (failure is not null || watchers is not { Count: > 0 }
-            || announcedProfile == durable.Profile && ReferenceEquals(announcedCommerce, durable.Commerce))
+            || announcedProfile == durable.Profile && ReferenceEquals(announcedCommerce, durable.Commerce)
+                && ReferenceEquals(announcedConsents, durable.Consents))
         {
             announcedProfile = durable.Profile;
             announcedCommerce = durable.Commerce;
+            announcedConsents = durable.Consents;
             return Task.CompletedTask;
         }
         return InAnnouncingTurn(async () =>
         {
             var profileBefore = announcedProfile;
             var commerceBefore = announcedCommerce ?? durable.Commerce;
+            var consentsBefore = announcedConsents ?? durable.Consents;
             announcedProfile = durable.Profile;
             announcedCommerce = durable.Commerce;
+            announcedConsents = durable.Consents;
             var now = clock.GetUtcNow();
             var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
+            if (LiveChanges.Consents(consentsBefore, announcedConsents) is { } consentChanged)
+            {
+                changes.Add(consentChanged);
+            }
             await Publish(changes, now);
             ScheduleDue();
         });

@@ -1,10 +1,11 @@
+using Actors.Grains.Consent;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 
 namespace Actors.Grains.Customers;
 
 /// <summary>
-/// A customer as its journal's events leave it: profile, commerce and sessions. Immutable; <see cref="CustomerEvolution"/>
+/// A customer as its journal's events leave it: profile, commerce, sessions and consents. Immutable; <see cref="CustomerEvolution"/>
 /// makes the next one from an event, and a snapshot of it spares replaying the whole journal on activation.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("customer-state-v1")]
@@ -17,6 +18,9 @@ public sealed record CustomerState
 
     /// <summary>The highest live sequence number any activation may have handed out (see <see cref="Live.LiveNumbersClaimed"/>).</summary>
     [Id(3)] public long LiveCeiling { get; init; }
+
+    /// <summary>The latest consent decision per purpose; what a rule may use goes through <see cref="ConsentGate"/>.</summary>
+    [Id(4)] public ConsentState Consents { get; init; } = ConsentState.None;
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();

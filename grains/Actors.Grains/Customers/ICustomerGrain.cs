@@ -1,5 +1,6 @@
 using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
+using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
@@ -55,6 +56,14 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     [Alias("remove-payment-method")]
     Task<WalletResult> RemovePaymentMethod(string paymentMethodId, CancellationToken cancellationToken = default);
+
+    /// <summary>The current consent of every purpose and, read from the journal, every change of it, newest first.</summary>
+    [Alias("get-consents"), ReadOnly]
+    Task<ConsentResult> GetConsents(CancellationToken cancellationToken = default);
+
+    /// <summary>Records a grant or withdrawal of <paramref name="purpose"/> by the calling device and channel; it counts for the very next decision.</summary>
+    [Alias("record-consent")]
+    Task<ConsentResult> RecordConsent(ConsentPurpose purpose, ConsentDraft draft, CancellationToken cancellationToken = default);
 
     [Alias("get-limits"), ReadOnly]
     Task<LimitsResult> GetLimits(CancellationToken cancellationToken = default);

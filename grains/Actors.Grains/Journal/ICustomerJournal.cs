@@ -1,3 +1,4 @@
+using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 
 namespace Actors.Grains.Journal;
@@ -29,4 +30,7 @@ public interface ICustomerJournal
 
     /// <summary>The events of one payment (its reservation, outcome, refunds) up to and including <paramref name="upTo"/>, in order.</summary>
     Task<IReadOnlyList<JournalEvent>> ReadPayment(string customerId, string paymentId, long upTo, CancellationToken cancellationToken);
+
+    /// <summary>The customer's consent decisions up to and including <paramref name="upTo"/>, newest first.</summary>
+    Task<IReadOnlyList<ConsentRecorded>> ReadConsents(string customerId, long upTo, CancellationToken cancellationToken);
 }

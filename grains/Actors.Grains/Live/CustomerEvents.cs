@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
+using Actors.Grains.Consent;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
@@ -71,3 +72,7 @@ public sealed record LimitsChanged([property: Id(0)] LimitsReason Reason, [prope
 public sealed record PaymentMethodsChanged(
     [property: Id(0)] ImmutableList<PaymentMethod> Methods,
     [property: Id(1)] string? PreferredId) : CustomerEvent;
+
+/// <summary>A consent was granted or withdrawn: the current decision of every purpose.</summary>
+[GenerateSerializer, Immutable, Alias("customer-event-consent")]
+public sealed record ConsentChanged([property: Id(0)] ConsentState Consents) : CustomerEvent;

@@ -1,4 +1,5 @@
 using Actors.Grains.Checkouts;
+using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Limits;
 using Actors.Grains.Profiles;
@@ -46,6 +47,10 @@ public static class LiveChanges
             yield return new ProfileChanged(profileAfter);
         }
     }
+
+    /// <summary>The consent change between two states, if any: only a recorded decision makes a new consent state.</summary>
+    public static ConsentChanged? Consents(ConsentState before, ConsentState after) =>
+        ReferenceEquals(before, after) ? null : new ConsentChanged(after);
 
     /// <summary>
     /// The checkouts that expire, and the cooling-off periods that end, in (<paramref name="after"/>,

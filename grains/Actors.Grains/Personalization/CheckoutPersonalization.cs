@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Grains.Checkouts;
+using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Experiments;
 using Actors.Grains.Money;
@@ -9,25 +10,30 @@ using Actors.Grains.Wallets;
 namespace Actors.Grains.Personalization;
 
 /// <summary>The purposes the customer has granted, as the consent gate reports them at the moment of a decision.</summary>
-public readonly record struct ConsentedPurposes(bool Personalization, bool Marketing, bool Location, bool Analytics);
+public readonly record struct ConsentedPurposes(bool Personalization, bool Marketing, bool Location, bool Analytics)
+{
+    public static ConsentedPurposes Of(ConsentGate gate) => new(
+        gate.Allows(ConsentPurpose.Personalization), gate.Allows(ConsentPurpose.Marketing),
+        gate.Allows(ConsentPurpose.Location), gate.Allows(ConsentPurpose.Analytics));
+}
 
 /// <summary>
-/// What personalization may read of a customer: each part is present only when its purpose is granted, so a rule
-/// cannot use data gathered under a purpose the customer withdrew. Built in one place, from the state and the gate.
+/// What the checkout's personalization rules read of a customer: each part is present only when its purpose is
+/// granted, so a rule cannot use data gathered under a purpose the customer withdrew. Purchases come through the
+/// gate's view of the customer (<see cref="ConsentGate.Customer"/>); segments and the request's country are left out
+/// here unless marketing and location are granted.
 /// </summary>
 public sealed record PersonalizationInputs(
     IReadOnlyList<MethodSuccess>? MethodSuccesses,
     IReadOnlySet<Segment>? Segments,
     string? Country)
 {
-    public static PersonalizationInputs From(CustomerState state, ConsentedPurposes consented, string? country, long highValueSpend, DateTimeOffset now) => new(
-        consented.Personalization ? Successes(state.Commerce) : null,
-        consented.Marketing ? Personalization.Segments.Of(state.Commerce.Stats, state.Profile!.CreatedAt, highValueSpend, now) : null,
-        consented.Location ? country : null);
-
-    private static MethodSuccess[] Successes(CommerceState commerce) =>
-        [.. commerce.Payments.Where(payment => payment.Status == PaymentStatus.Succeeded)
-            .Select(payment => new MethodSuccess(payment.MethodId, payment.CreatedAt))];
+    public static PersonalizationInputs From(CustomerState state, ConsentGate gate, string? country, long highValueSpend, DateTimeOffset now) => new(
+        gate.Allows(ConsentPurpose.Personalization)
+            ? [.. gate.Customer.Purchases.Select(payment => new MethodSuccess(payment.MethodId, payment.CreatedAt))]
+            : null,
+        gate.Allows(ConsentPurpose.Marketing) ? Personalization.Segments.Of(state.Commerce.Stats, state.Profile!.CreatedAt, highValueSpend, now) : null,
+        gate.Allows(ConsentPurpose.Location) ? country : null);
 }
 
 /// <summary>Why one part of a checkout summary is as it is, and the purpose (if any) whose data shaped it.</summary>
@@ -67,12 +73,12 @@ public static class CheckoutPersonalization
     /// cannot be redeemed. <paramref name="checkout"/>'s total is the lines' sum on the way in.
     /// </summary>
     public static MoneyResult? Price(
-        CustomerState state, Checkout checkout, CheckoutDraft draft, ConsentedPurposes consented, bool newDevice,
+        CustomerState state, Checkout checkout, CheckoutDraft draft, ConsentGate gate, bool newDevice,
         PersonalizationSettings settings, ExchangeRates rates, DateTimeOffset now, out Checkout priced)
     {
         priced = checkout;
         var commerce = state.Commerce;
-        var inputs = PersonalizationInputs.From(state, consented, draft.Country, HighValueSpend(state, settings, rates), now);
+        var inputs = PersonalizationInputs.From(state, gate, draft.Country, HighValueSpend(state, settings, rates), now);
         var variants = ExperimentAssignment.Of(settings.Experiments, state.Profile!.CustomerId);
         var offers = settings.Offers.Where(offer => !ExperimentAssignment.TurnsOff(settings.Experiments, variants, ExperimentStrategy.Offer, offer.Id));
         var offer = OfferRules.Best(offers,
@@ -112,17 +118,17 @@ public static class CheckoutPersonalization
             Risk = risk,
             Country = inputs.Country?.ToUpperInvariant(),
             Experiments = variants,
-            CountsInExperiments = consented.Analytics && !variants.IsEmpty,
+            CountsInExperiments = gate.Allows(ConsentPurpose.Analytics) && !variants.IsEmpty,
         };
         return null;
     }
 
     /// <summary>How <paramref name="checkout"/> is offered now: methods in order (risky ones left out), display, reasons.</summary>
     public static (ImmutableList<PaymentMethod> Methods, Personalized Personalized) Present(
-        CustomerState state, Checkout checkout, ConsentedPurposes consented, PersonalizationSettings settings, ExchangeRates rates, DateTimeOffset now)
+        CustomerState state, Checkout checkout, ConsentGate gate, PersonalizationSettings settings, ExchangeRates rates, DateTimeOffset now)
     {
         var commerce = state.Commerce;
-        var inputs = PersonalizationInputs.From(state, consented, checkout.Country, HighValueSpend(state, settings, rates), now);
+        var inputs = PersonalizationInputs.From(state, gate, checkout.Country, HighValueSpend(state, settings, rates), now);
         var reasons = ImmutableList.CreateBuilder<ChoiceReason>();
         var by = new SortedSet<string>(StringComparer.Ordinal);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Payments;
@@ -62,6 +63,13 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         ORDER BY 1, 2
         """;
 
+    // The type is written out (not a parameter) so that the planner can use the partial index on consent events.
+    private const string ReadConsentEvents = """
+        SELECT payload FROM customer_events
+        WHERE customer_id = $1 AND event_type = 'consent-recorded-v1' AND sequence <= $2
+        ORDER BY sequence DESC
+        """;
+
     private static readonly ConcurrentDictionary<Type, string> TypeNames = new();
 
     public async Task<JournalLoad> Load(string customerId, CancellationToken cancellationToken)
@@ -121,6 +129,21 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         while (await reader.ReadAsync(cancellationToken))
         {
             events.Add(Event(reader.GetFieldValue<byte[]>(0)));
+        }
+        return events;
+    }
+
+    public async Task<IReadOnlyList<ConsentRecorded>> ReadConsents(string customerId, long upTo, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(ReadConsentEvents);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<ConsentRecorded>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(Event(reader.GetFieldValue<byte[]>(0)) as ConsentRecorded
+                ?? throw new InvalidDataException($"A consent row of {customerId} holds another event."));
         }
         return events;
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Actors.Tests.Infrastructure;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
@@ -47,4 +49,32 @@ public sealed class PersonalizedCheckoutApiTests(ApiFixture fixture)
         // 40 earned, 40 spent, 29 earned by the 29.60 EUR just paid.
         Assert.Equal(29, next.GetProperty("personalization").GetProperty("points").GetProperty("balance").GetInt64());
     }
+
+    [Fact]
+    public async Task Withdrawing_personalization_turns_it_off_in_the_very_next_checkout()
+    {
+        var shopper = await Shopper.Create(fixture.ClientAs);
+        var visa = await shopper.SaveMethod("tok_visa", preferred: false);
+        var mastercard = await shopper.SaveMethod("tok_mastercard", brand: "mastercard", last4: "4444");
+        await shopper.Pay(visa, 1_000);
+        await shopper.Pay(visa, 1_200);
+        await Consent(shopper, granted: true);
+
+        var personal = await Json(await shopper.Post("/checkouts", await shopper.LinesOf(1_500), Shopper.NewKey()), HttpStatusCode.Created);
+        await Consent(shopper, granted: false);
+        var neutral = await Json(await shopper.Post("/checkouts", await shopper.LinesOf(1_500), Shopper.NewKey()), HttpStatusCode.Created);
+
+        // The first card saved is the preferred one; Visa was paid with twice, Mastercard never.
+        Assert.Equal(["personalization"], personal.GetProperty("personalization").GetProperty("personalizedBy").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains(personal.GetProperty("personalization").GetProperty("reasons").EnumerateArray(), reason =>
+            reason.GetProperty("purpose").GetString() == "personalization"
+            && reason.GetProperty("text").GetString() == "Visa ending 4242 is offered early because you paid with it twice in the last 180 days, most recently today.");
+        Assert.Equal(0, neutral.GetProperty("personalization").GetProperty("personalizedBy").GetArrayLength());
+        Assert.All(neutral.GetProperty("personalization").GetProperty("reasons").EnumerateArray(),
+            reason => Assert.Equal(JsonValueKind.Null, reason.GetProperty("purpose").ValueKind));
+        Assert.Equal([visa, mastercard], neutral.GetProperty("paymentMethods").EnumerateArray().Select(method => method.GetProperty("id").GetString()));
+    }
+
+    private static async Task Consent(Shopper shopper, bool granted) =>
+        await Json(await shopper.Client.PutAsJsonAsync($"{shopper.Base}/consents/personalization", new { granted, policyVersion = "2026-01" }), HttpStatusCode.OK);
 }

@@ -1,5 +1,6 @@
 using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
+using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
@@ -111,5 +112,16 @@ public sealed class LiveChangesTests
         var effective = Assert.IsType<LimitsChanged>(Assert.Single(LiveChanges.Passed(state, Now.AddMinutes(20), Now.AddDays(2), () => Limits)));
         Assert.Equal(LimitsReason.RaiseEffective, effective.Reason);
         Assert.Empty(LiveChanges.Passed(state, Now.AddDays(2), Now.AddDays(3), () => Limits));
+    }
+
+    [Fact]
+    public void A_recorded_decision_is_one_consent_change_for_watchers()
+    {
+        var before = Deciders.Customers.Shopper();
+        var after = Deciders.Customers.Apply(before, ConsentDecider.Record(before, ConsentPurpose.Marketing, new ConsentDraft(true, "v1"), "web", "phone-1", Now).Events);
+
+        Assert.Null(LiveChanges.Consents(before.Consents, before.Consents));
+        var change = Assert.IsType<ConsentChanged>(LiveChanges.Consents(before.Consents, after.Consents));
+        Assert.True(change.Consents.LatestFor(ConsentPurpose.Marketing)!.Granted);
     }
 }
