@@ -31,6 +31,7 @@ public static class Policies
     public const string WriteCustomer = "write-customer";
     public const string CreateCustomer = "create-customer";
     public const string Refund = "refund";
+    public const string ResolveIdentity = "resolve-identity";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -39,6 +40,8 @@ public static class Policies
         .AddPolicy(CreateCustomer, policy => policy.RequireRole(Roles.Operator, Roles.Pos))
         // Money goes back to the customer on the merchant's decision, not the customer's.
         .AddPolicy(Refund, policy => policy.RequireRole(Roles.Operator))
+        // Finding a customer by email, phone, loyalty card or device is for staff and tills, not for customers.
+        .AddPolicy(ResolveIdentity, policy => policy.RequireRole(Roles.Support, Roles.Operator, Roles.Pos))
         .Services;
 }
 

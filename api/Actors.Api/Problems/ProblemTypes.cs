@@ -38,6 +38,8 @@ public static class ProblemTypes
     public const string PaymentNotFound = Base + "payment-not-found";
     public const string RefundExceedsCaptured = Base + "refund-exceeds-captured";
     public const string CartEmpty = Base + "cart-empty";
+    public const string IdentityNotFound = Base + "identity-not-found";
+    public const string IdentityTaken = Base + "identity-taken";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

@@ -1,6 +1,7 @@
 using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Idempotency;
+using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
@@ -23,6 +24,8 @@ public static class CustomerEvolution
         ProfileUpdated updated => state with { Profile = updated.Profile },
         DeviceSeen seen => state with { Sessions = state.Sessions.With(seen.Session) },
         LiveNumbersClaimed claimed => state with { LiveCeiling = claimed.Ceiling },
+        IdentityClaimed claimed => state with { Identities = state.Identities.Add(claimed.Identifier.Key) },
+        IdentityReleased released => state with { Identities = state.Identities.Remove(released.Identifier.Key) },
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 

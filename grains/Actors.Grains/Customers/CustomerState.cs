@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 
@@ -17,6 +18,12 @@ public sealed record CustomerState
 
     /// <summary>The highest live sequence number any activation may have handed out (see <see cref="Live.LiveNumbersClaimed"/>).</summary>
     [Id(3)] public long LiveCeiling { get; init; }
+
+    /// <summary>
+    /// The keys of the channel identifiers this customer holds (<c>email:…</c>, <c>phone:…</c>, <c>card:…</c>,
+    /// <c>device:…</c>), as its journal says; each one's identity grain names this customer (see <see cref="Identity.IdentityGrain"/>).
+    /// </summary>
+    [Id(5)] public ImmutableSortedSet<string> Identities { get; init; } = [];
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();
