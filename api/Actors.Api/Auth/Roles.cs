@@ -34,6 +34,7 @@ public static class Policies
     public const string ReadCatalog = "read-catalog";
     public const string ManageCatalog = "manage-catalog";
     public const string ReadExperiments = "read-experiments";
+    public const string ResolveIdentity = "resolve-identity";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -46,6 +47,8 @@ public static class Policies
         .AddPolicy(ReadCatalog, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
         .AddPolicy(ManageCatalog, policy => policy.RequireRole(Roles.Operator))
         .AddPolicy(ReadExperiments, policy => policy.RequireRole(Roles.Operator))
+        // Finding a customer by email, phone, loyalty card or device is for staff and tills, not for customers.
+        .AddPolicy(ResolveIdentity, policy => policy.RequireRole(Roles.Support, Roles.Operator, Roles.Pos))
         .Services;
 }
 

@@ -36,6 +36,8 @@ public static class CustomerApi
                 return TypedResults.Created($"/v1/customers/{id}", CustomerView.From(found.Profile, http.User.SeesMaskedData()));
             case ProfileResult.Invalid invalid:
                 return ApiProblems.Validation(invalid.Errors);
+            case ProfileResult.IdentityTaken taken:
+                return ApiProblems.IdentityTaken(taken.Identifier);
             default:
                 // A fresh 100-bit id that already exists: astronomically unlikely, and the client may simply retry.
                 return ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Customer id collision; retry.");
@@ -90,6 +92,8 @@ public static class CustomerApi
                 return TypedResults.Ok(CustomerView.From(found.Profile, http.User.SeesMaskedData()));
             case ProfileResult.Invalid invalid:
                 return ApiProblems.Validation(invalid.Errors);
+            case ProfileResult.IdentityTaken taken:
+                return ApiProblems.IdentityTaken(taken.Identifier);
             case ProfileResult.VersionMismatch mismatch:
                 http.Response.Headers.ETag = EntityTag.Of(mismatch.Current.Version);
                 return ApiProblems.Of(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,

@@ -82,11 +82,11 @@ public sealed record CustomerView(
         profile.UpdatedAt);
 
     // j***@example.com: enough for support to confirm an address the customer reads out, not to learn it.
-    private static string? MaskEmail(string? email) =>
+    internal static string? MaskEmail(string? email) =>
         email?.IndexOf('@') is int at and > 0 ? $"{email[0]}***{email[at..]}" : email;
 
     // +*********23: the last two digits only.
-    private static string? MaskPhone(string? phone) =>
+    internal static string? MaskPhone(string? phone) =>
         phone is null ? null : "+" + new string('*', phone.Length - 3) + phone[^2..];
 }
 

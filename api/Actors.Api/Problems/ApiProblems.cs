@@ -23,6 +23,11 @@ public static class ApiProblems
     public static ProblemHttpResult CustomerNotFound() =>
         Of(StatusCodes.Status404NotFound, ProblemTypes.CustomerNotFound, "No such customer.");
 
+    /// <summary>Another customer holds <paramref name="identifier"/>; which one is not said.</summary>
+    public static ProblemHttpResult IdentityTaken(Actors.Grains.Identity.Identifier identifier) =>
+        Of(StatusCodes.Status409Conflict, ProblemTypes.IdentityTaken, $"This {identifier.Kind} belongs to another customer.",
+            "Nothing was changed.", new Dictionary<string, object?> { ["kind"] = identifier.Kind });
+
     /// <summary>
     /// Problem details for every response, including the empty 401/403/404/405 the framework writes:
     /// a stable type per status and the trace id, never exception details.

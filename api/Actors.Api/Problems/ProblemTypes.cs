@@ -43,6 +43,8 @@ public static class ProblemTypes
     public const string PointsUnavailable = Base + "points-unavailable";
     public const string PaymentMethodNotOffered = Base + "payment-method-not-offered";
     public const string UnknownPurpose = Base + "unknown-purpose";
+    public const string IdentityNotFound = Base + "identity-not-found";
+    public const string IdentityTaken = Base + "identity-taken";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

@@ -2,6 +2,7 @@ using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
+using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
@@ -25,6 +26,8 @@ public static class CustomerEvolution
         DeviceSeen seen => state with { Sessions = state.Sessions.With(seen.Session) },
         LiveNumbersClaimed claimed => state with { LiveCeiling = claimed.Ceiling },
         ConsentRecorded recorded => state with { Consents = state.Consents.With(recorded.Decision) },
+        IdentityClaimed claimed => state with { Identities = state.Identities.Add(claimed.Identifier.Key) },
+        IdentityReleased released => state with { Identities = state.Identities.Remove(released.Identifier.Key) },
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 

@@ -8,9 +8,9 @@ public sealed partial class CustomerGrain
 {
     public async Task<ProfileResult> Create(ProfileDraft draft, CancellationToken cancellationToken)
     {
-        var decision = ProfileDecider.Create(state, CustomerId, draft, clock.GetUtcNow());
-        await Commit(decision.Events);
-        return decision.Answer;
+        return await DecideWithIdentities(
+            () => ProfileDecider.Create(state, CustomerId, draft, clock.GetUtcNow()),
+            taken => new ProfileResult.IdentityTaken(taken));
     }
 
     public Task<ProfileResult> GetProfile(CancellationToken cancellationToken) =>
@@ -20,9 +20,9 @@ public sealed partial class CustomerGrain
 
     public async Task<ProfileResult> UpdateProfile(long expectedVersion, ProfilePatch patch, CancellationToken cancellationToken)
     {
-        var decision = ProfileDecider.Update(state, expectedVersion, patch, clock.GetUtcNow());
-        await Commit(decision.Events);
-        return decision.Answer;
+        return await DecideWithIdentities(
+            () => ProfileDecider.Update(state, expectedVersion, patch, clock.GetUtcNow()),
+            taken => new ProfileResult.IdentityTaken(taken));
     }
 
     public Task<IReadOnlyList<DeviceSession>?> GetSessions(CancellationToken cancellationToken) =>

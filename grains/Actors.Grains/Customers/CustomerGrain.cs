@@ -107,7 +107,8 @@ public sealed partial class CustomerGrain(
     {
         await context.Invoke();
         // An idempotency check only answers; the request it precedes notes the device.
-        if (context.InterfaceMethod?.Name == nameof(ICustomerGrain.CheckIdempotency))
+        // An identity grain asking whether an identifier is held is no device of this customer.
+        if (context.InterfaceMethod?.Name is nameof(ICustomerGrain.CheckIdempotency) or nameof(ICustomerGrain.Holds))
         {
             return;
         }

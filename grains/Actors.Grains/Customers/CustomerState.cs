@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Actors.Grains.Consent;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
@@ -21,6 +22,11 @@ public sealed record CustomerState
 
     /// <summary>The latest consent decision per purpose; what a rule may use goes through <see cref="ConsentGate"/>.</summary>
     [Id(4)] public ConsentState Consents { get; init; } = ConsentState.None;
+    /// <summary>
+    /// The keys of the channel identifiers this customer holds (<c>email:…</c>, <c>phone:…</c>, <c>card:…</c>,
+    /// <c>device:…</c>), as its journal says; each one's identity grain names this customer (see <see cref="Identity.IdentityGrain"/>).
+    /// </summary>
+    [Id(5)] public ImmutableSortedSet<string> Identities { get; init; } = [];
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();

@@ -2,6 +2,7 @@ using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
+using Actors.Grains.Identity;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
 using Actors.Grains.Payments;
@@ -34,6 +35,26 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>The devices and channels this customer has been seen on, most recent first; null for no such customer.</summary>
     [Alias("get-sessions"), ReadOnly]
     Task<IReadOnlyList<DeviceSession>?> GetSessions(CancellationToken cancellationToken = default);
+
+    /// <summary>Claims a loyalty card or device; <see cref="IdentityResult.Taken"/> when another customer holds it.</summary>
+    [Alias("claim-identity")]
+    Task<IdentityResult> ClaimIdentity(Identifier identifier, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a loyalty card or device this customer holds (email and phone go by changing the profile).</summary>
+    [Alias("release-identity")]
+    Task<IdentityResult> ReleaseIdentity(Identifier identifier, CancellationToken cancellationToken = default);
+
+    /// <summary>The identifiers this customer holds (profile email and phone included); null for no such customer.</summary>
+    [Alias("get-identities"), ReadOnly]
+    Task<IReadOnlyList<Identifier>?> GetIdentities(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For an identity grain settling a claim: whether this customer's journal holds the identifier
+    /// (<see cref="Identifier.Key"/>), after what is being written is durable; <see cref="Holding.Changing"/> while a
+    /// decision of this customer is claiming or releasing it.
+    /// </summary>
+    [Alias("holds")]
+    Task<Holding> Holds(string identityKey, CancellationToken cancellationToken = default);
 
     [Alias("get-cart"), ReadOnly]
     Task<CartResult> GetCart(CancellationToken cancellationToken = default);

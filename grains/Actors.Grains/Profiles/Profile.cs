@@ -64,6 +64,10 @@ public abstract record ProfileResult
     [GenerateSerializer, Immutable, Alias("profile-result-version-mismatch")]
     public sealed record VersionMismatch([property: Id(0)] Profile Current) : ProfileResult;
 
+    /// <summary>Another customer holds this email or phone; the profile is unchanged.</summary>
+    [GenerateSerializer, Immutable, Alias("profile-result-identity-taken")]
+    public sealed record IdentityTaken([property: Id(0)] Identity.Identifier Identifier) : ProfileResult;
+
     /// <summary>Field errors keyed by the field's JSON name.</summary>
     [GenerateSerializer, Immutable, Alias("profile-result-invalid")]
     public sealed record Invalid([property: Id(0)] IReadOnlyDictionary<string, string[]> Errors) : ProfileResult;

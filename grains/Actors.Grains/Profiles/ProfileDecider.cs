@@ -1,4 +1,5 @@
 using Actors.Grains.Customers;
+using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 
 namespace Actors.Grains.Profiles;
@@ -14,11 +15,14 @@ public static class ProfileDecider
         }
         var created = ProfileRules.Create(customerId, draft, now);
         return created is ProfileResult.Found found
-            ? Decision.Emit(created, new CustomerCreated(found.Profile) { At = now })
+            ? Decision.Emit(created, [new CustomerCreated(found.Profile) { At = now }, .. IdentityDecider.ProfileChanges(state, null, found.Profile, now)])
             : Decision.Answer(created);
     }
 
-    /// <summary>Applies <paramref name="patch"/> when the profile is still at <paramref name="expectedVersion"/>; a patch that changes nothing appends nothing.</summary>
+    /// <summary>
+    /// Applies <paramref name="patch"/> when the profile is still at <paramref name="expectedVersion"/>; a patch that
+    /// changes nothing appends nothing. A changed email or phone claims the new one and releases the old one.
+    /// </summary>
     public static Decision<ProfileResult> Update(CustomerState state, long expectedVersion, ProfilePatch patch, DateTimeOffset now)
     {
         if (state.Profile is not { } current)
@@ -27,7 +31,7 @@ public static class ProfileDecider
         }
         var updated = ProfileRules.Apply(current, expectedVersion, patch, now);
         return updated is ProfileResult.Found found && found.Profile.Version != current.Version
-            ? Decision.Emit(updated, new ProfileUpdated(found.Profile) { At = now })
+            ? Decision.Emit(updated, [new ProfileUpdated(found.Profile) { At = now }, .. IdentityDecider.ProfileChanges(state, current, found.Profile, now)])
             : Decision.Answer(updated);
     }
 }

@@ -64,6 +64,12 @@ public static partial class ProfileRules
             : new ProfileResult.Found(next with { Version = current.Version + 1, UpdatedAt = now });
     }
 
+    /// <summary>Whether <paramref name="value"/> is an email address the profile accepts, as it stands.</summary>
+    public static bool IsEmail(string value) => value.Length <= MaxEmail && IsPlainAddress(value);
+
+    /// <summary>Whether <paramref name="value"/> is a phone number the profile accepts (E.164, as it stands).</summary>
+    public static bool IsE164(string value) => E164().IsMatch(value);
+
     /// <summary>A field rule: the normalized value, or the reason the raw value is refused.</summary>
     private delegate string? FieldRule(string raw, out string error);
 

@@ -18,7 +18,7 @@ public sealed class ProfileRulesTests
     [Fact]
     public void A_valid_draft_becomes_version_1_with_normalized_fields()
     {
-        var profile = SampleProfiles.Created(Create(SampleProfiles.Ada() with { HomeCurrency = "gbp", DisplayName = "  Ada Lovelace " }));
+        var profile = SampleProfiles.Created(Create(new ProfileDraft("  Ada Lovelace ", "ada@example.com", "+447700900123", "en-GB", "gbp", "Europe/London")));
 
         Assert.Equal(new Profile("cus_test", "Ada Lovelace", "ada@example.com", "+447700900123", "en-GB", "GBP",
             "Europe/London", 1, Now, Now), profile);
