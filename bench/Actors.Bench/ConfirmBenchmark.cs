@@ -61,7 +61,7 @@ internal static class ConfirmBenchmark
     {
         private static readonly string Line = JsonSerializer.Serialize(new
         {
-            lines = new[] { new { sku = "bench-1", name = "Bench item", unitPrice = 1_250, currency = "EUR", quantity = 1 } },
+            lines = new[] { new { sku = PeerOperations.Sku, quantity = 1 } },
         });
 
         public static async Task<Customer> Create(HttpClient http, string operatorToken, int index)

@@ -101,7 +101,7 @@ internal sealed class LiveDriver(HttpClient http, LiveCustomer[] customers, Live
         {
             // One line replaced in place (same sku), so the cart never reaches its line limit; the quantity varies
             // so that every change is a real one.
-            var body = JsonSerializer.Serialize(new { sku = "bench-1", name = "Bench item", unitPrice = 1_250, currency = "EUR", quantity = next % 999 + 1 });
+            var body = JsonSerializer.Serialize(new { sku = PeerOperations.Sku, quantity = next % 999 + 1 });
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customer.Id}/cart/items")
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),

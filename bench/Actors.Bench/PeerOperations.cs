@@ -25,11 +25,15 @@ internal delegate Task<string?> Operation(BenchCustomer customer);
 /// </summary>
 internal static class PeerOperations
 {
-    public const long Amount = 1_250;
+    /// <summary>The seeded catalog item every checkout buys (the platform's and peer F's catalogs both sell it at <see cref="Amount"/>).</summary>
+    public const string Sku = "beans";
+
+    /// <summary>What one payment moves: the catalog price of <see cref="Sku"/>, and what peers A and B are asked to pay.</summary>
+    public const long Amount = 1_450;
 
     private static readonly string CheckoutBody = JsonSerializer.Serialize(new
     {
-        lines = new[] { new { sku = "bench-1", name = "Bench item", unitPrice = Amount, currency = "EUR", quantity = 1 } },
+        lines = new[] { new { sku = Sku, quantity = 1 } },
     });
 
     /// <summary>The two-step payment: create a checkout of one line, confirm it with the saved card.</summary>

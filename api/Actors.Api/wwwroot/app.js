@@ -28,13 +28,10 @@ const SANDBOX_CARDS = [
   { token: 'tok_insufficientFunds', brand: 'visa', last4: '9995', label: 'Visa: insufficient funds' },
 ];
 
-// A few products to add with one click. Prices are in hundredths of the home currency's unit and scaled to its
-// minor units (so JPY gets yen amounts of a sensible size rather than fractions).
-const CATALOG = [
-  { sku: 'beans', name: 'Coffee beans', hundredths: 1450 },
-  { sku: 'mug', name: 'Enamel mug', hundredths: 899 },
-  { sku: 'grinder', name: 'Hand grinder', hundredths: 4900 },
-];
+// The merchant's products, from GET /v1/catalog: each with its own price and currency (the server prices every
+// line; the device only says which SKU and how many).
+let catalog = null;
+let catalogLoading = null;
 
 const SEARCH_PAGE = 20;
 const LIVE_HUB = '/hubs/customer';
@@ -467,18 +464,24 @@ function renderCart() {
 
 let catalogKey = null; // what the catalog was drawn for; redrawn only when its prices would read differently
 
+function loadCatalog() {
+  catalogLoading ??= apiOk('GET', '/v1/catalog')
+    .then((response) => { catalog = response.data.filter((item) => item.active); catalogKey = null; renderCatalog(); })
+    .catch((error) => { catalogLoading = null; reportError(error); });
+  return catalogLoading;
+}
+
 function renderCatalog() {
-  const currency = state.profile?.homeCurrency ?? 'EUR';
-  if (`${currency} ${locale()}` === catalogKey) return;
-  catalogKey = `${currency} ${locale()}`;
-  const digits = minorDigits(currency);
-  replaceKeepingFocus($('catalog'), CATALOG.map((product) => {
-    const unitPrice = digits >= 2 ? product.hundredths * 10 ** (digits - 2) : product.hundredths;
-    return h('li', {},
-      h('span', {}, product.name, ' ', h('span', { class: 'hint' }, money(unitPrice, currency))),
-      h('button', { type: 'button', 'data-testid': 'add-product', 'data-sku': product.sku, 'aria-label': `Add ${product.name} to the cart`,
-        onclick: () => addToCart({ sku: product.sku, name: product.name, unitPrice, currency }, 1) }, 'Add'));
-  }));
+  if (!catalog) {
+    if (state.session) loadCatalog();
+    return;
+  }
+  if (locale() === catalogKey) return;
+  catalogKey = locale();
+  replaceKeepingFocus($('catalog'), catalog.map((product) => h('li', {},
+    h('span', {}, product.name, ' ', h('span', { class: 'hint' }, money(product.unitPrice, product.currency))),
+    h('button', { type: 'button', 'data-testid': 'add-product', 'data-sku': product.sku, 'aria-label': `Add ${product.name} to the cart`,
+      onclick: () => addToCart({ sku: product.sku, name: product.name, unitPrice: product.unitPrice, currency: product.currency }, 1) }, 'Add'))));
 }
 
 function renderQueue() {
@@ -720,7 +723,7 @@ async function sendQueued() {
     let response;
     try {
       response = next.kind === 'put'
-        ? await api('POST', customerPath('/cart/items'), { body: next.line, ifMatch })
+        ? await api('POST', customerPath('/cart/items'), { body: { sku: next.line.sku, quantity: next.line.quantity }, ifMatch })
         : await api('DELETE', customerPath(`/cart/items/${encodeURIComponent(next.sku)}`), { ifMatch });
     } catch (error) {
       flushFailed = true; // the network went; keep everything and try again shortly

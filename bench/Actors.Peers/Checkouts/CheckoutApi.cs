@@ -37,9 +37,9 @@ public static class CheckoutApi
         {
             return problem;
         }
-        if (Lines(request!.Body, out var currency) is not { } lines)
+        if (Wanted(request!.Body) is not { } wanted)
         {
-            return PeerProblems.Invalid("lines", "1 to 100 lines of one currency, each with sku, name, a positive unitPrice and quantity 1–999");
+            return PeerProblems.Invalid("lines", "1 to 100 lines, each with a sku and quantity 1–999");
         }
 
         await using var connection = await database.DataSource.OpenConnectionAsync();
@@ -47,6 +47,16 @@ public static class CheckoutApi
         if (await ReadCustomer(connection, transaction, customerId) is not (string homeCurrency, long cap, long spent))
         {
             return PeerProblems.CustomerNotFound();
+        }
+        var (lines, currency, unknown, mixed) = await Price(connection, transaction, wanted);
+        if (unknown is not null)
+        {
+            return TypedResults.Problem($"The catalog has no active item with SKU '{unknown}'.", statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "No such product.", type: "/errors/unknown-sku", extensions: new Dictionary<string, object?> { ["sku"] = unknown });
+        }
+        if (mixed)
+        {
+            return PeerProblems.Invalid("lines", $"all lines must be in {currency}");
         }
         if (currency != homeCurrency)
         {
@@ -310,24 +320,45 @@ public static class CheckoutApi
 
     private static HeadroomView Headroom(long cap, long spent, string currency) => new("all_time", cap, spent, Math.Max(0, cap - spent), currency);
 
-    /// <summary>The lines as the platform checks them: 1–100, one currency, positive prices, quantity 1–999.</summary>
-    private static CheckoutLineView[]? Lines(CheckoutRequest request, out string currency)
+    /// <summary>The lines as the platform checks them before pricing: 1–100, each a SKU and a quantity 1–999.</summary>
+    private static CheckoutLineRequest[]? Wanted(CheckoutRequest request) =>
+        request.Lines is { Length: >= 1 and <= 100 } lines
+        && lines.All(line => !string.IsNullOrWhiteSpace(line.Sku) && line.Sku.Length <= 64 && line.Quantity is >= 1 and <= 999)
+            ? lines
+            : null;
+
+    /// <summary>
+    /// Prices the lines from the newest version of each SKU in the catalog, inside the create transaction, as the
+    /// platform prices them from its catalog; the first SKU without an active item is returned as unknown.
+    /// </summary>
+    private static async Task<(CheckoutLineView[] Lines, string Currency, string? Unknown, bool Mixed)> Price(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CheckoutLineRequest[] wanted)
     {
-        currency = "";
-        if (request.Lines is not { Length: >= 1 and <= 100 } lines)
+        var items = new Dictionary<string, (string Name, long UnitPrice, string Currency, bool Active)>(StringComparer.Ordinal);
+        await using (var read = new NpgsqlCommand("""
+            SELECT DISTINCT ON (sku) sku, name, unit_price, currency, active FROM catalog_items
+            WHERE sku = ANY($1) ORDER BY sku, version DESC
+            """, connection, transaction))
         {
-            return null;
-        }
-        currency = lines[0].Currency?.ToUpperInvariant() ?? "";
-        foreach (var line in lines)
-        {
-            if (string.IsNullOrWhiteSpace(line.Sku) || string.IsNullOrWhiteSpace(line.Name) || line.UnitPrice is <= 0 or > 1_000_000_000_000
-                || line.Quantity is < 1 or > 999 || line.Currency?.ToUpperInvariant() != currency || currency.Length != 3)
+            read.Parameters.Add(new() { Value = wanted.Select(line => line.Sku!).Distinct().ToArray() });
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
             {
-                return null;
+                items[reader.GetString(0)] = (reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetBoolean(4));
             }
         }
-        return [.. lines.Select(line => new CheckoutLineView(line.Sku!, line.Name!, line.UnitPrice, line.Quantity, line.UnitPrice * line.Quantity))];
+        var lines = new List<CheckoutLineView>(wanted.Length);
+        var currencies = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in wanted)
+        {
+            if (!items.TryGetValue(line.Sku!, out var item) || !item.Active)
+            {
+                return ([], "", line.Sku, false);
+            }
+            lines.Add(new CheckoutLineView(line.Sku!, item.Name, item.UnitPrice, line.Quantity, item.UnitPrice * line.Quantity));
+            currencies.Add(item.Currency);
+        }
+        return ([.. lines], items[wanted[0].Sku!].Currency, null, currencies.Count > 1);
     }
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)

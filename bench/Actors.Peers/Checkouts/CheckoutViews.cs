@@ -1,6 +1,7 @@
 namespace Actors.Peers.Checkouts;
 
-public sealed record CheckoutLineRequest(string? Sku, string? Name, long UnitPrice, string? Currency, int Quantity);
+/// <summary>What a device sends, as on the platform: a SKU and a quantity; the price is the catalog's.</summary>
+public sealed record CheckoutLineRequest(string? Sku, int Quantity);
 
 public sealed record CheckoutRequest(CheckoutLineRequest[]? Lines, string? Description);
 

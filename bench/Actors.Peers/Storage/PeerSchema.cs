@@ -57,6 +57,25 @@ public static class PeerSchema
             expires_at      timestamptz NOT NULL
         );
 
+        -- The merchant's catalog, as the platform keeps it: one row per version of a SKU, appended, never updated.
+        CREATE TABLE IF NOT EXISTS catalog_items
+        (
+            sku        text        NOT NULL,
+            version    bigint      NOT NULL,
+            name       text        NOT NULL,
+            unit_price bigint      NOT NULL CHECK (unit_price > 0),
+            currency   char(3)     NOT NULL,
+            active     boolean     NOT NULL,
+            changed_at timestamptz NOT NULL,
+            PRIMARY KEY (sku, version)
+        );
+        -- The platform's seed products (its silo's Catalog:Items), so both price the same checkout the same.
+        INSERT INTO catalog_items (sku, version, name, unit_price, currency, active, changed_at) VALUES
+            ('beans', 1, 'Coffee beans', 1450, 'EUR', true, now()),
+            ('mug', 1, 'Enamel mug', 899, 'EUR', true, now()),
+            ('grinder', 1, 'Hand grinder', 4900, 'EUR', true, now())
+        ON CONFLICT (sku, version) DO NOTHING;
+
         CREATE TABLE IF NOT EXISTS payments
         (
             id             text        PRIMARY KEY,

@@ -35,6 +35,11 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"No Chromium at {ChromiumPath}: install it with 'apt-get install -y chromium' or set CHROMIUM_PATH.");
         }
         await Api.InitializeAsync();
+        // The products the local start seeds from the silo's Catalog:Items, which the web app offers.
+        var merchant = await Api.ClientAs("operator");
+        await TestCatalog.Ensure(merchant, "beans", "Coffee beans", 1_450);
+        await TestCatalog.Ensure(merchant, "mug", "Enamel mug", 899);
+        await TestCatalog.Ensure(merchant, "grinder", "Hand grinder", 4_900);
         var addresses = Api.Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
 
