@@ -17,6 +17,7 @@ public static class PaymentMethodApi
         methods.MapGet("", List).RequireAuthorization(Policies.ReadCustomer);
         methods.MapPost("", Add).RequireAuthorization(Policies.WriteCustomer);
         methods.MapDelete("/{paymentMethodId}", Remove).RequireAuthorization(Policies.WriteCustomer);
+        methods.MapPut("/{paymentMethodId}/preferred", Prefer).RequireAuthorization(Policies.WriteCustomer);
         return methods;
     }
 
@@ -48,6 +49,16 @@ public static class PaymentMethodApi
         await cluster.GetGrain<ICustomerGrain>(customerId).RemovePaymentMethod(paymentMethodId, cancellationToken) switch
         {
             WalletResult.Removed => TypedResults.NoContent(),
+            WalletResult.NotFound => ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentMethodNotFound, "No such saved payment method."),
+            _ => ApiProblems.CustomerNotFound(),
+        };
+
+    /// <summary>Makes the method the one offered first (the previous preferred one no longer is); safe to repeat.</summary>
+    private static async Task<Results<Ok<PaymentMethodView>, ProblemHttpResult>> Prefer(
+        string customerId, string paymentMethodId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        await cluster.GetGrain<ICustomerGrain>(customerId).PreferPaymentMethod(paymentMethodId, cancellationToken) switch
+        {
+            WalletResult.Saved saved => TypedResults.Ok(PaymentMethodView.From(saved.Method, saved.Method.Id)),
             WalletResult.NotFound => ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentMethodNotFound, "No such saved payment method."),
             _ => ApiProblems.CustomerNotFound(),
         };

@@ -53,6 +53,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("remove-payment-method")]
     Task<WalletResult> RemovePaymentMethod(string paymentMethodId, CancellationToken cancellationToken = default);
 
+    /// <summary>Makes a saved method the one a checkout offers first.</summary>
+    [Alias("prefer-payment-method")]
+    Task<WalletResult> PreferPaymentMethod(string paymentMethodId, CancellationToken cancellationToken = default);
+
     [Alias("get-limits"), ReadOnly]
     Task<LimitsResult> GetLimits(CancellationToken cancellationToken = default);
 

@@ -158,6 +158,10 @@ public static partial class WalletRules
     public static Wallet With(Wallet wallet, PaymentMethod method, bool preferred) =>
         wallet with { Methods = wallet.Methods.Add(method), PreferredId = preferred ? method.Id : wallet.PreferredId };
 
+    /// <summary>The wallet with the saved method <paramref name="id"/> as the one offered first.</summary>
+    public static Wallet Preferring(Wallet wallet, string id) =>
+        wallet.Find(id) is null ? wallet : wallet with { PreferredId = id };
+
     /// <summary>The wallet without the method; if it was the preferred one, the first remaining method takes its place.</summary>
     public static Wallet Without(Wallet wallet, string id)
     {
