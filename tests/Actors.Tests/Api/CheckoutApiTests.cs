@@ -311,6 +311,35 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Removing_a_card_answers_what_was_removed_and_saving_that_again_undoes_it()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa", preferred: true, last4: "4242");
+        await shopper.SaveMethod("tok_mastercard", brand: "mastercard", last4: "4444");
+
+        var removed = await Json(await shopper.Client.DeleteAsync($"{shopper.Base}/payment-methods/{visa}"), HttpStatusCode.OK);
+        var again = await shopper.Client.DeleteAsync($"{shopper.Base}/payment-methods/{visa}");
+        var restored = await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/payment-methods", new
+        {
+            token = removed.GetProperty("token").GetString(),
+            brand = removed.GetProperty("brand").GetString(),
+            last4 = removed.GetProperty("last4").GetString(),
+            expiryMonth = removed.GetProperty("expiryMonth").GetInt32(),
+            expiryYear = removed.GetProperty("expiryYear").GetInt32(),
+            billingCountry = removed.GetProperty("billingCountry").GetString(),
+            preferred = removed.GetProperty("preferred").GetBoolean(),
+        }), HttpStatusCode.Created);
+
+        Assert.Equal(("tok_visa", "4242", 12, 2030, "DE", true),
+            (removed.GetProperty("token").GetString(), removed.GetProperty("last4").GetString(), removed.GetProperty("expiryMonth").GetInt32(),
+                removed.GetProperty("expiryYear").GetInt32(), removed.GetProperty("billingCountry").GetString(), removed.GetProperty("preferred").GetBoolean()));
+        await Problem(again, HttpStatusCode.NotFound, "/errors/payment-method-not-found");
+        var first = (await shopper.Read("/payment-methods"))[0];
+        Assert.Equal((restored.GetProperty("id").GetString(), "4242", true),
+            (first.GetProperty("id").GetString(), first.GetProperty("last4").GetString(), first.GetProperty("preferred").GetBoolean()));
+    }
+
+    [Fact]
     public async Task The_shopper_chooses_the_preferred_card_and_checkouts_offer_it_first()
     {
         var shopper = await NewShopper();
