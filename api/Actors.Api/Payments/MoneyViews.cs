@@ -133,8 +133,11 @@ public sealed record PersonalizationView(string[] PersonalizedBy, ReasonView[] R
 
 public sealed record PaymentMethodSummary(string Id, string Brand, string Last4);
 
-/// <summary>What the customer must do next: for step-up, confirm the checkout again with the code.</summary>
-public sealed record NextAction(string Type, string Detail);
+/// <summary>
+/// What the customer must do next: for step-up, confirm the checkout again with the code; <see cref="TriesLeft"/>
+/// is how many codes the card's issuer will still take (null when it did not say).
+/// </summary>
+public sealed record NextAction(string Type, string Detail, int? TriesLeft);
 
 public sealed record PaymentView(
     string Id,
@@ -165,7 +168,7 @@ public sealed record PaymentView(
         new PaymentMethodSummary(payment.MethodId, payment.Brand, payment.Last4),
         payment.DeclineReason,
         payment.Status == PaymentStatus.RequiresAction
-            ? new NextAction("step_up", "Confirm the checkout again with the stepUpCode the customer received.")
+            ? new NextAction("step_up", "Confirm the checkout again with the stepUpCode the customer received.", payment.StepUpTriesLeft)
             : null,
         payment.Channel,
         payment.Description,

@@ -6,6 +6,7 @@ using Actors.Grains.Money;
 using Actors.Grains.Sessions;
 using CsvHelper;
 using CsvHelper.Configuration;
+using CsvHelper.Configuration.Attributes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Payments;
@@ -192,13 +193,86 @@ public sealed record RefundLine(string RefundId, long Amount, DateTimeOffset At)
 
 public sealed record ReceiptView(PaymentSummary Payment, ReceiptEvent[] Events, RefundLine[] Refunds);
 
-/// <summary>One CSV line per payment; the header is these property names.</summary>
+/// <summary>
+/// One CSV line per payment, written for a person opening it in a spreadsheet: statuses in the words the web app
+/// shows, amounts in major units as the currency writes them (<c>12.34</c>, JPY <c>1234</c>), and the card as brand
+/// and last 4. The header is the <see cref="NameAttribute"/> of each member.
+/// </summary>
 public sealed record PaymentCsvRow(
-    string Id, string Status, string CreatedAt, long Amount, string Currency, long ConvertedAmount, string ConvertedCurrency,
-    long RefundedAmount, string? Brand, string? Last4, string Channel, string Description)
+    [property: Name("Id")] string Id,
+    [property: Name("Status")] string Status,
+    [property: Name("Created at")] string CreatedAt,
+    [property: Name("Amount")] string Amount,
+    [property: Name("Currency")] string Currency,
+    [property: Name("Amount in minor units")] long AmountMinor,
+    [property: Name("Counted against caps")] string ConvertedAmount,
+    [property: Name("Caps currency")] string ConvertedCurrency,
+    [property: Name("Refunded")] string RefundedAmount,
+    [property: Name("Card")] string? Card,
+    [property: Name("Channel")] string Channel,
+    [property: Name("Description")] string Description)
 {
     public static PaymentCsvRow From(PaymentRecord payment) => new(
-        payment.Id, payment.Status, payment.CreatedAt.ToString("O", CultureInfo.InvariantCulture), payment.Amount, payment.Currency,
-        payment.ConvertedAmount, payment.ConvertedCurrency, payment.RefundedAmount, payment.MethodBrand, payment.MethodLast4,
-        payment.Channel, payment.Description);
+        payment.Id,
+        PaymentStatusText.Of(payment.Status),
+        payment.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+        Major(payment.Amount, payment.Currency),
+        payment.Currency,
+        payment.Amount,
+        Major(payment.ConvertedAmount, payment.ConvertedCurrency),
+        payment.ConvertedCurrency,
+        Major(payment.RefundedAmount, payment.Currency),
+        CardText(payment.MethodBrand, payment.MethodLast4),
+        ChannelText(payment.Channel),
+        payment.Description);
+
+    /// <summary>Minor units as a plain decimal in major units, with exactly the currency's digits: 1234 EUR → 12.34, 1234 JPY → 1234.</summary>
+    public static string Major(long minor, string currency)
+    {
+        var digits = Currencies.TryNormalize(currency, out var code) ? Currencies.MinorUnits(code) : 2;
+        if (digits == 0)
+        {
+            return minor.ToString(CultureInfo.InvariantCulture);
+        }
+        var unit = 1L;
+        for (var i = 0; i < digits; i++)
+        {
+            unit *= 10;
+        }
+        var sign = minor < 0 ? "-" : "";
+        var magnitude = Math.Abs(minor);
+        return string.Create(CultureInfo.InvariantCulture, $"{sign}{magnitude / unit}.{(magnitude % unit).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0')}");
+    }
+
+    private static string? CardText(string? brand, string? last4) => (brand, last4) switch
+    {
+        (null, null) => null,
+        (_, null) => Capitalised(brand!),
+        _ => $"{Capitalised(brand ?? "card")} ending {last4}",
+    };
+
+    private static string ChannelText(string channel) => channel switch
+    {
+        "web" => "Web",
+        "mobile" => "Mobile app",
+        "pos" => "In store",
+        _ => channel,
+    };
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
+
+/// <summary>The words a shopper reads for each payment status of the history; the web app uses the same ones.</summary>
+public static class PaymentStatusText
+{
+    public static string Of(string status) => status switch
+    {
+        "pending" => "Pending",
+        "succeeded" => "Paid",
+        "declined" => "Declined",
+        "released" => "Not charged",
+        "refunded" => "Refunded",
+        "partially_refunded" => "Partly refunded",
+        _ => status,
+    };
 }

@@ -17,6 +17,7 @@ public static class PaymentMethodApi
         methods.MapGet("", List).RequireAuthorization(Policies.ReadCustomer);
         methods.MapPost("", Add).RequireAuthorization(Policies.WriteCustomer);
         methods.MapDelete("/{paymentMethodId}", Remove).RequireAuthorization(Policies.WriteCustomer);
+        methods.MapPut("/{paymentMethodId}/preferred", Prefer).RequireAuthorization(Policies.WriteCustomer);
         return methods;
     }
 
@@ -43,11 +44,22 @@ public static class PaymentMethodApi
         static PaymentMethodView View(WalletResult.Saved saved) => PaymentMethodView.From(saved.Method, saved.Preferred ? saved.Method.Id : null);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+    /// <summary>200 with the removed method, token included, so that the device can undo by saving it again.</summary>
+    private static async Task<Results<Ok<RemovedPaymentMethodView>, ProblemHttpResult>> Remove(
         string customerId, string paymentMethodId, IClusterClient cluster, CancellationToken cancellationToken) =>
         await cluster.GetGrain<ICustomerGrain>(customerId).RemovePaymentMethod(paymentMethodId, cancellationToken) switch
         {
-            WalletResult.Removed => TypedResults.NoContent(),
+            WalletResult.Removed removed => TypedResults.Ok(RemovedPaymentMethodView.From(removed)),
+            WalletResult.NotFound => ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentMethodNotFound, "No such saved payment method."),
+            _ => ApiProblems.CustomerNotFound(),
+        };
+
+    /// <summary>Makes the method the one offered first (the previous preferred one no longer is); safe to repeat.</summary>
+    private static async Task<Results<Ok<PaymentMethodView>, ProblemHttpResult>> Prefer(
+        string customerId, string paymentMethodId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        await cluster.GetGrain<ICustomerGrain>(customerId).PreferPaymentMethod(paymentMethodId, cancellationToken) switch
+        {
+            WalletResult.Saved saved => TypedResults.Ok(PaymentMethodView.From(saved.Method, saved.Method.Id)),
             WalletResult.NotFound => ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentMethodNotFound, "No such saved payment method."),
             _ => ApiProblems.CustomerNotFound(),
         };
@@ -56,4 +68,13 @@ public static class PaymentMethodApi
 public sealed record PaymentMethodRequest(string? Token, string? Brand, string? Last4, int ExpiryMonth, int ExpiryYear, string? BillingCountry, bool Preferred)
 {
     public PaymentMethodDraft ToDraft() => new(Token, Brand, Last4, ExpiryMonth, ExpiryYear, BillingCountry, Preferred);
+}
+
+/// <summary>A method just removed: everything needed to save it again (the undo of a removal).</summary>
+public sealed record RemovedPaymentMethodView(
+    string Id, string Token, string Brand, string Last4, int ExpiryMonth, int ExpiryYear, string BillingCountry, bool Preferred)
+{
+    public static RemovedPaymentMethodView From(WalletResult.Removed removed) => new(
+        removed.Method.Id, removed.Method.Token, removed.Method.Brand, removed.Method.Last4, removed.Method.ExpiryMonth,
+        removed.Method.ExpiryYear, removed.Method.BillingCountry, removed.WasPreferred);
 }

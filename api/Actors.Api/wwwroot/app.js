@@ -33,6 +33,59 @@ const SANDBOX_CARDS = [
 let catalog = null;
 let catalogLoading = null;
 
+// The words a shopper reads for each status. The history (list, filter and the API's CSV) uses one word per status:
+// a payment the bank has not finished with is "Pending" whether it waits for the bank or for a code.
+const PAYMENT_STATUS_TEXT = {
+  pending: 'Pending',
+  processing: 'Pending',
+  requires_action: 'Pending',
+  succeeded: 'Paid',
+  declined: 'Declined',
+  released: 'Not charged',
+  refunded: 'Refunded',
+  partially_refunded: 'Partly refunded',
+};
+
+// The open payment's own panel can say more precisely what it waits for.
+const RESULT_STATUS_TEXT = {
+  processing: 'Pending: waiting for the bank',
+  requires_action: 'Waiting for your one-time code',
+  succeeded: 'Paid',
+  declined: 'Declined',
+  released: 'Not charged',
+};
+
+// Why a bank said no, in words, with what to do about it.
+const DECLINE_TEXT = {
+  card_declined: 'your bank declined the card',
+  insufficient_funds: 'there is not enough money on the card',
+  authentication_failed: 'the one-time code was wrong too many times',
+  invalid_token: 'the card cannot be used',
+  invalid_amount: 'the amount cannot be charged',
+  invalid_currency: 'the card cannot pay in this currency',
+  expired_card: 'the card has expired',
+};
+
+const CHANNEL_TEXT = { web: 'Web', mobile: 'Mobile app', pos: 'In store' };
+
+// What each step of a receipt means.
+const RECEIPT_EVENT_TEXT = {
+  authorized: 'Amount reserved',
+  succeeded: 'Paid',
+  declined: 'Declined by the bank',
+  released: 'Reservation released, nothing charged',
+  refunded: 'Refunded',
+};
+
+// Languages the profile offers; a language set elsewhere is kept and offered too.
+const LANGUAGES = [
+  ['en', 'English'], ['en-GB', 'English (UK)'], ['en-US', 'English (US)'], ['de', 'Deutsch'], ['fr', 'Français'],
+  ['es', 'Español'], ['it', 'Italiano'], ['nl', 'Nederlands'], ['pl', 'Polski'], ['ja', '日本語'],
+];
+
+// How long a success message stays on screen.
+const NOTICE_MS = 8000;
+
 const SEARCH_PAGE = 20;
 const LIVE_HUB = '/hubs/customer';
 
@@ -147,28 +200,110 @@ function timeElement(iso) {
   return h('time', { datetime: iso }, when(iso));
 }
 
+let noticeTimer = null;
+
+/** Shows a message on screen for a few seconds, and has screen readers read it out. */
 function announce(text) {
   // Clearing first makes screen readers read a repeated message again.
   const announcer = $('announcer');
   announcer.textContent = '';
+  clearTimeout(noticeTimer);
+  show($('notice'), Boolean(text));
+  if (!text) return;
   requestAnimationFrame(() => { announcer.textContent = text; });
+  noticeTimer = setTimeout(() => { announcer.textContent = ''; show($('notice'), false); }, NOTICE_MS);
 }
 
+/** An error banner: it stays until the shopper dismisses it or their next change succeeds. */
 function showAlert(text) {
-  const alert = $('alert');
-  alert.textContent = text ?? '';
-  show(alert, Boolean(text));
+  $('alert-text').textContent = text ?? '';
+  show($('alert'), Boolean(text));
 }
 
-/** One readable sentence from an RFC 9457 problem, with its field errors. */
-function problemText(problem, fallback = 'Something went wrong.') {
+function statusText(status) {
+  return PAYMENT_STATUS_TEXT[status] ?? 'Pending';
+}
+
+function declineText(reason) {
+  return DECLINE_TEXT[reason] ?? 'the bank declined the payment';
+}
+
+function channelText(channel) {
+  return CHANNEL_TEXT[channel] ?? 'Another channel';
+}
+
+// Field names of the API, as the forms label them.
+const FIELD_TEXT = {
+  displayName: 'Name', email: 'Email', phone: 'Phone', preferredLanguage: 'Language', timeZone: 'Time zone',
+  homeCurrency: 'Home currency', quantity: 'Quantity', sku: 'Item code', unitPrice: 'Price', name: 'Item name',
+  daily: 'Daily cap', weekly: 'Weekly cap', monthly: 'Monthly cap', stepUpCode: 'One-time code', paymentMethodId: 'Card',
+};
+
+/**
+ * What went wrong and what to do, in plain words, from an RFC 9457 problem. The problem's own detail is for
+ * developers (it can name internals), so only the field messages of a validation problem are passed on.
+ */
+function problemText(problem, fallback = 'That did not work. Please try again.') {
   if (!problem || typeof problem !== 'object') return fallback;
-  const parts = [problem.title || fallback];
-  if (problem.detail) parts.push(problem.detail);
-  for (const [field, messages] of Object.entries(problem.errors ?? {})) {
-    parts.push(`${field || 'request'}: ${[].concat(messages).join(' ')}`);
+  switch (problem.type) {
+    case '/errors/validation': {
+      const fields = Object.entries(problem.errors ?? {})
+        .map(([field, messages]) => `${FIELD_TEXT[field] ?? 'A value'} ${[].concat(messages).join(' ')}`);
+      return fields.length ? `Please check what you entered: ${fields.join('; ')}.` : 'Please check what you entered and try again.';
+    }
+    case '/errors/malformed-json':
+    case '/errors/unsupported-media-type':
+    case '/errors/payload-too-large':
+      return 'The shop could not read that request. Reload the page and try again; if it happens again, please tell us.';
+    case '/errors/unauthorized':
+      return 'Your sign-in has expired. Please sign in again.';
+    case '/errors/forbidden':
+      return 'Your account cannot do that here.';
+    case '/errors/customer-not-found':
+      return 'This account no longer exists. Sign out and sign in again.';
+    case '/errors/payment-method-not-found':
+      return 'That card is no longer saved. Reload the page and choose another card.';
+    case '/errors/payment-not-found':
+    case '/errors/checkout-not-found':
+    case '/errors/not-found':
+      return 'That is no longer there. Reload the page to see what is.';
+    case '/errors/version-mismatch':
+      return 'This was changed on another device. The page now shows the latest; make your change again.';
+    case '/errors/cart-empty':
+      return 'Your cart is empty. Add something first.';
+    case '/errors/unsupported-currency':
+      return 'This currency cannot be paid here. Use items in your home currency.';
+    case '/errors/raw-card-number':
+      return 'Card numbers cannot be typed in here. Remove the number and try again.';
+    case '/errors/unavailable':
+      return 'The shop is busy for a moment. Nothing was lost; please try again in a few seconds.';
+    case '/errors/checkout-expired':
+      return 'This checkout has expired. Nothing was charged; start a new checkout.';
+    case '/errors/checkout-closed':
+      return 'This checkout is already paid or being paid. Close it to see the result in your payments.';
+    default:
+      return fallback;
   }
-  return parts.join(' ');
+}
+
+/**
+ * Runs a slow action with visible progress: the button is disabled and says what is happening (with
+ * aria-busy), and so is the region it belongs to; both come back however the action ends.
+ */
+async function withBusy(button, busyLabel, region, action) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = busyLabel;
+  region?.setAttribute('aria-busy', 'true');
+  try {
+    return await action();
+  } finally {
+    button.textContent = label;
+    button.removeAttribute('aria-busy');
+    button.disabled = false;
+    region?.setAttribute('aria-busy', 'false');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -218,6 +353,10 @@ const state = {
   payment: null, // the payment of the open checkout
   paymentTrail: [], // the statuses that payment was seen in, e.g. processing then succeeded
   live: { state: 'idle', synced: false, unavailable: false },
+  sessions: [], // the devices and channels this customer was seen on, as GET …/sessions
+  removedMethod: null, // the card just removed, as the API answered the removal: what Undo saves again
+  confirmingRemoval: null, // the id of the card whose Remove asks "are you sure?"
+  receipt: null, // the receipt shown, as GET …/payments/{pay}/receipt
 };
 
 /** A REST failure the user can act on: network down, or a problem from the server. */
@@ -252,6 +391,8 @@ async function api(method, path, { body, ifMatch, idempotencyKey, blob = false, 
   if (response.status === 401 && state.session) {
     signOut('Your sign-in has expired. Please sign in again.');
   }
+  // The next change that succeeds takes a stale error banner away.
+  if (response.ok && method !== 'GET') showAlert('');
   const type = response.headers.get('content-type') ?? '';
   let data = null;
   if (blob && response.ok) data = await response.blob();
@@ -318,10 +459,20 @@ async function createDemoCustomer(displayName, homeCurrency) {
   for (const card of SANDBOX_CARDS.filter((c) => ['tok_visa', 'tok_stepUpRequired', 'tok_timeout', 'tok_chargeDeclined'].includes(c.token))) {
     await apiOk('POST', `${path}/payment-methods`, { token: session.token, body: cardBody(card, card.token === 'tok_visa') });
   }
-  const scale = 10 ** minorDigits(homeCurrency);
-  await apiOk('PUT', `${path}/limits`, { token: session.token, body: { daily: 200 * scale, weekly: 500 * scale, monthly: 1500 * scale } });
+  // Caps of 200, 500 and 1,500 units of a two-digit currency, scaled like the demo prices: yen get 20,000 and so on.
+  const cap = (hundredths) => demoAmount(hundredths, homeCurrency);
+  await apiOk('PUT', `${path}/limits`, { token: session.token, body: { daily: cap(20_000), weekly: cap(50_000), monthly: cap(150_000) } });
   startSession(session);
-  announce(`Created demo customer ${customerId}.`);
+  announce('Your demo account is ready, with sandbox cards and spending caps.');
+}
+
+/**
+ * A demo amount given in hundredths of a unit, in the minor units of the currency, scaled as the demo prices are:
+ * kept as is for a currency without minor units (JPY), so that caps and prices stay in proportion.
+ */
+function demoAmount(hundredths, currency) {
+  const digits = minorDigits(currency);
+  return digits >= 2 ? hundredths * 10 ** (digits - 2) : hundredths;
 }
 
 function cardBody(card, preferred) {
@@ -347,7 +498,12 @@ function signOut(message) {
   saveSession(null);
   Object.assign(state, {
     profile: null, cart: null, limits: null, methods: [], payments: [], queue: [], conflict: null, checkout: null, payment: null, paymentTrail: [],
+    sessions: [], removedMethod: null, confirmingRemoval: null, receipt: null, sentStepUpCode: false,
   });
+  show($('receipt'), false);
+  show($('profile-form'), false);
+  show($('profile-facts'), true);
+  show($('method-undo'), false);
   seenPayments.clear();
   catalogKey = null;
   $('activity').replaceChildren();
@@ -372,12 +528,13 @@ let refetchGeneration = 0;
 async function refetchAll() {
   // Two loads can overlap (the first load and the hub's first message): only the newest one is shown.
   const generation = ++refetchGeneration;
-  const [profile, cart, limits, methods, payments] = await Promise.all([
+  const [profile, cart, limits, methods, payments, sessions] = await Promise.all([
     apiOk('GET', customerPath()),
     apiOk('GET', customerPath('/cart')),
     apiOk('GET', customerPath('/limits')),
     apiOk('GET', customerPath('/payment-methods')),
     fetchPayments(),
+    apiOk('GET', customerPath('/sessions')),
   ]);
   if (generation !== refetchGeneration || !state.session) return;
   setProfile(profile.data);
@@ -385,8 +542,10 @@ async function refetchAll() {
   state.limits = limits.data;
   state.methods = methods.data;
   showPayments(payments, false);
+  state.sessions = sessions.data;
   renderLimits();
   renderMethods();
+  renderSessions();
   catchUpOpenPayment();
 }
 
@@ -410,13 +569,15 @@ function setProfile(profile) {
 function renderProfile() {
   const p = state.profile;
   if (!p) return;
+  // The id and version are for the app and for tests, not for reading: they stay out of the visible text.
+  $('profile').dataset.customerId = p.id;
+  $('profile').dataset.version = String(p.version);
   $('profile-name').textContent = p.displayName;
-  $('profile-id').textContent = p.id;
-  $('profile-email').textContent = p.email ?? '—';
-  $('profile-phone').textContent = p.phone ?? '—';
-  $('profile-currency').textContent = p.homeCurrency;
-  $('profile-timezone').textContent = p.timeZone;
-  $('profile-version').textContent = p.version;
+  $('profile-email').textContent = p.email ?? 'Not given';
+  $('profile-phone').textContent = p.phone ?? 'Not given';
+  $('profile-language').textContent = languageName(p.preferredLanguage);
+  $('profile-currency').textContent = currencyName(p.homeCurrency);
+  $('profile-timezone').textContent = p.timeZone.replaceAll('_', ' ');
   renderCatalog();
 }
 
@@ -434,6 +595,24 @@ function projectedLines() {
     }
   }
   return lines;
+}
+
+function languageName(tag) {
+  const known = LANGUAGES.find(([code]) => code === tag);
+  if (known) return known[1];
+  try {
+    return new Intl.DisplayNames([locale()], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+function currencyName(code) {
+  try {
+    return `${new Intl.DisplayNames([locale()], { type: 'currency' }).of(code)} (${code})`;
+  } catch {
+    return code;
+  }
 }
 
 function cartCurrency() {
@@ -457,7 +636,7 @@ function renderCart() {
       onclick: () => edit({ kind: 'remove', sku: line.sku, label: `Remove ${line.name}` }) }, 'Remove'))));
   show($('cart-empty'), lines.length === 0);
   $('cart-total').textContent = money(lines.reduce((sum, line) => sum + line.amount, 0), currency);
-  $('cart-version').textContent = state.cart ? String(state.cart.version) : '';
+  $('cart').dataset.version = state.cart ? String(state.cart.version) : '';
   for (const element of document.querySelectorAll('.cart-currency')) element.textContent = currency;
   $('checkout-start').disabled = lines.length === 0 || state.queue.length > 0 || Boolean(state.conflict);
 }
@@ -486,8 +665,7 @@ function renderCatalog() {
 
 function renderQueue() {
   const list = $('cart-pending-list');
-  list.replaceChildren(...state.queue.map((edit) => h('li', { 'data-testid': 'pending-edit' }, edit.label, ' ',
-    h('span', { class: 'hint' }, `(made on cart version ${edit.seenVersion})`))));
+  list.replaceChildren(...state.queue.map((edit) => h('li', { 'data-testid': 'pending-edit', 'data-seen-version': edit.seenVersion }, edit.label)));
   show($('cart-pending'), state.queue.length > 0);
   renderConflict();
   renderCart();
@@ -545,16 +723,44 @@ function capitalise(text) {
 }
 
 function methodLabel(method) {
-  return `${capitalise(method.brand)} •••• ${method.last4}`;
+  return `${capitalise(method.brand || 'card')} ending ${method.last4}`;
 }
 
 function renderMethods() {
-  replaceKeepingFocus($('methods-list'), state.methods.map((method) => h('li', { 'data-testid': 'method', 'data-id': method.id },
-    h('span', {}, methodLabel(method), method.preferred ? h('span', { class: 'badge' }, ' preferred') : null,
-      h('span', { class: 'hint' }, ` expires ${String(method.expiryMonth).padStart(2, '0')}/${method.expiryYear}`)),
-    h('button', { type: 'button', class: 'link', 'data-testid': 'method-remove', 'aria-label': `Remove ${methodLabel(method)}`,
-      onclick: () => removeMethod(method) }, 'Remove'))));
+  replaceKeepingFocus($('methods-list'), state.methods.map((method) => {
+    const label = methodLabel(method);
+    const confirming = state.confirmingRemoval === method.id;
+    return h('li', { 'data-testid': 'method', 'data-id': method.id, 'data-preferred': String(Boolean(method.preferred)) },
+      h('span', {}, label, method.preferred ? h('span', { class: 'badge', 'data-testid': 'method-preferred' }, ' preferred') : null,
+        h('span', { class: 'hint' }, ` expires ${String(method.expiryMonth).padStart(2, '0')}/${method.expiryYear}`)),
+      confirming
+        ? h('span', { class: 'confirm-remove', role: 'group', 'aria-label': `Remove ${label}?` },
+          h('span', {}, `Remove ${label}?`),
+          h('button', { type: 'button', class: 'primary', 'data-testid': 'method-remove-confirm', 'aria-label': `Yes, remove ${label}`,
+            onclick: (event) => removeMethod(method, event.currentTarget) }, 'Yes, remove'),
+          h('button', { type: 'button', class: 'secondary', 'data-testid': 'method-remove-cancel', 'aria-label': `Keep ${label}`,
+            onclick: () => askToRemove(null) }, 'Keep it'))
+        : h('span', { class: 'method-actions' },
+          method.preferred ? null : h('button', { type: 'button', class: 'link', 'data-testid': 'method-prefer', 'aria-label': `Make ${label} the preferred card`,
+            onclick: (event) => preferMethod(method, event.currentTarget) }, 'Make preferred'),
+          h('button', { type: 'button', class: 'link', 'data-testid': 'method-remove', 'aria-label': `Remove ${label}`,
+            onclick: () => askToRemove(method.id) }, 'Remove')));
+  }));
   show($('methods-empty'), state.methods.length === 0);
+  const removed = state.removedMethod;
+  show($('method-undo'), Boolean(removed));
+  if (removed) $('method-undo-text').textContent = `Removed ${methodLabel(removed)}.`;
+}
+
+function renderSessions() {
+  const own = deviceId();
+  replaceKeepingFocus($('devices-list'), state.sessions.map((session) => h('li', { 'data-testid': 'device', 'data-channel': session.channel },
+    h('span', {},
+      h('span', { class: 'device-name' }, session.deviceLabel || `${channelText(session.channel)} device`),
+      session.deviceId === own ? h('span', { class: 'badge' }, ' this device') : null,
+      h('span', { class: 'hint' }, ` · ${channelText(session.channel)}`)),
+    h('span', { class: 'hint' }, 'Last used ', timeElement(session.lastSeen)))));
+  show($('devices-empty'), state.sessions.length === 0);
 }
 
 /** A history row from either shape: the ledger's summary (search) or the live payment (confirm, PaymentUpdated). */
@@ -573,14 +779,18 @@ function paymentRow(payment) {
 }
 
 function renderPayments() {
-  $('payments-list').replaceChildren(...state.payments.map((payment) => h('li', { 'data-testid': 'payment-row', 'data-id': payment.id, 'data-status': payment.status },
+  replaceKeepingFocus($('payments-list'), state.payments.map((payment) => h('li', { 'data-testid': 'payment-row', 'data-id': payment.id, 'data-status': payment.status },
     h('span', { class: 'pay-main' },
       h('strong', {}, money(payment.amount, payment.currency)), ' ',
-      h('span', { class: `status status-${payment.status}`, 'data-testid': 'payment-status' }, payment.status)),
-    h('span', { class: 'pay-desc' }, payment.description || payment.id),
-    h('span', { class: 'hint' }, timeElement(payment.createdAt), ` · ${payment.channel}`,
+      h('span', { class: `status status-${payment.status}`, 'data-testid': 'payment-status' }, statusText(payment.status)),
+      payment.status === 'requires_action' ? h('span', { class: 'hint' }, ' (waiting for your one-time code)') : null),
+    h('span', { class: 'pay-desc' }, payment.description || 'Payment'),
+    h('span', { class: 'hint' }, timeElement(payment.createdAt), ` · ${channelText(payment.channel)}`,
       payment.method ? ` · ${methodLabel({ brand: payment.method.brand ?? 'card', last4: payment.method.last4 ?? '' })}` : '',
-      payment.refundedAmount ? ` · refunded ${money(payment.refundedAmount, payment.currency)}` : ''))));
+      payment.refundedAmount ? ` · refunded ${money(payment.refundedAmount, payment.currency)}` : ''),
+    h('button', { type: 'button', class: 'link', 'data-testid': 'payment-receipt', 'data-id': payment.id,
+      'aria-label': `Receipt for ${money(payment.amount, payment.currency)}${payment.description ? `, ${payment.description}` : ''}`,
+      onclick: (event) => openReceipt(payment.id, event.currentTarget) }, 'Receipt'))));
   show($('payments-empty'), state.payments.length === 0);
   show($('payments-more'), state.paymentsHasMore);
 }
@@ -653,16 +863,24 @@ function saveQueue() {
   if (state.session) sessionStorage.setItem(queueKey(), JSON.stringify(state.queue));
 }
 
+/**
+ * Adds <quantity> (negative: takes away) of an item to its cart line. The one place that builds a cart line's
+ * request body: the catalog, the item form and the + and − of a line all come here, so a displayed line's extra
+ * members (its amount, whether it waits) never reach the API. Taking the last one away removes the line.
+ */
 function addToCart(item, quantity) {
   const existing = projectedLines().find((line) => line.sku === item.sku);
   const next = Math.min(999, (existing?.quantity ?? 0) + quantity);
-  edit({ kind: 'put', line: { ...item, quantity: next }, label: `${item.name} × ${next}` });
+  if (next < 1) {
+    edit({ kind: 'remove', sku: item.sku, label: `Remove ${item.name}` });
+    return;
+  }
+  const line = { sku: item.sku, name: item.name, unitPrice: item.unitPrice, currency: item.currency, quantity: next };
+  edit({ kind: 'put', line, label: `${item.name} × ${next}` });
 }
 
 function changeQuantity(line, delta) {
-  const quantity = line.quantity + delta;
-  if (quantity < 1) edit({ kind: 'remove', sku: line.sku, label: `Remove ${line.name}` });
-  else addToCart(line, delta);
+  addToCart(line, delta);
 }
 
 /**
@@ -742,19 +960,19 @@ async function sendQueued() {
       state.conflict = {
         edits: state.queue.splice(0),
         cart: current,
-        message: `The cart was changed elsewhere (now version ${current?.version ?? '?'}) before your changes were sent.`,
+        message: 'The cart was changed on another device before your changes were sent.',
       };
       setCart(current);
       announce('Your cart changed on another device. Your changes were not applied.');
     } else if (response.status >= 500) {
       flushFailed = true;
-      showAlert(problemText(response.data, 'The server is briefly unavailable; your changes wait and are sent again.'));
+      showAlert('The shop is busy for a moment. Your cart changes wait here and are sent again shortly.');
       retryFlushSoon();
       return;
     } else {
       // A change the server refuses (e.g. another currency) would never succeed: say so and drop just that one.
       state.queue.shift();
-      showAlert(`${next.label}: ${problemText(response.data)}`);
+      showAlert(`"${next.label}" was not saved. ${problemText(response.data)}`);
     }
     saveQueue();
     renderQueue();
@@ -860,25 +1078,47 @@ async function confirmCheckout(stepUpCode) {
   const same = state.confirming && JSON.stringify(state.confirming.body) === JSON.stringify(body);
   state.confirming = same ? state.confirming : { key: newKey(), body };
   showCheckoutError('');
-  setBusy(true);
-  try {
-    const response = await api('POST', customerPath(`/checkouts/${encodeURIComponent(checkout.id)}/confirm`),
-      { body, idempotencyKey: state.confirming.key });
-    if (response.ok) {
-      state.confirming = null;
-      applyPayment(response.data);
-      (state.payment?.status === 'requires_action' ? $('stepup-code') : $('payment-result-title')).focus();
-      // Paying changes the cart and the caps; without the hub nobody would tell this page.
-      if (!liveReady()) refetchAll().catch(reportError);
-    } else {
-      state.confirming = null;
-      showCheckoutError(confirmProblem(response));
+  showStepUpError('');
+  const button = stepUpCode ? $('stepup-submit') : $('checkout-confirm');
+  // Both buttons wait for the bank: neither can send a second request meanwhile.
+  const other = stepUpCode ? $('checkout-confirm') : $('stepup-submit');
+  other.disabled = true;
+  await withBusy(button, stepUpCode ? 'Checking the code…' : 'Paying: waiting for your bank…', $('checkout'), async () => {
+    try {
+      const response = await api('POST', customerPath(`/checkouts/${encodeURIComponent(checkout.id)}/confirm`),
+        { body, idempotencyKey: state.confirming.key });
+      if (response.ok) {
+        state.confirming = null;
+        applyPayment(response.data);
+        if (state.payment?.status === 'requires_action') {
+          if (stepUpCode) {
+            const left = response.data.nextAction?.triesLeft;
+            showStepUpError(`That code was not right.${left ? ` You can try ${left === 1 ? 'once more' : `${left} more times`}.` : ''} Check the code and enter it again.`);
+          }
+          $('stepup-code').value = '';
+          $('stepup-code').focus();
+        } else {
+          $('payment-result-title').focus();
+        }
+        // Paying changes the cart and the caps; without the hub nobody would tell this page.
+        if (!liveReady()) refetchAll().catch(reportError);
+      } else {
+        state.confirming = null;
+        showCheckoutError(confirmProblem(response));
+      }
+    } catch (error) {
+      showCheckoutError(`${error.message} Your payment may or may not have gone through; press "Confirm and pay" again to find out (it will not pay twice).`);
     }
-  } catch (error) {
-    showCheckoutError(`${error.message} Your payment may or may not have gone through; press "Confirm and pay" again to find out (it will not pay twice).`);
-  } finally {
-    setBusy(false);
-  }
+  });
+  other.disabled = false;
+  renderCheckout();
+}
+
+function showStepUpError(text) {
+  $('stepup-error').textContent = text;
+  show($('stepup-error'), Boolean(text));
+  if (text) $('stepup-code').setAttribute('aria-invalid', 'true');
+  else $('stepup-code').removeAttribute('aria-invalid');
 }
 
 function confirmProblem(response) {
@@ -893,11 +1133,6 @@ function confirmProblem(response) {
     default:
       return problemText(p);
   }
-}
-
-function setBusy(busy) {
-  for (const id of ['checkout-confirm', 'stepup-submit']) $(id).disabled = busy;
-  $('checkout').setAttribute('aria-busy', String(busy));
 }
 
 function showCheckoutError(text) {
@@ -952,21 +1187,22 @@ function renderPaymentResult() {
   show($('stepup'), stepUp);
   show(result, Boolean(payment));
   if (!payment) return;
-  if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(`Payment ${payment.status}.`);
+  const title = RESULT_STATUS_TEXT[payment.status] ?? statusText(payment.status);
+  if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(`Payment: ${title}.`);
   result.dataset.status = payment.status;
   result.dataset.paymentId = payment.id;
-  $('payment-result-status').textContent = payment.status;
-  $('payment-result-trail').textContent = state.paymentTrail.join(' → ');
-  show($('payment-result-trail-block'), state.paymentTrail.length > 1);
+  $('payment-result-status').textContent = title;
+  $('payment-result-trail').textContent = [...new Set(state.paymentTrail.map(statusText))].join(' → ');
+  show($('payment-result-trail-block'), new Set(state.paymentTrail.map(statusText)).size > 1);
   const amount = money(payment.amount, payment.currency);
   const method = methodLabel({ brand: payment.paymentMethod.brand, last4: payment.paymentMethod.last4 });
   $('payment-result-text').textContent = {
     succeeded: `${amount} was paid with ${method}.`,
     processing: `${amount} with ${method}: the bank has not answered yet. This updates by itself when it settles; nothing will be charged twice.`,
     requires_action: 'Your bank needs a one-time code to approve this payment.',
-    declined: `${method} was declined${payment.declineReason ? ` (${payment.declineReason})` : ''}. Choose another method and confirm again.`,
+    declined: `${method} was declined: ${declineText(payment.declineReason)}. Nothing was charged. Choose another card and confirm again.`,
     released: `${amount} was not charged; the reservation was released.`,
-  }[payment.status] ?? `Status: ${payment.status}.`;
+  }[payment.status] ?? `${amount}: ${statusText(payment.status)}.`;
   show($('payment-done'), payment.status !== 'requires_action');
 }
 
@@ -976,6 +1212,7 @@ function closeCheckout() {
   state.paymentTrail = [];
   state.confirming = null;
   showCheckoutError('');
+  showStepUpError('');
   $('stepup-code').value = '';
   renderCheckout();
   $('checkout-start').focus();
@@ -997,39 +1234,282 @@ async function saveLimits(event) {
     }
     body[window] = amount;
   }
-  try {
-    const response = await apiOk('PUT', customerPath('/limits'), { body });
-    state.limits = response.data;
-    renderLimits({ refill: true });
-    showAlert('');
-    announce(response.data.pending.length ? 'Caps saved. Raised caps apply after the cooling-off.' : 'Caps saved.');
-  } catch (error) {
-    reportError(error);
-  }
+  await withBusy($('limits-submit'), 'Saving caps…', $('limits'), async () => {
+    try {
+      const response = await apiOk('PUT', customerPath('/limits'), { body });
+      state.limits = response.data;
+      renderLimits({ refill: true });
+      showAlert('');
+      announce(response.data.pending.length ? 'Caps saved. Raised caps apply after the cooling-off period.' : 'Caps saved.');
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+async function reloadMethods() {
+  state.methods = (await apiOk('GET', customerPath('/payment-methods'))).data;
+  renderMethods();
 }
 
 async function addMethod(event) {
   event.preventDefault();
   const card = SANDBOX_CARDS.find((c) => c.token === $('method-token').value);
+  await withBusy($('method-submit'), 'Adding card…', $('methods'), async () => {
+    try {
+      await apiOk('POST', customerPath('/payment-methods'), { body: cardBody(card, state.methods.length === 0) });
+      await reloadMethods();
+      announce(`Added ${methodLabel(card)}.`);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+/** The first click on Remove asks; only "Yes, remove" removes. */
+function askToRemove(methodId) {
+  state.confirmingRemoval = methodId;
+  renderMethods();
+  const item = methodId && $('methods-list').querySelector(`[data-testid=method][data-id="${CSS.escape(methodId)}"]`);
+  (item ? item.querySelector('[data-testid=method-remove-confirm]') : null)?.focus();
+}
+
+async function removeMethod(method, button) {
+  await withBusy(button, 'Removing…', $('methods'), async () => {
+    try {
+      // The answer is the removed method with its token: enough to save it again if the shopper undoes this.
+      const response = await apiOk('DELETE', customerPath(`/payment-methods/${encodeURIComponent(method.id)}`));
+      state.confirmingRemoval = null;
+      state.removedMethod = response.data;
+      state.methods = state.methods.filter((m) => m.id !== method.id);
+      renderMethods();
+      $('method-undo-button').focus();
+      announce(`Removed ${methodLabel(method)}. Press Undo to keep it after all.`);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+/** Undo saves the removed method again, as it was (token, expiry, billing country, preferred). */
+async function undoRemoveMethod() {
+  const removed = state.removedMethod;
+  if (!removed) return;
+  await withBusy($('method-undo-button'), 'Restoring…', $('methods'), async () => {
+    try {
+      await apiOk('POST', customerPath('/payment-methods'), {
+        body: {
+          token: removed.token, brand: removed.brand, last4: removed.last4, expiryMonth: removed.expiryMonth,
+          expiryYear: removed.expiryYear, billingCountry: removed.billingCountry, preferred: removed.preferred,
+        },
+      });
+      state.removedMethod = null;
+      await reloadMethods();
+      $('method-submit').focus();
+      announce(`${methodLabel(removed)} is saved again.`);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+async function preferMethod(method, button) {
+  await withBusy(button, 'Saving…', $('methods'), async () => {
+    try {
+      await apiOk('PUT', customerPath(`/payment-methods/${encodeURIComponent(method.id)}/preferred`));
+      await reloadMethods();
+      $('methods-list').querySelector(`[data-testid=method][data-id="${CSS.escape(method.id)}"] [data-testid=method-remove]`)?.focus();
+      announce(`${methodLabel(method)} is now your preferred card.`);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+async function refreshSessions(button) {
+  await withBusy(button, 'Refreshing…', $('devices'), async () => {
+    try {
+      state.sessions = (await apiOk('GET', customerPath('/sessions'))).data;
+      renderSessions();
+      announce(`${state.sessions.length} ${state.sessions.length === 1 ? 'device' : 'devices'} listed.`);
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Receipts
+
+let receiptOpener = null;
+
+async function openReceipt(paymentId, button) {
+  await withBusy(button, 'Opening…', null, async () => {
+    try {
+      const response = await apiOk('GET', customerPath(`/payments/${encodeURIComponent(paymentId)}/receipt`));
+      state.receipt = response.data;
+      receiptOpener = paymentId;
+      renderReceipt();
+      $('receipt').scrollIntoView?.({ block: 'nearest' });
+      $('receipt-title').focus();
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+function renderReceipt() {
+  const receipt = state.receipt;
+  show($('receipt'), Boolean(receipt));
+  if (!receipt) return;
+  const payment = receipt.payment;
+  $('receipt').dataset.paymentId = payment.id;
+  $('receipt-amount').textContent = money(payment.amount, payment.currency);
+  $('receipt-status').textContent = statusText(payment.status);
+  $('receipt-description').textContent = payment.description || 'Payment';
+  $('receipt-card').textContent = payment.method ? methodLabel({ brand: payment.method.brand ?? 'card', last4: payment.method.last4 ?? '' }) : 'Not known';
+  $('receipt-date').replaceChildren(timeElement(payment.createdAt));
+  $('receipt-channel').textContent = channelText(payment.channel);
+  const refunded = payment.refundedAmount > 0;
+  show($('receipt-refunded-label'), refunded);
+  show($('receipt-refunded'), refunded);
+  $('receipt-refunded').textContent = refunded ? money(payment.refundedAmount, payment.currency) : '';
+  $('receipt-events').replaceChildren(...receipt.events.map((entry) => h('li', { 'data-testid': 'receipt-event', 'data-kind': entry.kind },
+    timeElement(entry.at), ' ', RECEIPT_EVENT_TEXT[entry.kind] ?? 'Updated', ': ', money(entry.amount, entry.currency))));
+}
+
+function closeReceipt() {
+  state.receipt = null;
+  renderReceipt();
+  const opener = receiptOpener && $('payments-list').querySelector(`[data-testid=payment-receipt][data-id="${CSS.escape(receiptOpener)}"]`);
+  (opener || $('payments-title')).focus?.();
+  receiptOpener = null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Profile editing: a merge patch with If-Match; a profile changed elsewhere meanwhile is shown, never overwritten
+
+const PROFILE_FIELDS = [
+  ['displayName', 'profile-edit-name'], ['email', 'profile-edit-email'], ['phone', 'profile-edit-phone'],
+  ['preferredLanguage', 'profile-edit-language'], ['timeZone', 'profile-edit-timezone'],
+];
+
+let editedFrom = null; // the profile the form was filled from: the patch is what the shopper changed from it
+
+function options(select, entries, selected) {
+  const values = new Set(entries.map(([value]) => value));
+  const all = values.has(selected) || !selected ? entries : [[selected, selected], ...entries];
+  select.replaceChildren(...all.map(([value, text]) => h('option', { value, selected: value === selected }, text)));
+}
+
+function timeZones() {
   try {
-    await apiOk('POST', customerPath('/payment-methods'), { body: cardBody(card, state.methods.length === 0) });
-    state.methods = (await apiOk('GET', customerPath('/payment-methods'))).data;
-    renderMethods();
-    announce(`Added ${card.label}.`);
-  } catch (error) {
-    reportError(error);
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
   }
 }
 
-async function removeMethod(method) {
-  try {
-    await apiOk('DELETE', customerPath(`/payment-methods/${encodeURIComponent(method.id)}`));
-    state.methods = state.methods.filter((m) => m.id !== method.id);
-    renderMethods();
-    announce(`Removed ${methodLabel(method)}.`);
-  } catch (error) {
-    reportError(error);
+function fillProfileForm(profile) {
+  editedFrom = profile;
+  $('profile-edit-name').value = profile.displayName;
+  $('profile-edit-email').value = profile.email ?? '';
+  $('profile-edit-phone').value = profile.phone ?? '';
+  options($('profile-edit-language'), LANGUAGES, profile.preferredLanguage);
+  options($('profile-edit-timezone'), timeZones().map((zone) => [zone, zone.replaceAll('_', ' ')]), profile.timeZone);
+}
+
+function showFieldErrors(errors = {}) {
+  for (const [field, id] of PROFILE_FIELDS) {
+    const messages = errors[field];
+    const input = $(id);
+    const error = $(`${id}-error`);
+    error.textContent = messages ? `${FIELD_TEXT[field]} ${[].concat(messages).join(' ')}.` : '';
+    show(error, Boolean(messages));
+    if (messages) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   }
+  const first = PROFILE_FIELDS.find(([field]) => errors[field]);
+  if (first) $(first[1]).focus();
+}
+
+function openProfileForm() {
+  fillProfileForm(state.profile);
+  showFieldErrors();
+  show($('profile-conflict'), false);
+  show($('profile-facts'), false);
+  show($('profile-edit'), false);
+  show($('profile-form'), true);
+  $('profile-edit-name').focus();
+}
+
+function closeProfileForm() {
+  show($('profile-form'), false);
+  show($('profile-facts'), true);
+  show($('profile-edit'), true);
+  $('profile-edit').focus();
+}
+
+/** Only what the shopper changed goes in the patch; an emptied email or phone is cleared (null). */
+function profilePatch() {
+  const current = editedFrom;
+  const patch = {};
+  const name = $('profile-edit-name').value.trim();
+  if (name !== current.displayName) patch.displayName = name;
+  for (const [field, id] of [['email', 'profile-edit-email'], ['phone', 'profile-edit-phone']]) {
+    const value = $(id).value.trim();
+    if (value !== (current[field] ?? '')) patch[field] = value === '' ? null : value.replace(/[\s()-]/g, '');
+  }
+  for (const [field, id] of [['preferredLanguage', 'profile-edit-language'], ['timeZone', 'profile-edit-timezone']]) {
+    if ($(id).value !== current[field]) patch[field] = $(id).value;
+  }
+  return patch;
+}
+
+async function saveProfile(event) {
+  event.preventDefault();
+  const patch = profilePatch();
+  if (Object.keys(patch).length === 0) {
+    closeProfileForm();
+    announce('Nothing to save: your profile is unchanged.');
+    return;
+  }
+  showFieldErrors();
+  await withBusy($('profile-save'), 'Saving profile…', $('profile'), async () => {
+    try {
+      const response = await api('PATCH', customerPath(), { body: patch, ifMatch: editedFrom.version });
+      if (response.ok) {
+        setProfile(response.data);
+        show($('profile-conflict'), false);
+        closeProfileForm();
+        announce('Profile saved.');
+      } else if (response.status === 412) {
+        // Changed on another device meanwhile: show the profile as it is now, keep what the shopper typed, ask again.
+        const current = (await apiOk('GET', customerPath())).data;
+        setProfile(current);
+        // The form now starts from the current profile, with only the fields the shopper changed kept as typed.
+        const typed = PROFILE_FIELDS.filter(([field]) => field in patch).map(([, id]) => [id, $(id).value]);
+        fillProfileForm(current);
+        for (const [id, value] of typed) $(id).value = value;
+        const conflict = $('profile-conflict');
+        conflict.textContent = `Your profile was changed on another device while you were editing. It now reads: ${profileSummary(current)}. `
+          + 'Your changes are still in the form below and were not saved: check them and press "Save profile" again.';
+        show(conflict, true);
+        conflict.focus?.();
+      } else if (response.data?.type === '/errors/validation') {
+        showFieldErrors(response.data.errors);
+      } else {
+        showAlert(problemText(response.data));
+      }
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+function profileSummary(profile) {
+  return [profile.displayName, profile.email ?? 'no email', profile.phone ?? 'no phone', languageName(profile.preferredLanguage),
+    profile.timeZone.replaceAll('_', ' ')].join(', ');
 }
 
 /** The search form as the API's query parameters; dates are whole local days (the "to" day included). */
@@ -1097,6 +1577,14 @@ async function downloadCsv() {
 // ---------------------------------------------------------------------------------------------------------------
 // Live updates: the hub and the sequence rule (docs/live-updates.md)
 
+const CHECKOUT_CHANGE_TEXT = { created: 'started', updated: 'updated', expired: 'expired; nothing was charged' };
+const LIMITS_CHANGE_TEXT = {
+  updated: 'Your spending caps changed.',
+  raise_effective: 'A raised spending cap now applies.',
+  self_excluded: 'Purchases are now blocked (self-exclusion).',
+  spent: 'Your spending caps were used by a payment.',
+};
+
 let connection = null;
 let restartTimer = null;
 let lastSequence = null; // the last sequence applied; null = none yet
@@ -1111,7 +1599,7 @@ const retryPolicy = { nextRetryDelayInMilliseconds: (context) => [0, 1000, 2000,
 function connectLive() {
   if (!window.signalR) {
     setLive('unavailable');
-    showAlert('The live-update client did not load; changes from other devices show after a reload.');
+    showAlert('Live updates could not start, so changes made on your other devices show only after you reload the page.');
     return;
   }
   connection = new signalR.HubConnectionBuilder()
@@ -1122,9 +1610,9 @@ function connectLive() {
 
   const events = {
     Synced: null,
-    CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', `Cart changed (version ${m.cart.version}).`); },
+    CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', 'Your cart changed.'); },
     CheckoutUpdated: (m) => {
-      addActivity(m, 'checkout', `Checkout of ${money(m.checkout.total, m.checkout.currency)} ${m.change}: ${m.checkout.status.replaceAll('_', ' ')}.`,
+      addActivity(m, 'checkout', `Checkout of ${money(m.checkout.total, m.checkout.currency)} ${CHECKOUT_CHANGE_TEXT[m.change] ?? 'updated'}.`,
         { 'data-change': m.change });
       if (state.checkout?.id === m.checkout.id && m.change === 'expired' && !state.payment) {
         showCheckoutError('This checkout has expired. Nothing was charged; start a new checkout.');
@@ -1132,18 +1620,18 @@ function connectLive() {
     },
     PaymentUpdated: (m) => {
       applyPayment(m.payment);
-      addActivity(m, 'payment', `Payment of ${money(m.payment.amount, m.payment.currency)} ${m.change.replaceAll('_', ' ')}.`,
+      addActivity(m, 'payment', `Payment of ${money(m.payment.amount, m.payment.currency)}: ${(RESULT_STATUS_TEXT[m.payment.status] ?? statusText(m.payment.status)).toLowerCase()}.`,
         { 'data-change': m.change, 'data-payment-id': m.payment.id });
       // The open checkout's own result panel announces its payment.
-      if (state.checkout?.id !== m.payment.checkoutId) announce(`Payment ${m.payment.status}: ${money(m.payment.amount, m.payment.currency)}.`);
+      if (state.checkout?.id !== m.payment.checkoutId) announce(`Payment of ${money(m.payment.amount, m.payment.currency)}: ${statusText(m.payment.status).toLowerCase()}.`);
     },
     ProfileChanged: (m) => { setProfile(m.profile); addActivity(m, 'profile', 'Profile changed.'); },
     LimitsChanged: (m) => {
       state.limits = m.limits;
       renderLimits();
-      addActivity(m, 'limits', `Spending caps: ${m.change.replaceAll('_', ' ')}.`, { 'data-change': m.change });
+      addActivity(m, 'limits', LIMITS_CHANGE_TEXT[m.change] ?? 'Your spending caps changed.', { 'data-change': m.change });
     },
-    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', 'Payment methods changed.'); },
+    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', 'Your saved cards changed.'); },
     ConsentChanged: (m) => addActivity(m, 'consents', 'Consents changed.'),
   };
   for (const [name, apply] of Object.entries(events)) {
@@ -1308,8 +1796,14 @@ async function resync(sequence) {
 // Wiring
 
 function wire() {
-  $('device-id').textContent = deviceId();
-  $('method-token').replaceChildren(...SANDBOX_CARDS.map((card) => h('option', { value: card.token }, `${card.label} (${card.token})`)));
+  $('method-token').replaceChildren(...SANDBOX_CARDS.map((card) => h('option', { value: card.token }, `${card.label}, ending ${card.last4}`)));
+  $('alert-dismiss').addEventListener('click', () => showAlert(''));
+  $('profile-edit').addEventListener('click', openProfileForm);
+  $('profile-cancel').addEventListener('click', closeProfileForm);
+  $('profile-form').addEventListener('submit', saveProfile);
+  $('method-undo-button').addEventListener('click', undoRemoveMethod);
+  $('devices-refresh').addEventListener('click', (event) => refreshSessions(event.currentTarget));
+  $('receipt-close').addEventListener('click', closeReceipt);
 
   $('signin-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -1341,14 +1835,15 @@ function wire() {
 
   $('item-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const currency = cartCurrency();
-    const unitPrice = parseMoney($('item-price').value, currency);
-    if (!unitPrice) {
-      showAlert(`Enter the unit price in ${currency}, e.g. ${moneyInput(1250 * 10 ** Math.max(0, minorDigits(currency) - 2), currency)}.`);
+    // The price is the merchant's: an item is added by its code, as the catalog sells it.
+    const sku = $('item-sku').value.trim();
+    const product = (catalog ?? []).find((item) => item.sku === sku);
+    if (!product) {
+      showAlert(`There is no item with the code "${sku}" in the shop. Check the code on the product.`);
       return;
     }
     showAlert('');
-    addToCart({ sku: $('item-sku').value.trim(), name: $('item-name').value.trim(), unitPrice, currency }, Number($('item-quantity').value));
+    addToCart(product, Number($('item-quantity').value));
     event.target.reset();
   });
   $('conflict-reapply').addEventListener('click', reapplyConflict);

@@ -39,6 +39,7 @@ public static class CustomerEvolution
         CartLineRemoved removed => state with { Cart = CartRules.Without(state.Cart, removed.Sku, removed.At) },
         PaymentMethodAdded added => state with { Wallet = WalletRules.With(state.Wallet, added.Method, added.Preferred) },
         PaymentMethodRemoved removed => state with { Wallet = WalletRules.Without(state.Wallet, removed.PaymentMethodId) },
+        PaymentMethodPreferred preferred => state with { Wallet = WalletRules.Preferring(state.Wallet, preferred.PaymentMethodId) },
         CapsSet caps => state with { Limits = caps.Limits, CapCurrency = caps.CapCurrency },
         SelfExclusionSet exclusion => state with { Limits = exclusion.Limits, CapCurrency = exclusion.CapCurrency },
         CheckoutCreated created => Created(state, created, zone),

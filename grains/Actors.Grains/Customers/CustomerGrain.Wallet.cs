@@ -23,4 +23,11 @@ public sealed partial class CustomerGrain
         await Commit(decision.Events);
         return decision.Answer;
     }
+
+    public async Task<WalletResult> PreferPaymentMethod(string paymentMethodId, CancellationToken cancellationToken)
+    {
+        var decision = WalletDecider.Prefer(state, paymentMethodId, clock.GetUtcNow());
+        await Commit(decision.Events);
+        return decision.Answer;
+    }
 }

@@ -85,6 +85,9 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Records a grant or withdrawal of <paramref name="purpose"/> by the calling device and channel; it counts for the very next decision.</summary>
     [Alias("record-consent")]
     Task<ConsentResult> RecordConsent(ConsentPurpose purpose, ConsentDraft draft, CancellationToken cancellationToken = default);
+    /// <summary>Makes a saved method the one a checkout offers first.</summary>
+    [Alias("prefer-payment-method")]
+    Task<WalletResult> PreferPaymentMethod(string paymentMethodId, CancellationToken cancellationToken = default);
 
     [Alias("get-limits"), ReadOnly]
     Task<LimitsResult> GetLimits(CancellationToken cancellationToken = default);

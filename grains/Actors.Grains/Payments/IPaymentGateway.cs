@@ -42,9 +42,12 @@ public abstract record ChargeOutcome
     [GenerateSerializer, Immutable, Alias("charge-outcome-declined")]
     public sealed record Declined([property: Id(0)] string Reason) : ChargeOutcome;
 
-    /// <summary>The issuer wants the customer to authenticate: charge again with the step-up code.</summary>
+    /// <summary>
+    /// The issuer wants the customer to authenticate: charge again with the step-up code. <see cref="TriesLeft"/> is
+    /// how many codes it will still take (null when the gateway does not say).
+    /// </summary>
     [GenerateSerializer, Immutable, Alias("charge-outcome-requires-action")]
-    public sealed record RequiresAction : ChargeOutcome;
+    public sealed record RequiresAction([property: Id(0)] int? TriesLeft = null) : ChargeOutcome;
 }
 
 [GenerateSerializer, Immutable, Alias("refund-request-v1")]

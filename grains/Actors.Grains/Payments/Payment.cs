@@ -37,7 +37,8 @@ public sealed record Payment(
     [property: Id(13)] string? DeclineReason,
     [property: Id(14)] long Refunded,
     [property: Id(15)] DateTimeOffset CreatedAt,
-    [property: Id(16)] DateTimeOffset UpdatedAt)
+    [property: Id(16)] DateTimeOffset UpdatedAt,
+    [property: Id(17)] int? StepUpTriesLeft = null)
 {
     public const string Prefix = "pay_";
 

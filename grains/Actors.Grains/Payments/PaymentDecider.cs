@@ -93,7 +93,8 @@ public static class PaymentDecider
 
     /// <summary>
     /// The events that move an open payment on by what the gateway said: succeeded settles, declined gives the
-    /// reservation back, requires_action waits for the code, no answer leaves it processing.
+    /// reservation back, requires_action waits for the code (again, after a wrong one, with fewer tries left), no
+    /// answer leaves it processing.
     /// </summary>
     public static ImmutableArray<JournalEvent> Settle(CustomerState state, string paymentId, ChargeOutcome? outcome, DateTimeOffset now)
     {
@@ -105,7 +106,8 @@ public static class PaymentDecider
         {
             ChargeOutcome.Succeeded => [new PaymentSucceeded(paymentId) { At = now }],
             ChargeOutcome.Declined declined => [new PaymentDeclined(paymentId, declined.Reason) { At = now }],
-            ChargeOutcome.RequiresAction when payment.Status != PaymentStatus.RequiresAction => [new PaymentStepUpRequested(paymentId) { At = now }],
+            ChargeOutcome.RequiresAction action when payment.Status != PaymentStatus.RequiresAction || payment.StepUpTriesLeft != action.TriesLeft =>
+                [new PaymentStepUpRequested(paymentId, action.TriesLeft) { At = now }],
             _ => [],
         };
     }

@@ -9,9 +9,12 @@ namespace Actors.Grains.Payments;
 [GenerateSerializer, Immutable, Alias("payment-reserved-v1")]
 public sealed record PaymentReserved([property: Id(0)] Payment Payment, [property: Id(1)] DateOnly Day) : JournalEvent;
 
-/// <summary>The issuer asked for step-up authentication; the reservation stays.</summary>
+/// <summary>
+/// The issuer asked for step-up authentication, or asked again after a wrong code, with <see cref="TriesLeft"/> codes
+/// it will still take (null when it did not say); the reservation stays.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("payment-step-up-requested-v1")]
-public sealed record PaymentStepUpRequested([property: Id(0)] string PaymentId) : JournalEvent;
+public sealed record PaymentStepUpRequested([property: Id(0)] string PaymentId, [property: Id(1)] int? TriesLeft = null) : JournalEvent;
 
 /// <summary>The gateway captured the payment: its reservation becomes spend.</summary>
 [GenerateSerializer, Immutable, Alias("payment-succeeded-v1")]
@@ -47,7 +50,7 @@ public static class PaymentLife
     {
         PaymentReserved reserved => reserved.Payment,
         _ when payment is null || PaymentIdOf(change) != payment.Id => payment,
-        PaymentStepUpRequested => payment with { Status = PaymentStatus.RequiresAction, UpdatedAt = change.At },
+        PaymentStepUpRequested stepUp => payment with { Status = PaymentStatus.RequiresAction, StepUpTriesLeft = stepUp.TriesLeft, UpdatedAt = change.At },
         PaymentSucceeded => payment with { Status = PaymentStatus.Succeeded, UpdatedAt = change.At },
         PaymentDeclined declined => payment with { Status = PaymentStatus.Declined, DeclineReason = declined.Reason, UpdatedAt = change.At },
         PaymentReleased => payment with { Status = PaymentStatus.Released, UpdatedAt = change.At },

@@ -71,8 +71,9 @@ public abstract record WalletResult
     [GenerateSerializer, Immutable, Alias("wallet-result-listed")]
     public sealed record Listed([property: Id(0)] ImmutableList<PaymentMethod> Methods, [property: Id(1)] string? PreferredId) : WalletResult;
 
+    /// <summary>The method as it was saved, and whether it was the preferred one, so that a device can offer to save it again.</summary>
     [GenerateSerializer, Immutable, Alias("wallet-result-removed")]
-    public sealed record Removed : WalletResult;
+    public sealed record Removed([property: Id(0)] PaymentMethod Method, [property: Id(1)] bool WasPreferred) : WalletResult;
 
     [GenerateSerializer, Immutable, Alias("wallet-result-invalid")]
     public sealed record Invalid([property: Id(0)] IReadOnlyDictionary<string, string[]> Errors) : WalletResult;
@@ -148,13 +149,17 @@ public static partial class WalletRules
     }
 
     public static (Wallet Wallet, WalletResult Result) Remove(Wallet wallet, string id) =>
-        wallet.Find(id) is null
+        wallet.Find(id) is not { } method
             ? (wallet, new WalletResult.NotFound())
-            : (Without(wallet, id), new WalletResult.Removed());
+            : (Without(wallet, id), new WalletResult.Removed(method, wallet.PreferredId == id));
 
     /// <summary>The wallet with <paramref name="method"/> saved; <paramref name="preferred"/> makes it the one offered first.</summary>
     public static Wallet With(Wallet wallet, PaymentMethod method, bool preferred) =>
         wallet with { Methods = wallet.Methods.Add(method), PreferredId = preferred ? method.Id : wallet.PreferredId };
+
+    /// <summary>The wallet with the saved method <paramref name="id"/> as the one offered first.</summary>
+    public static Wallet Preferring(Wallet wallet, string id) =>
+        wallet.Find(id) is null ? wallet : wallet with { PreferredId = id };
 
     /// <summary>The wallet without the method; if it was the preferred one, the first remaining method takes its place.</summary>
     public static Wallet Without(Wallet wallet, string id)

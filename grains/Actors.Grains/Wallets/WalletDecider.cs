@@ -3,7 +3,7 @@ using Actors.Grains.Journal;
 
 namespace Actors.Grains.Wallets;
 
-/// <summary>Saving and removing payment methods as decisions over the customer's state.</summary>
+/// <summary>Saving, removing and preferring payment methods as decisions over the customer's state.</summary>
 public static class WalletDecider
 {
     /// <summary>Saves a method under <paramref name="newId"/>; saving a token already saved answers the saved method and appends nothing.</summary>
@@ -29,5 +29,23 @@ public static class WalletDecider
         return result is WalletResult.Removed
             ? Decision.Emit(result, new PaymentMethodRemoved(paymentMethodId) { At = now })
             : Decision.Answer(result);
+    }
+
+    /// <summary>Makes a saved method the preferred one; choosing the one already preferred answers it and appends nothing.</summary>
+    public static Decision<WalletResult> Prefer(CustomerState state, string paymentMethodId, DateTimeOffset now)
+    {
+        if (state.Profile is null)
+        {
+            return Decision.Answer<WalletResult>(new WalletResult.CustomerNotFound());
+        }
+        var wallet = state.Commerce.Wallet;
+        if (wallet.Find(paymentMethodId) is not { } method)
+        {
+            return Decision.Answer<WalletResult>(new WalletResult.NotFound());
+        }
+        var result = new WalletResult.Saved(method, Created: false, Preferred: true);
+        return wallet.PreferredId == paymentMethodId
+            ? Decision.Answer<WalletResult>(result)
+            : Decision.Emit<WalletResult>(result, new PaymentMethodPreferred(paymentMethodId) { At = now });
     }
 }

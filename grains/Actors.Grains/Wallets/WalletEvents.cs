@@ -8,3 +8,7 @@ public sealed record PaymentMethodAdded([property: Id(0)] PaymentMethod Method, 
 
 [GenerateSerializer, Immutable, Alias("payment-method-removed-v1")]
 public sealed record PaymentMethodRemoved([property: Id(0)] string PaymentMethodId) : JournalEvent;
+
+/// <summary>The customer chose this saved method as the one offered first.</summary>
+[GenerateSerializer, Immutable, Alias("payment-method-preferred-v1")]
+public sealed record PaymentMethodPreferred([property: Id(0)] string PaymentMethodId) : JournalEvent;

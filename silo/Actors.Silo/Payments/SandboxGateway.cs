@@ -21,7 +21,10 @@ public static class SandboxTokens
     /// <summary>Declined with <c>insufficient_funds</c>.</summary>
     public const string InsufficientFunds = "tok_insufficientFunds";
 
-    /// <summary>Requires step-up: charge again with <see cref="SandboxGateway.StepUpCode"/>.</summary>
+    /// <summary>
+    /// Requires step-up: charge again with <see cref="SandboxGateway.StepUpCode"/>; up to
+    /// <see cref="SandboxGateway.StepUpTries"/> codes may be tried.
+    /// </summary>
     public const string StepUpRequired = "tok_stepUpRequired";
 
     /// <summary>Succeeds after <see cref="SandboxGateway.SlowDelay"/>; so does each new refund of its charges.</summary>
@@ -44,9 +47,13 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
 {
     /// <summary>
     /// The step-up code that completes a charge waiting for it (a charge of <see cref="SandboxTokens.StepUpRequired"/>).
-    /// Any other code declines that charge for good with <c>authentication_failed</c>.
+    /// Any other code counts as a failed try; the last of <see cref="StepUpTries"/> declines the charge for good with
+    /// <c>authentication_failed</c>.
     /// </summary>
     public const string StepUpCode = "123456";
+
+    /// <summary>How many codes a charge waiting for step-up may be tried with, as a card issuer allows.</summary>
+    public const int StepUpTries = 3;
 
     /// <summary>How long <see cref="SandboxTokens.Slow"/> takes before it answers.</summary>
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(2);
@@ -211,7 +218,7 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
                 (payment_id, customer_id, token, amount, currency, status, decline_reason, charge_id, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
             ON CONFLICT (payment_id) DO NOTHING
-            RETURNING status, decline_reason, charge_id
+            RETURNING status, decline_reason, charge_id, step_up_failures
             """);
         insert.Parameters.Add(new() { Value = request.PaymentId });
         insert.Parameters.Add(new() { Value = request.CustomerId });
@@ -233,19 +240,34 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
             ?? throw new InvalidOperationException($"Charge {request.PaymentId} conflicted but cannot be read."), false);
     }
 
-    /// <summary>Settles a challenge once: the first code to arrive decides it, later ones read what it decided.</summary>
+    /// <summary>
+    /// Tries a code on a challenge. The right code completes it; a wrong one counts against its tries, and the last
+    /// try declines it. Once it is decided, later codes read what it became. Each try is one conditional update, so
+    /// codes racing each other are counted one by one.
+    /// </summary>
     private async Task<StoredCharge> CompleteStepUp(string paymentId, string code, CancellationToken cancellationToken)
     {
-        var (status, declineReason) = code == StepUpCode ? (Succeeded, (string?)null) : (Declined, "authentication_failed");
-        await using var update = database.DataSource.CreateCommand("""
-            UPDATE sandbox_charges SET status = $2, decline_reason = $3, updated_at = $4
-            WHERE payment_id = $1 AND status = 'requires_action'
-            RETURNING status, decline_reason, charge_id
-            """);
+        await using var update = database.DataSource.CreateCommand(code == StepUpCode
+            ? """
+              UPDATE sandbox_charges SET status = 'succeeded', decline_reason = NULL, updated_at = $2
+              WHERE payment_id = $1 AND status = 'requires_action'
+              RETURNING status, decline_reason, charge_id, step_up_failures
+              """
+            : """
+              UPDATE sandbox_charges SET
+                  step_up_failures = step_up_failures + 1,
+                  status = CASE WHEN step_up_failures + 1 >= $3 THEN 'declined' ELSE status END,
+                  decline_reason = CASE WHEN step_up_failures + 1 >= $3 THEN 'authentication_failed' END,
+                  updated_at = $2
+              WHERE payment_id = $1 AND status = 'requires_action'
+              RETURNING status, decline_reason, charge_id, step_up_failures
+              """);
         update.Parameters.Add(new() { Value = paymentId });
-        update.Parameters.Add(new() { Value = status });
-        update.Parameters.Add(new() { Value = (object?)declineReason ?? DBNull.Value });
         update.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        if (code != StepUpCode)
+        {
+            update.Parameters.Add(new() { Value = StepUpTries });
+        }
         return await ReadCharge(update, cancellationToken)
             ?? await Read(paymentId, cancellationToken)
             ?? throw new InvalidOperationException($"Charge {paymentId} disappeared.");
@@ -254,7 +276,7 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
     private async Task<StoredCharge?> Read(string paymentId, CancellationToken cancellationToken)
     {
         await using var select = database.DataSource.CreateCommand(
-            "SELECT status, decline_reason, charge_id FROM sandbox_charges WHERE payment_id = $1");
+            "SELECT status, decline_reason, charge_id, step_up_failures FROM sandbox_charges WHERE payment_id = $1");
         select.Parameters.Add(new() { Value = paymentId });
         return await ReadCharge(select, cancellationToken);
     }
@@ -263,7 +285,7 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new StoredCharge(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2))
+            ? new StoredCharge(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetInt32(3))
             : null;
     }
 
@@ -277,13 +299,13 @@ public sealed class SandboxGateway(SiloDatabase database, TimeProvider clock) : 
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
     }
 
-    private sealed record StoredCharge(string Status, string? DeclineReason, string ChargeId)
+    private sealed record StoredCharge(string Status, string? DeclineReason, string ChargeId, int StepUpFailures)
     {
         public ChargeOutcome Outcome => Status switch
         {
             Succeeded => new ChargeOutcome.Succeeded(ChargeId),
             Declined => new ChargeOutcome.Declined(DeclineReason ?? "declined"),
-            _ => new ChargeOutcome.RequiresAction(),
+            _ => new ChargeOutcome.RequiresAction(StepUpTries - StepUpFailures),
         };
     }
 }

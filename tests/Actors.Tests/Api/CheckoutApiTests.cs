@@ -268,6 +268,101 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_wrong_step_up_code_leaves_the_payment_waiting_with_the_tries_left_and_the_right_code_then_pays()
+    {
+        var shopper = await NewShopper();
+        var stepUp = await shopper.SaveMethod("tok_stepUpRequired");
+        var checkoutId = await shopper.Checkout(2_500);
+
+        var waiting = await Json(await shopper.Confirm(checkoutId, stepUp), HttpStatusCode.OK);
+        var wrong = await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "111111"), HttpStatusCode.OK);
+        var done = await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "123456"), HttpStatusCode.OK);
+
+        Assert.Equal(3, waiting.GetProperty("nextAction").GetProperty("triesLeft").GetInt32());
+        Assert.Equal("requires_action", wrong.GetProperty("status").GetString());
+        Assert.Equal(2, wrong.GetProperty("nextAction").GetProperty("triesLeft").GetInt32());
+        Assert.Equal(waiting.GetProperty("id").GetString(), wrong.GetProperty("id").GetString());
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(waiting.GetProperty("id").GetString(), done.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Three_wrong_step_up_codes_decline_the_payment_and_the_checkout_can_be_paid_with_another_card()
+    {
+        var shopper = await NewShopper();
+        var stepUp = await shopper.SaveMethod("tok_stepUpRequired");
+        var visa = await shopper.SaveMethod("tok_visa");
+        await shopper.SetLimits(daily: 10_000);
+        var checkoutId = await shopper.Checkout(2_500);
+        await Json(await shopper.Confirm(checkoutId, stepUp), HttpStatusCode.OK);
+
+        var first = await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "000001"), HttpStatusCode.OK);
+        var second = await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "000002"), HttpStatusCode.OK);
+        var third = await Json(await shopper.Confirm(checkoutId, stepUp, stepUpCode: "000003"), HttpStatusCode.OK);
+        var other = await Json(await shopper.Confirm(checkoutId, visa), HttpStatusCode.OK);
+
+        Assert.Equal(2, first.GetProperty("nextAction").GetProperty("triesLeft").GetInt32());
+        Assert.Equal(1, second.GetProperty("nextAction").GetProperty("triesLeft").GetInt32());
+        Assert.Equal("declined", third.GetProperty("status").GetString());
+        Assert.Equal("authentication_failed", third.GetProperty("declineReason").GetString());
+        Assert.Equal(JsonValueKind.Null, third.GetProperty("nextAction").ValueKind);
+        Assert.Equal("succeeded", other.GetProperty("status").GetString());
+        // The declined payment gave its reservation back: only the card that paid counts.
+        var daily = (await shopper.Read("/limits")).GetProperty("headroom").EnumerateArray().Single();
+        Assert.Equal(7_500, daily.GetProperty("remaining").GetInt64());
+    }
+
+    [Fact]
+    public async Task Removing_a_card_answers_what_was_removed_and_saving_that_again_undoes_it()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa", preferred: true, last4: "4242");
+        await shopper.SaveMethod("tok_mastercard", brand: "mastercard", last4: "4444");
+
+        var removed = await Json(await shopper.Client.DeleteAsync($"{shopper.Base}/payment-methods/{visa}"), HttpStatusCode.OK);
+        var again = await shopper.Client.DeleteAsync($"{shopper.Base}/payment-methods/{visa}");
+        var restored = await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/payment-methods", new
+        {
+            token = removed.GetProperty("token").GetString(),
+            brand = removed.GetProperty("brand").GetString(),
+            last4 = removed.GetProperty("last4").GetString(),
+            expiryMonth = removed.GetProperty("expiryMonth").GetInt32(),
+            expiryYear = removed.GetProperty("expiryYear").GetInt32(),
+            billingCountry = removed.GetProperty("billingCountry").GetString(),
+            preferred = removed.GetProperty("preferred").GetBoolean(),
+        }), HttpStatusCode.Created);
+
+        Assert.Equal(("tok_visa", "4242", 12, 2030, "DE", true),
+            (removed.GetProperty("token").GetString(), removed.GetProperty("last4").GetString(), removed.GetProperty("expiryMonth").GetInt32(),
+                removed.GetProperty("expiryYear").GetInt32(), removed.GetProperty("billingCountry").GetString(), removed.GetProperty("preferred").GetBoolean()));
+        await Problem(again, HttpStatusCode.NotFound, "/errors/payment-method-not-found");
+        var first = (await shopper.Read("/payment-methods"))[0];
+        Assert.Equal((restored.GetProperty("id").GetString(), "4242", true),
+            (first.GetProperty("id").GetString(), first.GetProperty("last4").GetString(), first.GetProperty("preferred").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task The_shopper_chooses_the_preferred_card_and_checkouts_offer_it_first()
+    {
+        var shopper = await NewShopper();
+        var visa = await shopper.SaveMethod("tok_visa", preferred: true);
+        var mastercard = await shopper.SaveMethod("tok_mastercard", brand: "mastercard", last4: "4444");
+
+        var chosen = await Json(await shopper.Client.PutAsync($"{shopper.Base}/payment-methods/{mastercard}/preferred", null), HttpStatusCode.OK);
+        var again = await Json(await shopper.Client.PutAsync($"{shopper.Base}/payment-methods/{mastercard}/preferred", null), HttpStatusCode.OK);
+        var unknown = await shopper.Client.PutAsync($"{shopper.Base}/payment-methods/pm_unknown/preferred", null);
+
+        Assert.Equal((mastercard, true), (chosen.GetProperty("id").GetString(), chosen.GetProperty("preferred").GetBoolean()));
+        Assert.True(again.GetProperty("preferred").GetBoolean());
+        await Problem(unknown, HttpStatusCode.NotFound, "/errors/payment-method-not-found");
+        var methods = (await shopper.Read("/payment-methods")).EnumerateArray()
+            .Select(method => (method.GetProperty("id").GetString(), method.GetProperty("preferred").GetBoolean()));
+        Assert.Equal([(mastercard, true), (visa, false)], methods);
+        var checkout = await Json(await shopper.Post("/checkouts", Shopper.Lines(900), Shopper.NewKey()), HttpStatusCode.Created);
+        Assert.Equal(mastercard, checkout.GetProperty("paymentMethods")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task A_declined_card_says_why()
     {
         var shopper = await NewShopper();

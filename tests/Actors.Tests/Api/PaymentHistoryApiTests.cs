@@ -152,6 +152,40 @@ public sealed class PaymentHistoryApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_csv_export_speaks_plain_words_and_writes_amounts_in_major_units()
+    {
+        var (client, id) = await SeededCustomer();
+
+        var text = await client.GetStringAsync($"/v1/customers/{id}/payments.csv");
+
+        Assert.StartsWith("Id,Status,Created at,Amount,Currency,Amount in minor units,Counted against caps,Caps currency,Refunded,Card,Channel,Description\n", text.ReplaceLineEndings("\n"));
+        using var csv = new CsvReader(new StringReader(text), CultureInfo.InvariantCulture);
+        var rows = csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToDictionary(row => (string)row["Id"]);
+        Assert.Equal(("Paid", "10.00", "EUR", "1000", "Visa ending 4242", "Web"),
+            ((string)rows[Pay(0)]["Status"], (string)rows[Pay(0)]["Amount"], (string)rows[Pay(0)]["Currency"], (string)rows[Pay(0)]["Amount in minor units"],
+                (string)rows[Pay(0)]["Card"], (string)rows[Pay(0)]["Channel"]));
+        Assert.Equal(("Partly refunded", "40.00", "20.00", "In store"),
+            ((string)rows[Pay(2)]["Status"], (string)rows[Pay(2)]["Amount"], (string)rows[Pay(2)]["Refunded"], (string)rows[Pay(2)]["Channel"]));
+        Assert.Equal(["Not charged", "Pending", "Refunded", "Partly refunded", "Declined", "Paid"],
+            Enumerable.Range(0, 6).Reverse().Select(index => (string)rows[Pay(index)]["Status"]));
+        Assert.Equal("8.00", (string)rows[Pay(4)]["Amount"]);
+    }
+
+    [Fact]
+    public async Task The_csv_export_writes_yen_without_decimals()
+    {
+        var shopper = await Shopper.Create(fixture.ClientAs, "JPY");
+        var visa = await shopper.SaveMethod("tok_visa", preferred: true);
+        await shopper.Pay(visa, await shopper.CheckoutBody("JPY", "Matcha", ("matcha", "Matcha", 1_234, 1)));
+
+        var text = await shopper.Client.GetStringAsync($"{shopper.Base}/payments.csv");
+
+        using var csv = new CsvReader(new StringReader(text), CultureInfo.InvariantCulture);
+        var row = Assert.Single(csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>());
+        Assert.Equal(("Paid", "1234", "JPY", "1234"), ((string)row["Status"], (string)row["Amount"], (string)row["Currency"], (string)row["Amount in minor units"]));
+    }
+
+    [Fact]
     public async Task A_receipt_shows_the_payment_its_events_and_refunds()
     {
         var (client, id) = await SeededCustomer();

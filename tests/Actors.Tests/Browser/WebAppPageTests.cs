@@ -27,14 +27,25 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         await page.GetByLabel("Home currency").SelectOptionAsync("JPY");
         await page.ClickAsync("#demo-submit");
 
-        await Expect(page.Locator("#profile-currency")).ToHaveTextAsync("JPY");
-        await Expect(page.Locator("#profile-id")).ToHaveTextAsync(new Regex("^cus_"));
+        await Expect(page.Locator("#profile-currency")).ToHaveTextAsync("Japanese Yen (JPY)");
+        await Expect(page.Locator("#profile")).ToHaveAttributeAsync("data-customer-id", new Regex("^cus_"));
         await Expect(page.Locator("[data-testid=method]")).ToHaveCountAsync(4);
-        await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("¥200 left of ¥200");
+        // The caps are scaled like the prices, so a yen customer can buy the demo's products.
+        await Expect(page.Locator("[data-testid=cap][data-window=daily]")).ToContainTextAsync("¥20,000 left of ¥20,000");
 
         // Prices are the catalog's, in the item's own currency, whatever the customer's home currency.
         await WebApp.AddProduct(page, "beans");
         await Expect(page.Locator("#cart-total")).ToHaveTextAsync("€14.50");
+
+        // And the yen customer can buy it, within the daily cap: 14.50 EUR counts as 2,320 JPY at the test rate of 160.
+        await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
+        await page.ClickAsync("#checkout-start");
+        await Expect(page.Locator("[data-testid=headroom][data-window=daily]")).ToContainTextAsync("¥17,680 after this payment");
+        await page.ClickAsync("#checkout-confirm");
+        await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("#payment-result-text")).ToHaveTextAsync("€14.50 was paid with Visa ending 4242.");
+        await WebApp.AssertNoRawCodes(page);
+        Assert.Empty(device.Errors);
     }
 
     [Fact]
@@ -58,7 +69,7 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
 
         await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "succeeded");
         var paymentId = await page.Locator("#payment-result").GetAttributeAsync("data-payment-id");
-        await Expect(page.Locator($"[data-testid=payment-row][data-id={paymentId}] [data-testid=payment-status]")).ToHaveTextAsync("succeeded");
+        await Expect(page.Locator($"[data-testid=payment-row][data-id={paymentId}] [data-testid=payment-status]")).ToHaveTextAsync("Paid");
         await Expect(page.Locator("#cart-empty")).ToBeVisibleAsync();
     }
 
@@ -78,6 +89,9 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         await Expect(page.Locator($"#method-{declined}")).ToBeCheckedAsync();
         await page.ClickAsync("#checkout-confirm");
         await Expect(page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "declined");
+        await Expect(page.Locator("#payment-result-text")).ToHaveTextAsync(
+            "Visa ending 4242 was declined: your bank declined the card. Nothing was charged. Choose another card and confirm again.");
+        await WebApp.AssertNoRawCodes(page);
 
         await page.CheckAsync($"#method-{visa}");
         await page.ClickAsync("#checkout-confirm");
@@ -123,10 +137,15 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         await Expect(page.Locator("[data-testid=payment-row]")).ToHaveCountAsync(1);
         await Expect(page.Locator($"[data-testid=payment-row][data-id={tea}]")).ToContainTextAsync("€7.25");
 
+        await Expect(page.Locator($"[data-testid=payment-row][data-id={tea}] [data-testid=payment-status]")).ToHaveTextAsync("Paid");
+        await WebApp.AssertNoRawCodes(page);
+
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#payments-csv"));
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
-        Assert.StartsWith("Id,Status,", csv);
-        Assert.Contains(tea, csv);
+        Assert.StartsWith("Id,Status,Created at,Amount,Currency,Amount in minor units,", csv);
+        // The same word for the status as the list shows, and the amount as the euro writes it.
+        Assert.Contains($"{tea},Paid,", csv);
+        Assert.Contains(",7.25,EUR,725,", csv);
         Assert.DoesNotContain(coffee, csv);
 
         await page.ClickAsync("#search-reset");

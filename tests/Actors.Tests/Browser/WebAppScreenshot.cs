@@ -38,7 +38,7 @@ public sealed class WebAppScreenshot(BrowserFixture fixture)
         await WebApp.AddProduct(page, "grinder");
         await Expect(page.Locator("[data-testid=cart-line]")).ToHaveCountAsync(2);
         await Expect(page.Locator("#cart-pending")).ToBeHiddenAsync();
-        await Expect(page.Locator("#cart-version")).ToHaveTextAsync("2");
+        await WebApp.ExpectCartVersion(page, 2);
 
         var picture = Environment.GetEnvironmentVariable(Switch) == "1"
             ? Path.Combine(RepositoryRoot.Path, "docs", "web-app.png")

@@ -82,7 +82,7 @@ public sealed class WebAppTests(BrowserFixture fixture)
 
         await Expect(WebApp.CartLine(phone.Page, "beans").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("1");
         await Expect(phone.Page.Locator("#cart-total")).ToHaveTextAsync("€14.50");
-        await Expect(phone.Page.Locator("#cart-version")).ToHaveTextAsync("1");
+        await WebApp.ExpectCartVersion(phone.Page, 1);
         devices.AssertNoScriptErrors();
     }
 
@@ -96,8 +96,8 @@ public sealed class WebAppTests(BrowserFixture fixture)
         var paymentId = await PayForBeans(laptop.Page, customer.Visa);
 
         await Expect(laptop.Page.Locator("#payment-result")).ToHaveAttributeAsync("data-status", "succeeded");
-        await Expect(PaymentStatus(laptop.Page, paymentId)).ToHaveTextAsync("succeeded");
-        await Expect(PaymentStatus(phone.Page, paymentId)).ToHaveTextAsync("succeeded");
+        await Expect(PaymentStatus(laptop.Page, paymentId)).ToHaveTextAsync("Paid");
+        await Expect(PaymentStatus(phone.Page, paymentId)).ToHaveTextAsync("Paid");
         // The paid lines leave the shared cart, on both.
         await Expect(phone.Page.Locator("#cart-empty")).ToBeVisibleAsync();
         await Expect(laptop.Page.Locator("#cart-empty")).ToBeVisibleAsync();
@@ -115,10 +115,10 @@ public sealed class WebAppTests(BrowserFixture fixture)
 
         // The confirm answer is "processing" (the bank said nothing within the gateway timeout). Reconciliation may
         // settle it before the page even shows that, so the page's trail of statuses is what proves it was there.
-        await Expect(laptop.Page.Locator("#payment-result-trail")).ToHaveTextAsync("processing → succeeded", AfterReconcile);
-        await Expect(laptop.Page.Locator("#payment-result-status")).ToHaveTextAsync("succeeded");
-        await Expect(PaymentStatus(laptop.Page, paymentId)).ToHaveTextAsync("succeeded", AfterReconcile);
-        await Expect(PaymentStatus(phone.Page, paymentId)).ToHaveTextAsync("succeeded", AfterReconcile);
+        await Expect(laptop.Page.Locator("#payment-result-trail")).ToHaveTextAsync("Pending → Paid", AfterReconcile);
+        await Expect(laptop.Page.Locator("#payment-result-status")).ToHaveTextAsync("Paid");
+        await Expect(PaymentStatus(laptop.Page, paymentId)).ToHaveTextAsync("Paid", AfterReconcile);
+        await Expect(PaymentStatus(phone.Page, paymentId)).ToHaveTextAsync("Paid", AfterReconcile);
         devices.AssertNoScriptErrors();
     }
 
@@ -183,7 +183,7 @@ public sealed class WebAppTests(BrowserFixture fixture)
         await Expect(WebApp.CartLine(phone.Page, "mug").Locator("[data-testid=cart-line-quantity]")).ToHaveTextAsync("2");
         await Expect(laptop.Page.Locator("#cart-pending")).ToBeHiddenAsync();
         await Expect(laptop.Page.Locator("#cart-conflict")).ToBeHiddenAsync();
-        await Expect(laptop.Page.Locator("#cart-version")).ToHaveTextAsync("2");
+        await WebApp.ExpectCartVersion(laptop.Page, 2);
         devices.AssertNoScriptErrors();
     }
 }

@@ -56,6 +56,23 @@ public sealed class DecisionEventsTests
     }
 
     [Fact]
+    public void Preferring_a_card_appends_one_event_and_preferring_it_again_or_an_unknown_one_appends_nothing()
+    {
+        var state = Apply(Shopper(), WalletDecider.Add(Shopper(), "pm_master", new PaymentMethodDraft("tok_mastercard", "mastercard", "4444", 12, 2030, "DE", false), Now).Events);
+
+        var prefer = WalletDecider.Prefer(state, "pm_master", Now);
+        var preferred = Apply(state, prefer.Events);
+
+        Assert.Equal("pm_master", Assert.IsType<PaymentMethodPreferred>(Assert.Single(prefer.Events)).PaymentMethodId);
+        Assert.Equal("pm_master", preferred.Commerce.Wallet.PreferredId);
+        Assert.Equal(["pm_master", Visa], preferred.Commerce.Wallet.Ranked(Now).Select(method => method.Id));
+        Assert.Empty(WalletDecider.Prefer(preferred, "pm_master", Now).Events);
+        Assert.IsType<WalletResult.Saved>(WalletDecider.Prefer(preferred, "pm_master", Now).Answer);
+        Assert.Empty(WalletDecider.Prefer(preferred, "pm_unknown", Now).Events);
+        Assert.IsType<WalletResult.NotFound>(WalletDecider.Prefer(preferred, "pm_unknown", Now).Answer);
+    }
+
+    [Fact]
     public void Restating_the_caps_in_force_appends_nothing_and_a_change_appends_the_caps_as_they_now_stand()
     {
         var state = Shopper(daily: 5_000);

@@ -105,6 +105,23 @@ public sealed class PaymentDeciderTests
     }
 
     [Fact]
+    public void A_wrong_step_up_code_keeps_the_payment_waiting_with_the_tries_the_issuer_still_takes()
+    {
+        var (state, paymentId) = WithReservation(Shopper(daily: 10_000), 3_000);
+        state = Apply(state, PaymentDecider.Settle(state, paymentId, new ChargeOutcome.RequiresAction(3), Now));
+
+        var wrong = PaymentDecider.Settle(state, paymentId, new ChargeOutcome.RequiresAction(2), Now.AddMinutes(1));
+        var afterWrong = Apply(state, wrong);
+
+        Assert.Equal(new PaymentStepUpRequested(paymentId, 2) { At = Now.AddMinutes(1) }, Assert.Single(wrong));
+        var payment = afterWrong.Commerce.FindPayment(paymentId)!;
+        Assert.Equal((PaymentStatus.RequiresAction, (int?)2, 7_000L), (payment.Status, payment.StepUpTriesLeft, Daily(afterWrong)));
+        Assert.Equal(CheckoutStatus.RequiresAction, afterWrong.Commerce.Checkouts[payment.CheckoutId].Status);
+        // The same answer again (a retried request) changes nothing.
+        Assert.Empty(PaymentDecider.Settle(afterWrong, paymentId, new ChargeOutcome.RequiresAction(2), Now.AddMinutes(2)));
+    }
+
+    [Fact]
     public void A_declined_checkout_can_be_confirmed_again_and_a_paid_one_empties_its_cart_lines()
     {
         var state = Shopper();

@@ -92,7 +92,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var page = device.Page;
         await page.GetByLabel("Customer id").FillAsync(customerId);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("#profile-id")).ToHaveTextAsync(customerId);
+        await Expect(page.Locator("#profile")).ToHaveAttributeAsync("data-customer-id", customerId);
         await Expect(page.Locator("#live-indicator")).ToHaveAttributeAsync("data-synced", "true");
         return device;
     }
@@ -104,6 +104,26 @@ public static class WebApp
     public static ILocator CartLine(IPage page, string sku) => page.Locator($"[data-testid=cart-line][data-sku={sku}]");
 
     public static Task AddProduct(IPage page, string sku) => page.ClickAsync($"[data-testid=add-product][data-sku={sku}]");
+
+    /// <summary>The cart version the page holds (kept out of the visible text, on the cart's section).</summary>
+    public static Task ExpectCartVersion(IPage page, long version) =>
+        Expect(page.Locator("#cart")).ToHaveAttributeAsync("data-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static ILocator PaymentRow(IPage page, string paymentId) => page.Locator($"[data-testid=payment-row][data-id={paymentId}]");
+
+    public static ILocator Method(IPage page, string methodId) => page.Locator($"[data-testid=method][data-id={methodId}]");
+
+    /// <summary>
+    /// What a shopper reads must be words: no ids with their prefixes, no status or decline codes, no versions,
+    /// no device ids. Only what is rendered counts (innerText leaves hidden parts out).
+    /// </summary>
+    public static async Task AssertNoRawCodes(IPage page)
+    {
+        var text = await page.EvaluateAsync<string>("document.body.innerText");
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex(
+            @"\b(tok|cus|pay|pm|chk|re|ch)_[A-Za-z0-9]|requires_action|requires_confirmation|card_declined|insufficient_funds|authentication_failed|partially_refunded|\bprocessing\b|\bversion\b|\bweb-[0-9a-f]{8}|test-customer",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase), text);
+    }
 }
 
 /// <summary>One browser of the customer's; disposing it closes its context.</summary>

@@ -95,16 +95,36 @@ public sealed class SandboxGatewayTests : IClassFixture<PaymentsStoreFixture>
     }
 
     [Fact]
-    public async Task A_wrong_step_up_code_declines_the_charge_for_good()
+    public async Task A_wrong_step_up_code_leaves_the_charge_waiting_with_one_try_less_and_the_right_code_then_completes_it()
+    {
+        var request = Request(SandboxTokens.StepUpRequired);
+        var challenged = await gateway.Charge(request, CancellationToken.None);
+
+        var wrong = await gateway.Charge(request with { StepUpCode = "654321" }, CancellationToken.None);
+        var right = await gateway.Charge(request with { StepUpCode = SandboxGateway.StepUpCode }, CancellationToken.None);
+
+        Assert.Equal(new ChargeOutcome.RequiresAction(3), challenged);
+        Assert.Equal(new ChargeOutcome.RequiresAction(2), wrong);
+        Assert.IsType<ChargeOutcome.Succeeded>(right);
+        Assert.Equal(right, await gateway.Find(request.PaymentId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Three_wrong_step_up_codes_decline_the_charge_for_good()
     {
         var request = Request(SandboxTokens.StepUpRequired);
         await gateway.Charge(request, CancellationToken.None);
 
-        var wrong = await gateway.Charge(request with { StepUpCode = "654321" }, CancellationToken.None);
+        var first = await gateway.Charge(request with { StepUpCode = "000001" }, CancellationToken.None);
+        var second = await gateway.Charge(request with { StepUpCode = "000002" }, CancellationToken.None);
+        var third = await gateway.Charge(request with { StepUpCode = "000003" }, CancellationToken.None);
         var rightTooLate = await gateway.Charge(request with { StepUpCode = SandboxGateway.StepUpCode }, CancellationToken.None);
 
-        Assert.Equal(new ChargeOutcome.Declined("authentication_failed"), wrong);
-        Assert.Equal(wrong, rightTooLate);
+        Assert.Equal(new ChargeOutcome.RequiresAction(2), first);
+        Assert.Equal(new ChargeOutcome.RequiresAction(1), second);
+        Assert.Equal(new ChargeOutcome.Declined("authentication_failed"), third);
+        Assert.Equal(third, rightTooLate);
+        Assert.Equal(third, await gateway.Find(request.PaymentId, CancellationToken.None));
     }
 
     [Fact]
@@ -194,14 +214,30 @@ public sealed class SandboxGatewayTests : IClassFixture<PaymentsStoreFixture>
     }
 
     [Fact]
-    public async Task Concurrent_step_up_codes_are_settled_by_the_first_one_only()
+    public async Task Concurrent_wrong_step_up_codes_are_counted_one_by_one_and_decline_the_charge_once()
     {
         var request = Request(SandboxTokens.StepUpRequired);
         await gateway.Charge(request, CancellationToken.None);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
-            gateway.Charge(request with { StepUpCode = i % 2 == 0 ? SandboxGateway.StepUpCode : "999999" }, CancellationToken.None))));
+            gateway.Charge(request with { StepUpCode = $"99999{i}" }, CancellationToken.None))));
 
+        // Each try is counted once, whatever the race: two are answered with tries left, the rest see the decline.
+        Assert.Equal([1, 2], outcomes.OfType<ChargeOutcome.RequiresAction>().Select(outcome => outcome.TriesLeft!.Value).Order());
+        Assert.Equal(8, outcomes.Count(outcome => outcome == new ChargeOutcome.Declined("authentication_failed")));
+        Assert.Equal(3, await store.Stored.Scalar("SELECT step_up_failures FROM sandbox_charges WHERE payment_id = @id", ("id", request.PaymentId)));
+    }
+
+    [Fact]
+    public async Task Concurrent_right_step_up_codes_complete_the_charge_once()
+    {
+        var request = Request(SandboxTokens.StepUpRequired);
+        await gateway.Charge(request, CancellationToken.None);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            gateway.Charge(request with { StepUpCode = SandboxGateway.StepUpCode }, CancellationToken.None))));
+
+        Assert.IsType<ChargeOutcome.Succeeded>(outcomes[0]);
         Assert.All(outcomes, outcome => Assert.Equal(outcomes[0], outcome));
     }
 
