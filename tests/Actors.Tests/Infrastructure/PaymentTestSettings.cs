@@ -11,6 +11,9 @@ public static class PaymentTestSettings
 {
     public static readonly TimeSpan ReconcileAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>An experiment on an offer no test configures, so it changes no summary and only its figures can be seen.</summary>
+    public const string Experiment = "welcome-offer";
+
     public static Dictionary<string, string?> Values => new()
     {
         ["Payments:GatewayTimeout"] = "00:00:03",
@@ -21,5 +24,8 @@ public static class PaymentTestSettings
         ["Payments:ExchangeRates:GBP"] = "0.8",
         ["Payments:ExchangeRates:JPY"] = "160",
         ["Personalization:RiskChecks"] = "false",
+        ["Personalization:Experiments:0:Id"] = Experiment,
+        ["Personalization:Experiments:0:Strategy"] = "Offer",
+        ["Personalization:Experiments:0:OfferId"] = "welcome10",
     };
 }
