@@ -9,14 +9,6 @@ using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Personalization;
 
-/// <summary>The purposes the customer has granted, as the consent gate reports them at the moment of a decision.</summary>
-public readonly record struct ConsentedPurposes(bool Personalization, bool Marketing, bool Location, bool Analytics)
-{
-    public static ConsentedPurposes Of(ConsentGate gate) => new(
-        gate.Allows(ConsentPurpose.Personalization), gate.Allows(ConsentPurpose.Marketing),
-        gate.Allows(ConsentPurpose.Location), gate.Allows(ConsentPurpose.Analytics));
-}
-
 /// <summary>
 /// What the checkout's personalization rules read of a customer: each part is present only when its purpose is
 /// granted, so a rule cannot use data gathered under a purpose the customer withdrew. Purchases come through the
@@ -64,9 +56,9 @@ public sealed record Personalized(
 /// </summary>
 public static class CheckoutPersonalization
 {
-    public const string PersonalizationPurpose = "personalization";
-    public const string MarketingPurpose = "marketing";
-    public const string LocationPurpose = "location";
+    private static readonly string PersonalizationPurpose = ConsentPurposes.NameOf(ConsentPurpose.Personalization);
+    private static readonly string MarketingPurpose = ConsentPurposes.NameOf(ConsentPurpose.Marketing);
+    private static readonly string LocationPurpose = ConsentPurposes.NameOf(ConsentPurpose.Location);
 
     /// <summary>
     /// The checkout with its offer and points applied and its risk assessed, or the refusal when the points asked for
