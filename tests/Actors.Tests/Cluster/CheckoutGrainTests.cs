@@ -138,7 +138,8 @@ public sealed class CheckoutGrainTests(GrainClusterFixture fixture)
         var checkout = await CheckoutOf(customer, 4_000);
 
         // The sandbox charges tok_timeout but never answers: the gateway timeout runs on the grain's clock.
-        var payment = await fixture.AdvanceUntil(Confirm(customer, checkout, timeout), TimeSpan.FromSeconds(1));
+        var payment = await fixture.AdvanceOnceAtGateway(Confirm(customer, checkout, timeout),
+            () => Database.ChargesOf(customer.GetPrimaryKeyString()), TimeSpan.FromSeconds(1));
         Assert.Equal(PaymentStatus.Processing, payment.Status);
         Assert.Equal(6_000, (await Daily(customer)).Remaining);
 

@@ -26,6 +26,9 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
         return customer;
     }
 
+    private Task<long> RefundsAtGateway(string paymentId) =>
+        Stored.Scalar("SELECT count(*) FROM sandbox_refunds WHERE payment_id = @id", ("id", paymentId));
+
     private static async Task<Cart> Cart(ICustomerGrain customer) => Assert.IsType<CartResult.Updated>(await customer.GetCart()).Cart;
 
     private static async Task<string> Visa(ICustomerGrain customer, string token = "tok_visa") =>
@@ -115,12 +118,15 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
         // tok_timeout: charges and refunds are made, but their first answer never comes.
         var card = await Visa(customer, "tok_timeout");
         await customer.SetLimits(new CapRequest(10_000, null, null));
-        var payment = Assert.IsType<MoneyResult.PaymentResult>(await fixture.AdvanceUntil(
-            customer.ConfirmCheckout(Key(), (await CheckoutOf(customer, 4_000)).Id, new ConfirmDraft(card, null)), TimeSpan.FromSeconds(1))).Payment;
+        var payment = Assert.IsType<MoneyResult.PaymentResult>(await fixture.AdvanceOnceAtGateway(
+            customer.ConfirmCheckout(Key(), (await CheckoutOf(customer, 4_000)).Id, new ConfirmDraft(card, null)),
+            () => Stored.Scalar("SELECT count(*) FROM sandbox_charges WHERE customer_id = @id", ("id", customer.GetPrimaryKeyString())),
+            TimeSpan.FromSeconds(1))).Payment;
         await Settled(customer, payment.Id);
         var refundKey = Key();
 
-        var unanswered = await fixture.AdvanceUntil(customer.RefundPayment(refundKey, payment.Id, new RefundDraft(1_000, null)), TimeSpan.FromSeconds(1));
+        var unanswered = await fixture.AdvanceOnceAtGateway(customer.RefundPayment(refundKey, payment.Id, new RefundDraft(1_000, null)),
+            () => RefundsAtGateway(payment.Id), TimeSpan.FromSeconds(1));
         var retried = await customer.RefundPayment(refundKey, payment.Id, new RefundDraft(1_000, null));
         var another = await customer.RefundPayment(Key(), payment.Id, new RefundDraft(3_001, null));
 
@@ -138,12 +144,14 @@ public sealed class JournalGrainTests(GrainClusterFixture fixture)
     {
         var customer = await NewCustomer();
         var card = await Visa(customer, "tok_timeout");
-        var payment = Assert.IsType<MoneyResult.PaymentResult>(await fixture.AdvanceUntil(
-            customer.ConfirmCheckout(Key(), (await CheckoutOf(customer, 4_000)).Id, new ConfirmDraft(card, null)), TimeSpan.FromSeconds(1))).Payment;
+        var payment = Assert.IsType<MoneyResult.PaymentResult>(await fixture.AdvanceOnceAtGateway(
+            customer.ConfirmCheckout(Key(), (await CheckoutOf(customer, 4_000)).Id, new ConfirmDraft(card, null)),
+            () => Stored.Scalar("SELECT count(*) FROM sandbox_charges WHERE customer_id = @id", ("id", customer.GetPrimaryKeyString())),
+            TimeSpan.FromSeconds(1))).Payment;
         await Settled(customer, payment.Id);
 
-        Assert.IsType<MoneyResult.GatewayUnavailable>(await fixture.AdvanceUntil(
-            customer.RefundPayment(Key(), payment.Id, new RefundDraft(null, "damaged")), TimeSpan.FromSeconds(1)));
+        Assert.IsType<MoneyResult.GatewayUnavailable>(await fixture.AdvanceOnceAtGateway(
+            customer.RefundPayment(Key(), payment.Id, new RefundDraft(null, "damaged")), () => RefundsAtGateway(payment.Id), TimeSpan.FromSeconds(1)));
 
         // Reminders tick on the silo's clock too: it keeps moving while reconciliation asks the gateway again.
         var settled = await fixture.AdvanceUntil(

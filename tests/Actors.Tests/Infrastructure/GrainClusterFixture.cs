@@ -38,6 +38,16 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         return await pending;
     }
 
+    /// <summary>
+    /// <see cref="AdvanceUntil"/>, once <paramref name="atGateway"/> says the gateway has recorded the call: moving the
+    /// clock first could time the call out before it reaches the gateway on a busy machine, which is another scenario.
+    /// </summary>
+    public async Task<T> AdvanceOnceAtGateway<T>(Task<T> pending, Func<Task<long>> atGateway, TimeSpan step)
+    {
+        await Eventually.Get(atGateway, recorded => recorded > 0);
+        return await AdvanceUntil(pending, step);
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
