@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Starts the whole platform on this machine: a local PostgreSQL in .local/, the schema, silos and the API.
-#   ./start.sh [--port 5080] [--silos 1]
-# Ctrl-C stops everything; the data stays in .local/ for the next start.
+#   ./start.sh [--port 5080] [--silos 1] [--data .local/postgres]
+# Ctrl-C stops everything; the data stays in the data folder for the next start.
 set -euo pipefail
 cd "$(dirname "$0")"
 source deploy/ports.sh
 
 api_port=5080
 silo_count=1
+data=.local/postgres
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) api_port=$2; shift 2 ;;
     --silos) silo_count=$2; shift 2 ;;
-    *) echo "usage: ./start.sh [--port N] [--silos N]" >&2; exit 2 ;;
+    --data) data=$2; shift 2 ;;
+    *) echo "usage: ./start.sh [--port N] [--silos N] [--data DIR]" >&2; exit 2 ;;
   esac
 done
 if port_in_use "$api_port"; then
@@ -35,14 +37,14 @@ stop_all() {
   echo "Stopping ..."
   [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
   wait || true
-  deploy/local-postgres.sh stop .local/postgres
-  echo "Stopped. The data stays in .local/postgres."
+  deploy/local-postgres.sh stop "$data"
+  echo "Stopped. The data stays in $data."
 }
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
-echo "Starting PostgreSQL in .local/postgres ..."
-connection=$(deploy/local-postgres.sh start .local/postgres)
+echo "Starting PostgreSQL in $data ..."
+connection=$(deploy/local-postgres.sh start "$data")
 
 if [ ! -s .local/dev-signing-key ]; then
   (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >.local/dev-signing-key)

@@ -27,6 +27,12 @@ done
 port=$(free_port 5180)
 mkdir -p .local/logs
 
+# Every run starts from an empty database of its own: customers left by an earlier run (their reconcile reminders
+# live 15 minutes after their last payment) would wake up during the measurement and be counted as load.
+data=.local/bench-postgres
+deploy/local-postgres.sh stop "$data" >/dev/null 2>&1 || true
+rm -rf "$data"
+
 # The process listening on a loopback port; empty without ss.
 listener_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
 
@@ -50,7 +56,7 @@ stop_all() {
   if [ -n "$peers" ]; then kill -TERM "$peers" 2>/dev/null || true; wait "$peers" 2>/dev/null || true; fi
   # TERM, not INT: a background job of a script ignores SIGINT, so start.sh would never see it.
   if [ -n "$platform" ]; then kill -TERM "$platform" 2>/dev/null || true; wait "$platform" 2>/dev/null || true; fi
-  if [ "$scenario" = peers ]; then deploy/local-postgres.sh stop .local/postgres || true; fi
+  if [ "$scenario" = peers ]; then deploy/local-postgres.sh stop "$data" || true; fi
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -59,11 +65,11 @@ trap 'exit 143' TERM
 connection=""
 if [ "$scenario" = peers ]; then
   # PostgreSQL starts once, here; start.sh finds it running and uses it as it is, and the peers get the same server.
-  connection=$(deploy/local-postgres.sh start .local/postgres)
+  connection=$(deploy/local-postgres.sh start "$data")
 fi
 
 # Devices here pay many times a second, which the risk score would rightly challenge with step-up.
-Personalization__RiskChecks=false ./start.sh --port "$port" --silos "$silos" >.local/bench-start.log 2>&1 &
+Personalization__RiskChecks=false ./start.sh --port "$port" --silos "$silos" --data "$data" >.local/bench-start.log 2>&1 &
 platform=$!
 wait_ready "http://127.0.0.1:$port" "$platform" .local/bench-start.log
 
