@@ -19,8 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddActorsClusterClient();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling =
-    System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MakeStrict());
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsAuth();
 builder.Services.AddActorsHealthChecks();
@@ -38,7 +37,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseRawCardNumberGuard();
+app.UseRequestGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -44,8 +44,7 @@ public static class IdempotentBody
         }
         catch (JsonException json)
         {
-            return (null, null, ApiProblems.Of(StatusCodes.Status400BadRequest, ProblemTypes.MalformedJson,
-                "The request body is not valid JSON for this endpoint.", json.Message));
+            return (null, null, ApiProblems.MalformedJson(json));
         }
         if (body is null)
         {

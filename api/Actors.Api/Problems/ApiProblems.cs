@@ -12,6 +12,19 @@ public static class ApiProblems
         IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
 
+    /// <summary>
+    /// A body the JSON binder refused: where in the document, never the serializer's message (it names this API's
+    /// internal types).
+    /// </summary>
+    public static ProblemHttpResult MalformedJson(JsonException json) =>
+        Of(StatusCodes.Status400BadRequest, ProblemTypes.MalformedJson, "The request body is not valid JSON for this endpoint.",
+            MalformedJsonDetail(json));
+
+    public static string MalformedJsonDetail(JsonException json) =>
+        string.IsNullOrEmpty(json.Path) || json.Path == "$"
+            ? "Send one JSON object with the fields this endpoint documents, each once, numbers as JSON numbers."
+            : $"Check the value at {json.Path}: each field once, of the documented type (numbers as JSON numbers, not strings).";
+
     public static ValidationProblem Validation(IReadOnlyDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request has invalid fields.", type: ProblemTypes.Validation);
 
@@ -90,7 +103,7 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
             Status = StatusCodes.Status400BadRequest,
             Type = ProblemTypes.MalformedJson,
             Title = "The request body is not valid JSON for this endpoint.",
-            Detail = json.Message,
+            Detail = ApiProblems.MalformedJsonDetail(json),
         },
         BadHttpRequestException bad => new()
         {
@@ -102,7 +115,8 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
                 StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
                 _ => "The request is not valid.",
             },
-            Detail = bad.Message,
+            // The framework's message names parameters by their .NET types.
+            Detail = bad.StatusCode == StatusCodes.Status400BadRequest ? "Check the request against the API reference." : null,
         },
         // Another activation won a write, a silo left or cannot be reached yet, the cluster is busy, or the database
         // refused a write (the grain then reloads what is stored): safe to retry shortly.

@@ -24,6 +24,7 @@ public static class ProblemTypes
     public const string TooManyRequests = Base + "too-many-requests";
     public const string DeviceRequired = Base + "device-required";
     public const string RawCardNumber = Base + "raw-card-number";
+    public const string InvalidText = Base + "invalid-text";
     public const string IdempotencyKeyRequired = Base + "idempotency-key-required";
     public const string IdempotencyMismatch = Base + "idempotency-mismatch";
     public const string IdempotencyInFlight = Base + "idempotency-in-flight";

@@ -148,7 +148,7 @@ public sealed class ConsentApiTests(ApiFixture fixture)
         { "a purpose by number", "2", """{"granted":true,"policyVersion":"v1"}""", 404, "/errors/unknown-purpose", [] },
         { "no policy version", "marketing", """{"granted":true}""", 400, "/errors/validation", ["policyVersion"] },
         { "an empty policy version", "marketing", """{"granted":true,"policyVersion":""}""", 400, "/errors/validation", ["policyVersion"] },
-        { "a control character, escaped", "marketing", """{"granted":true,"policyVersion":"v\u00071"}""", 400, "/errors/validation", ["policyVersion"] },
+        { "a control character, escaped", "marketing", """{"granted":true,"policyVersion":"v\u00071"}""", 400, "/errors/invalid-text", [] },
         { "a bidi override, escaped", "marketing", """{"granted":true,"policyVersion":"v\u202e1"}""", 400, "/errors/validation", ["policyVersion"] },
         { "a policy version too long", "marketing", $$"""{"granted":true,"policyVersion":"{{new string('v', 65)}}"}""", 400, "/errors/validation", ["policyVersion"] },
         { "no decision", "marketing", """{"policyVersion":"v1"}""", 400, "/errors/validation", ["granted"] },

@@ -139,7 +139,7 @@ public sealed class RawCardNumberGuardTests(ApiFixture fixture)
 
         var entries = logs.Entries;
         Assert.Contains(entries, entry => entry.Text.Contains("Refused POST /v1/customers: the request body contains a card number"));
-        Assert.Contains(entries, entry => entry.Text.Contains("Refused GET (withheld): the request query string contains a card number"));
+        Assert.Contains(entries, entry => entry.Text.Contains("Refused GET (withheld): the request path contains a card number"));
         string[] numbers = ["5555555555554444", "4111111111111111", "6011111111111117", "378282246310005", "4222222222222", "4000000000000000006"];
         Assert.All(numbers, number => Assert.DoesNotContain(entries, entry => WithoutSeparators(entry.Text + entry.Scopes).Contains(number)));
         // The host's own request scope names the path, which the guard does not scan; the guard's message withholds it.
