@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Actors.Tests.Infrastructure;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
