@@ -68,8 +68,9 @@ if [ "$scenario" = peers ]; then
   connection=$(deploy/local-postgres.sh start "$data")
 fi
 
-# Devices here pay many times a second, which the risk score would rightly challenge with step-up.
-Personalization__RiskChecks=false ./start.sh --port "$port" --silos "$silos" --data "$data" >.local/bench-start.log 2>&1 &
+# Devices here pay many times a second, which the risk score would rightly challenge with step-up, and every device
+# shares one loopback address, which the per-address rate limit would rightly hold back.
+Personalization__RiskChecks=false RateLimits__Enabled=false ./start.sh --port "$port" --silos "$silos" --data "$data" >.local/bench-start.log 2>&1 &
 platform=$!
 wait_ready "http://127.0.0.1:$port" "$platform" .local/bench-start.log
 

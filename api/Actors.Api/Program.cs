@@ -22,6 +22,7 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MakeStrict());
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsAuth();
+builder.Services.AddActorsRateLimits();
 builder.Services.AddActorsHealthChecks();
 builder.Services.AddPaymentHistory(builder.Configuration);
 builder.Services.AddActorsLive();
@@ -37,8 +38,10 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseRequestGuard();
 app.UseAuthentication();
+// Before the guard reads a body: a request over its limit costs as little as possible.
+app.UseRateLimiter();
+app.UseRequestGuard();
 app.UseAuthorization();
 
 app.MapPrometheusScrapingEndpoint("/metrics");

@@ -22,7 +22,7 @@ public static class DevTokenApi
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthSettings>>().Value.DevTokens)
         {
-            app.MapPost("/v1/dev/tokens", Issue).AllowAnonymous().WithTags("Development");
+            app.MapPost("/v1/dev/tokens", Issue).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.Tokens).WithTags("Development");
         }
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Actors.Api.Auth;
 using Actors.Api.Customers;
+using Actors.Api.Hosting;
 using Actors.Api.Idempotency;
 using Actors.Api.Payments;
 using Actors.Api.Problems;
@@ -29,6 +30,7 @@ public static class CheckoutApi
         var checkouts = app.MapCustomerGroup("/checkouts").WithTags("Checkout");
         checkouts.MapPost("", Create)
             .RequireAuthorization(Policies.WriteCustomer)
+            .RequireRateLimiting(RateLimits.Money)
             .WithSummary("Create a checkout (step 1): nothing is charged.")
             .WithDescription(Conversion)
             .Accepts<CheckoutRequest>("application/json")
@@ -41,6 +43,7 @@ public static class CheckoutApi
             .WithSummary("A checkout as it stands, with the payment methods and headroom it would be offered with now.");
         checkouts.MapPost("/{checkoutId}/confirm", Confirm)
             .RequireAuthorization(Policies.WriteCustomer)
+            .RequireRateLimiting(RateLimits.Money)
             .WithSummary("Confirm a checkout (step 2): checks the caps, reserves, charges, settles or releases.")
             .WithDescription(Conversion)
             .Accepts<ConfirmRequest>("application/json")
@@ -54,6 +57,7 @@ public static class CheckoutApi
         var payments = app.MapCustomerGroup("/payments").WithTags("Payments");
         payments.MapPost("/{paymentId}/refunds", Refund)
             .RequireAuthorization(Policies.Refund)
+            .RequireRateLimiting(RateLimits.Money)
             .Accepts<RefundRequestBody>("application/json")
             .Produces<RefundView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -13,7 +13,7 @@ using Microsoft.Net.Http.Headers;
 namespace Actors.Api.Hosting;
 
 /// <summary>
-/// Holds the API's input rules for what the application will read, before authentication, endpoints or grains see a
+/// Holds the API's input rules for what the application will read, before endpoints or grains see a
 /// request to <c>/v1</c>: bodies are UTF-8 JSON only (<c>415</c> otherwise); and no decoded text (path, query string,
 /// the headers the platform stores, every JSON string and property name after unescaping) holds a card number
 /// (only gateway tokens may enter, so nothing here ever stores, forwards or logs one), invalid Unicode, or control
