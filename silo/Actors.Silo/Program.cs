@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 if (args is ["migrate", ..])
 {
-    var applied = await new SchemaMigrator(builder.Configuration.PostgresConnectionString()).Apply();
+    var applied = await new SchemaMigrator(PostgresConnection.ForProviders(builder.Configuration.PostgresConnectionString())).Apply();
     Console.WriteLine(applied.Count == 0 ? "Schema is up to date." : $"Applied: {string.Join(", ", applied)}");
     return;
 }

@@ -15,7 +15,7 @@ public static partial class ClusterClientHosting
             client.UseAdoNetClustering(options =>
             {
                 options.Invariant = PostgresConnection.Invariant;
-                options.ConnectionString = connectionString;
+                options.ConnectionString = PostgresConnection.ForProviders(connectionString);
             });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             // A silo that (re)started after this node read the gateway list is found within seconds, not a minute.

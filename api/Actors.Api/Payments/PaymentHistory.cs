@@ -196,7 +196,7 @@ public static class PaymentHistoryHosting
 {
     public static IServiceCollection AddPaymentHistory(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnection.Tune(configuration.PostgresConnectionString())));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnection.ForDataSource(configuration.PostgresConnectionString())));
         services.AddSingleton<PaymentHistory>();
         return services;
     }

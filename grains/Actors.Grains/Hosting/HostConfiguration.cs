@@ -8,9 +8,26 @@ public static class HostConfiguration
     /// <summary>The section bound to Orleans' <c>ClusterOptions</c> (ClusterId, ServiceId) on silos and clients.</summary>
     public const string OrleansSection = "Orleans";
 
-    /// <summary>The tuned PostgreSQL connection string, or a start-up failure that names the missing key.</summary>
+    /// <summary>The key of the most PostgreSQL connections one process holds (all its pools share one connection string).</summary>
+    public const string MaxConnectionsKey = "Postgres:MaxConnections";
+
+    /// <summary>
+    /// Two silos and two API nodes at this default hold at most 80 connections, inside a stock server's 100 (which
+    /// keeps 3 for superusers).
+    /// </summary>
+    public const int DefaultMaxConnections = 20;
+
+    /// <summary>
+    /// The tuned PostgreSQL connection string, holding at most <see cref="MaxConnectionsKey"/> connections, or a
+    /// start-up failure that names the missing key.
+    /// </summary>
     public static string PostgresConnectionString(this IConfiguration configuration)
     {
+        var maxConnections = configuration.GetValue(MaxConnectionsKey, DefaultMaxConnections);
+        if (maxConnections is < 2 or > 1000)
+        {
+            throw new InvalidOperationException($"{MaxConnectionsKey} must be between 2 and 1000 (it is {maxConnections}).");
+        }
         var value = configuration.GetConnectionString(StorageNames.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -18,6 +35,6 @@ public static class HostConfiguration
                 $"ConnectionStrings:{StorageNames.ConnectionStringName} is not set: give it the PostgreSQL connection string " +
                 $"(environment variable ConnectionStrings__{StorageNames.ConnectionStringName}).");
         }
-        return PostgresConnection.Tune(value);
+        return PostgresConnection.Tune(value, maxConnections);
     }
 }

@@ -7,7 +7,7 @@ namespace Actors.Silo.Hosting;
 public sealed class PostgresHealthCheck(IConfiguration configuration) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await PostgresConnection.IsReachable(configuration.PostgresConnectionString(), cancellationToken)
+        await PostgresConnection.IsReachable(PostgresConnection.ForProviders(configuration.PostgresConnectionString()), cancellationToken)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("PostgreSQL does not answer.");
 }

@@ -11,9 +11,9 @@ public sealed class SiloDatabase(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
-    /// <summary>A pooled data source for <paramref name="connectionString"/>, tuned as every host tunes it.</summary>
+    /// <summary>A pooled data source for <paramref name="connectionString"/>, tuned as every host tunes it, with the data source's share of the connections.</summary>
     public static SiloDatabase Create(string connectionString) =>
-        new(NpgsqlDataSource.Create(PostgresConnection.Tune(connectionString)));
+        new(NpgsqlDataSource.Create(PostgresConnection.ForDataSource(PostgresConnection.Tune(connectionString))));
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 

@@ -43,7 +43,7 @@ public static class SiloHosting
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = PostgresConnection.Invariant;
-            options.ConnectionString = connectionString;
+            options.ConnectionString = PostgresConnection.ForProviders(connectionString);
         });
         if (endpoints.AdvertisedIP is { } advertised)
         {
@@ -115,13 +115,13 @@ public static class SiloHosting
         silo.AddAdoNetGrainStorage(StorageNames.Customers, options => options.Configure<Serializer>((storage, serializer) =>
         {
             storage.Invariant = PostgresConnection.Invariant;
-            storage.ConnectionString = connectionString;
+            storage.ConnectionString = PostgresConnection.ForProviders(connectionString);
             storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = PostgresConnection.Invariant;
-            options.ConnectionString = connectionString;
+            options.ConnectionString = PostgresConnection.ForProviders(connectionString);
         });
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;

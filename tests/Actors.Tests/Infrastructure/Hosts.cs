@@ -16,15 +16,22 @@ namespace Actors.Tests.Infrastructure;
 public static class Hosts
 {
     /// <param name="configureServices">Replaces services after the silo's own, e.g. to inject a fault.</param>
-    public static async Task<IHost> StartSilo(string connectionString, string clusterId, Action<IServiceCollection>? configureServices = null)
+    /// <param name="settings">Configuration keys on top of the test defaults.</param>
+    public static async Task<IHost> StartSilo(string connectionString, string clusterId, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        Configure(builder, connectionString, clusterId, new()
+        var extra = new Dictionary<string, string?>
         {
             ["Orleans:SiloPort"] = FreePort().ToString(),
             ["Orleans:GatewayPort"] = FreePort().ToString(),
             ["Orleans:AdvertisedIP"] = "127.0.0.1",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            extra[key] = value;
+        }
+        Configure(builder, connectionString, clusterId, extra);
         builder.UseOrleans(silo => silo.UseActorsCluster(builder.Configuration));
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();
