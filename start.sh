@@ -70,7 +70,10 @@ for i in $(seq 1 "$silo_count"); do
   echo "Silo $i: silo port $silo_port, gateway $gateway_port, metrics http://127.0.0.1:$metrics_port/metrics (log .local/logs/silo-$i.log)"
 done
 
-Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$api_port" \
+# The API's metrics are served on a management port of their own, unauthenticated, for a local scraper.
+management_port=$(free_port 9460)
+Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$api_port;http://127.0.0.1:$management_port" \
+  Management__Port=$management_port Management__PublicUrl="http://127.0.0.1:$api_port" \
   start_host "$api_dir" Actors.Api.dll "$logs/api.log"
 
 url="http://127.0.0.1:$api_port"
@@ -88,7 +91,7 @@ token=$(curl -fs -X POST "$url/v1/dev/tokens" -H 'Content-Type: application/json
   | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 cat <<EOT
 
-The platform is up: $url   (web app: $url/, OpenAPI: $url/openapi/v1.json, metrics: $url/metrics)
+The platform is up: $url   (web app: $url/, OpenAPI: $url/openapi/v1.json, metrics: http://127.0.0.1:$management_port/metrics)
 
 Create a customer with an operator token:
   curl -s -X POST $url/v1/customers -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \\

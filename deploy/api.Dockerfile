@@ -23,5 +23,5 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 USER $APP_UID
-EXPOSE 8080
+EXPOSE 8080 9464
 ENTRYPOINT ["dotnet", "Actors.Api.dll"]

@@ -26,7 +26,7 @@ builder.Services.AddActorsRateLimits();
 builder.Services.AddActorsHealthChecks();
 builder.Services.AddPaymentHistory(builder.Configuration);
 builder.Services.AddActorsLive();
-builder.Services.AddOpenApi();
+builder.Services.AddActorsManagement();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddAspNetCoreInstrumentation()
@@ -34,6 +34,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddPrometheusExporter());
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
@@ -44,7 +45,7 @@ app.UseRateLimiter();
 app.UseRequestGuard();
 app.UseAuthorization();
 
-app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapActorsMetrics();
 app.MapActorsHealth();
 app.MapOpenApi();
 app.MapDevTokenApi();

@@ -278,7 +278,7 @@ public sealed class CustomerApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
-        var metrics = await client.GetStringAsync("/metrics");
+        var metrics = await (await fixture.ClientAs("operator")).GetStringAsync("/metrics");
         Assert.Contains("http_server_request_duration_seconds", metrics);
         Assert.Contains("orleans_", metrics);
         var openApi = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

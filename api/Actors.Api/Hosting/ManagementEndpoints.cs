@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using Actors.Api.Auth;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace Actors.Api.Hosting;
+
+/// <summary>Where operators' endpoints are served and how the API names itself (section <c>Management</c>).</summary>
+public sealed class ManagementSettings
+{
+    public const string Section = "Management";
+
+    /// <summary>
+    /// The port (one of the node's <c>Urls</c>) that alone serves <c>/metrics</c>, unauthenticated, for a scraper on a
+    /// private network. Without one, <c>/metrics</c> is on the public port for operators' tokens only.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>The address clients reach this API at, named in the OpenAPI document; none is named without it.</summary>
+    [Url]
+    public string? PublicUrl { get; set; }
+}
+
+public static class ManagementEndpoints
+{
+    public const string MetricsPath = "/metrics";
+
+    public static IServiceCollection AddActorsManagement(this IServiceCollection services)
+    {
+        services.AddOptions<ManagementSettings>().BindConfiguration(ManagementSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, context, _) =>
+        {
+            // The configured address, never the request's Host header (which a client chooses).
+            var publicUrl = context.ApplicationServices.GetRequiredService<IOptions<ManagementSettings>>().Value.PublicUrl;
+            document.Servers = publicUrl is null ? [] : [new OpenApiServer { Url = publicUrl }];
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapActorsMetrics(this IEndpointRouteBuilder app)
+    {
+        var settings = app.ServiceProvider.GetRequiredService<IOptions<ManagementSettings>>().Value;
+        var metrics = app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (settings.Port is { } port)
+        {
+            metrics.RequireHost($"*:{port}");
+        }
+        else
+        {
+            metrics.RequireAuthorization(Policies.ReadMetrics);
+        }
+        return app;
+    }
+}
