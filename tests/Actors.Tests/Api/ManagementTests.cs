@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Actors.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Actors.Tests.Api;
 
