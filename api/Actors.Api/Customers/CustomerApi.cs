@@ -21,6 +21,7 @@ public static class CustomerApi
             .RequireAuthorization(Policies.WriteCustomer)
             .Accepts<ProfileRequest>("application/merge-patch+json", "application/json");
         customer.MapGet("/sessions", Sessions).RequireAuthorization(Policies.ReadCustomer);
+        customer.MapGet("/points", Points).RequireAuthorization(Policies.ReadCustomer);
         return customers;
     }
 
@@ -65,6 +66,13 @@ public static class CustomerApi
             : TypedResults.Ok(sessions.Select(session => new SessionView(
                 session.DeviceId, session.Channel, session.DeviceLabel, session.FirstSeen, session.LastSeen)).ToArray());
     }
+
+    /// <summary>The loyalty points the customer can redeem now; a checkout's summary says what they are worth in it.</summary>
+    private static async Task<Results<Ok<LoyaltyPointsView>, ProblemHttpResult>> Points(
+        string customerId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        await cluster.GetGrain<ICustomerGrain>(customerId).GetLoyaltyPoints(cancellationToken) is { } balance
+            ? TypedResults.Ok(new LoyaltyPointsView(balance))
+            : ApiProblems.CustomerNotFound();
 
     private static async Task<Results<Ok<CustomerView>, ValidationProblem, ProblemHttpResult>> Patch(
         string customerId, [FromBody] JsonElement body, [FromHeader(Name = "If-Match")] string? ifMatch,

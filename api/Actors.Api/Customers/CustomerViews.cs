@@ -90,6 +90,9 @@ public sealed record CustomerView(
         phone is null ? null : "+" + new string('*', phone.Length - 3) + phone[^2..];
 }
 
+/// <summary>The loyalty points a customer can redeem: points held by a payment being decided are not counted.</summary>
+public sealed record LoyaltyPointsView(long Balance);
+
 /// <summary>Strong entity tags carry the profile version: <c>"7"</c>.</summary>
 /// <summary>A device or till the customer has been seen on.</summary>
 public sealed record SessionView(string DeviceId, string Channel, string? DeviceLabel, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);

@@ -1,6 +1,8 @@
 // The customer web app: one plain ES module over the REST API (no framework, no build step), kept live by the
 // SignalR hub (docs/live-updates.md). State lives in one object; every change re-renders the part it touched.
 
+import { APP_LANGUAGES, appLanguage, appLanguageFor, hasText, setAppLanguage, t } from './i18n.js';
+
 // ---------------------------------------------------------------------------------------------------------------
 // Fixed data
 
@@ -17,15 +19,15 @@ const MINOR_UNITS = new Map(
    'USD2 UYU2 UYW4 UZS2 VED2 VES2 VND0 VUV0 WST2 XAF0 XCD2 XCG2 XOF0 XPF0 YER2 ZAR2 ZMW2 ZWG2')
     .split(' ').map((entry) => [entry.slice(0, 3), Number(entry[3])]));
 
-// The sandbox gateway decides by token (README); brand and last 4 are only labels.
+// The sandbox gateway decides by token (README); brand and last 4 are only labels. What each does: sandbox.<token>.
 const SANDBOX_CARDS = [
-  { token: 'tok_visa', brand: 'visa', last4: '4242', label: 'Visa: succeeds' },
-  { token: 'tok_mastercard', brand: 'mastercard', last4: '4444', label: 'Mastercard: succeeds' },
-  { token: 'tok_stepUpRequired', brand: 'visa', last4: '3155', label: 'Visa: asks for a one-time code (123456)' },
-  { token: 'tok_slow', brand: 'visa', last4: '1881', label: 'Visa: answers after 2 seconds' },
-  { token: 'tok_timeout', brand: 'visa', last4: '0341', label: 'Visa: bank never answers, settled later' },
-  { token: 'tok_chargeDeclined', brand: 'visa', last4: '0002', label: 'Visa: declined' },
-  { token: 'tok_insufficientFunds', brand: 'visa', last4: '9995', label: 'Visa: insufficient funds' },
+  { token: 'tok_visa', brand: 'visa', last4: '4242' },
+  { token: 'tok_mastercard', brand: 'mastercard', last4: '4444' },
+  { token: 'tok_stepUpRequired', brand: 'visa', last4: '3155' },
+  { token: 'tok_slow', brand: 'visa', last4: '1881' },
+  { token: 'tok_timeout', brand: 'visa', last4: '0341' },
+  { token: 'tok_chargeDeclined', brand: 'visa', last4: '0002' },
+  { token: 'tok_insufficientFunds', brand: 'visa', last4: '9995' },
 ];
 
 // The merchant's products, from GET /v1/catalog: each with its own price and currency (the server prices every
@@ -33,49 +35,33 @@ const SANDBOX_CARDS = [
 let catalog = null;
 let catalogLoading = null;
 
-// The words a shopper reads for each status. The history (list, filter and the API's CSV) uses one word per status:
-// a payment the bank has not finished with is "Pending" whether it waits for the bank or for a code.
-const PAYMENT_STATUS_TEXT = {
-  pending: 'Pending',
-  processing: 'Pending',
-  requires_action: 'Pending',
-  succeeded: 'Paid',
-  declined: 'Declined',
-  released: 'Not charged',
-  refunded: 'Refunded',
-  partially_refunded: 'Partly refunded',
+// The words a shopper reads for each status (status.<status> in the translation table). The history (list, filter
+// and the API's CSV) uses one word per status: a payment the bank has not finished with is "Pending" whether it
+// waits for the bank or for a code.
+const PAYMENT_STATUS_WORD = {
+  pending: 'pending',
+  processing: 'pending',
+  requires_action: 'pending',
+  succeeded: 'succeeded',
+  declined: 'declined',
+  released: 'released',
+  refunded: 'refunded',
+  partially_refunded: 'partially_refunded',
 };
 
-// The open payment's own panel can say more precisely what it waits for.
-const RESULT_STATUS_TEXT = {
-  processing: 'Pending: waiting for the bank',
-  requires_action: 'Waiting for your one-time code',
-  succeeded: 'Paid',
-  declined: 'Declined',
-  released: 'Not charged',
-};
+// The open payment's own panel can say more precisely what it waits for (result.<status>).
+const RESULT_STATUSES = ['processing', 'requires_action', 'succeeded', 'declined', 'released'];
 
-// Why a bank said no, in words, with what to do about it.
-const DECLINE_TEXT = {
-  card_declined: 'your bank declined the card',
-  insufficient_funds: 'there is not enough money on the card',
-  authentication_failed: 'the one-time code was wrong too many times',
-  invalid_token: 'the card cannot be used',
-  invalid_amount: 'the amount cannot be charged',
-  invalid_currency: 'the card cannot pay in this currency',
-  expired_card: 'the card has expired',
-};
+function resultStatusText(status) {
+  return RESULT_STATUSES.includes(status) ? t(`result.${status}`) : statusText(status);
+}
 
-const CHANNEL_TEXT = { web: 'Web', mobile: 'Mobile app', pos: 'In store' };
+// The consent purposes, in the API's order, and the policy the privacy centre shows when a switch is used.
+const PURPOSES = ['personalization', 'marketing', 'location', 'analytics'];
+const PRIVACY_POLICY = '2026-12';
 
-// What each step of a receipt means.
-const RECEIPT_EVENT_TEXT = {
-  authorized: 'Amount reserved',
-  succeeded: 'Paid',
-  declined: 'Declined by the bank',
-  released: 'Reservation released, nothing charged',
-  refunded: 'Refunded',
-};
+// Currencies a shopper can choose to see amounts in; one set elsewhere is kept and offered too.
+const DISPLAY_CURRENCIES = ['EUR', 'GBP', 'USD', 'JPY', 'CHF'];
 
 // Languages the profile offers; a language set elsewhere is kept and offered too.
 const LANGUAGES = [
@@ -133,8 +119,22 @@ function newKey() {
   return crypto.randomUUID();
 }
 
+/** The locale amounts and dates are written for: the profile's language, else the one chosen on this device. */
 function locale() {
-  return state.profile?.preferredLanguage || navigator.language || 'en';
+  return state.profile?.preferredLanguage || storedLanguage() || navigator.language || 'en';
+}
+
+function storedLanguage() {
+  return localStorage.getItem('actors.language');
+}
+
+/** A whole number as the locale writes it (1,234 or 1.234). */
+function number(value) {
+  try {
+    return new Intl.NumberFormat(locale()).format(value);
+  } catch {
+    return String(value);
+  }
 }
 
 function minorDigits(currency) {
@@ -221,66 +221,73 @@ function showAlert(text) {
 }
 
 function statusText(status) {
-  return PAYMENT_STATUS_TEXT[status] ?? 'Pending';
+  return t(`status.${PAYMENT_STATUS_WORD[status] ?? 'pending'}`);
+}
+
+/** A text picked by a code from the API (a decline reason, a channel), or the table's word for any other code. */
+function coded(prefix, code) {
+  return hasText(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : t(`${prefix}.other`);
 }
 
 function declineText(reason) {
-  return DECLINE_TEXT[reason] ?? 'the bank declined the payment';
+  return coded('decline', reason);
 }
 
 function channelText(channel) {
-  return CHANNEL_TEXT[channel] ?? 'Another channel';
+  return coded('channel', channel);
 }
 
 // Field names of the API, as the forms label them.
-const FIELD_TEXT = {
-  displayName: 'Name', email: 'Email', phone: 'Phone', preferredLanguage: 'Language', timeZone: 'Time zone',
-  homeCurrency: 'Home currency', quantity: 'Quantity', sku: 'Item code', unitPrice: 'Price', name: 'Item name',
-  daily: 'Daily cap', weekly: 'Weekly cap', monthly: 'Monthly cap', stepUpCode: 'One-time code', paymentMethodId: 'Card',
-};
+function fieldText(field) {
+  return coded('field', field);
+}
 
 /**
  * What went wrong and what to do, in plain words, from an RFC 9457 problem. The problem's own detail is for
  * developers (it can name internals), so only the field messages of a validation problem are passed on.
  */
-function problemText(problem, fallback = 'That did not work. Please try again.') {
+function problemText(problem, fallback = t('problem.fallback')) {
   if (!problem || typeof problem !== 'object') return fallback;
   switch (problem.type) {
     case '/errors/validation': {
       const fields = Object.entries(problem.errors ?? {})
-        .map(([field, messages]) => `${FIELD_TEXT[field] ?? 'A value'} ${[].concat(messages).join(' ')}`);
-      return fields.length ? `Please check what you entered: ${fields.join('; ')}.` : 'Please check what you entered and try again.';
+        .map(([field, messages]) => t('problem.field', { field: fieldText(field), messages: [].concat(messages).join(' ') }));
+      return fields.length ? t('problem.checkFields', { fields: fields.join('; ') }) : t('problem.checkEntry');
     }
     case '/errors/malformed-json':
     case '/errors/unsupported-media-type':
     case '/errors/payload-too-large':
-      return 'The shop could not read that request. Reload the page and try again; if it happens again, please tell us.';
+      return t('problem.unreadable');
     case '/errors/unauthorized':
-      return 'Your sign-in has expired. Please sign in again.';
+      return t('signin.expired');
     case '/errors/forbidden':
-      return 'Your account cannot do that here.';
+      return t('problem.forbidden');
     case '/errors/customer-not-found':
-      return 'This account no longer exists. Sign out and sign in again.';
+      return t('problem.customerNotFound');
     case '/errors/payment-method-not-found':
-      return 'That card is no longer saved. Reload the page and choose another card.';
+      return t('problem.methodNotFound');
     case '/errors/payment-not-found':
     case '/errors/checkout-not-found':
     case '/errors/not-found':
-      return 'That is no longer there. Reload the page to see what is.';
+      return t('problem.notFound');
     case '/errors/version-mismatch':
-      return 'This was changed on another device. The page now shows the latest; make your change again.';
+      return t('problem.versionMismatch');
     case '/errors/cart-empty':
-      return 'Your cart is empty. Add something first.';
+      return t('problem.cartEmpty');
     case '/errors/unsupported-currency':
-      return 'This currency cannot be paid here. Use items in your home currency.';
+      return t('problem.unsupportedCurrency');
     case '/errors/raw-card-number':
-      return 'Card numbers cannot be typed in here. Remove the number and try again.';
+      return t('problem.rawCardNumber');
     case '/errors/unavailable':
-      return 'The shop is busy for a moment. Nothing was lost; please try again in a few seconds.';
+      return t('problem.unavailable');
     case '/errors/checkout-expired':
-      return 'This checkout has expired. Nothing was charged; start a new checkout.';
+      return t('checkout.expired');
     case '/errors/checkout-closed':
-      return 'This checkout is already paid or being paid. Close it to see the result in your payments.';
+      return t('problem.checkoutClosed');
+    case '/errors/points-unavailable':
+      return t('problem.pointsUnavailable');
+    case '/errors/payment-method-not-offered':
+      return t('problem.methodNotOffered');
     default:
       return fallback;
   }
@@ -357,6 +364,9 @@ const state = {
   removedMethod: null, // the card just removed, as the API answered the removal: what Undo saves again
   confirmingRemoval: null, // the id of the card whose Remove asks "are you sure?"
   receipt: null, // the receipt shown, as GET …/payments/{pay}/receipt
+  consents: [], // every purpose's current consent, as GET …/consents
+  consentHistory: [], // every consent decision, newest first
+  points: null, // the loyalty points the customer can redeem, as GET …/points
 };
 
 /** A REST failure the user can act on: network down, or a problem from the server. */
@@ -386,10 +396,10 @@ async function api(method, path, { body, ifMatch, idempotencyKey, blob = false, 
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError('The server cannot be reached. Check your connection.');
+    throw new ApiError(t('problem.unreachable'));
   }
   if (response.status === 401 && state.session) {
-    signOut('Your sign-in has expired. Please sign in again.');
+    signOut(t('signin.expired'));
   }
   // The next change that succeeds takes a stale error banner away.
   if (response.ok && method !== 'GET') showAlert('');
@@ -421,14 +431,14 @@ async function devToken(role, customerId) {
       body: JSON.stringify(customerId ? { role, customerId } : { role }),
     });
   } catch {
-    throw new ApiError('The server cannot be reached.');
+    throw new ApiError(t('signin.unreachable'));
   }
   if (response.status === 404) {
-    throw new ApiError('Development sign-in is switched off on this server (Auth:DevTokens).', 404);
+    throw new ApiError(t('signin.devTokensOff'), 404);
   }
   const data = await response.json().catch(() => null);
   if (response.status === 400 && data?.errors?.customerId) {
-    throw new ApiError(`${customerId} is not a customer id: those are cus_ and 20 letters and digits.`, 400, data);
+    throw new ApiError(t('signin.notAnId', { id: customerId }), 400, data);
   }
   if (!response.ok) throw new ApiError(problemText(data), response.status, data);
   return data;
@@ -439,7 +449,7 @@ async function signInAs(customerId) {
   const session = { token: token.accessToken, customerId, expiresAt: token.expiresAt };
   // Check the customer exists before showing the app.
   const profile = await api('GET', `/v1/customers/${encodeURIComponent(customerId)}`, { token: session.token });
-  if (profile.status === 404) throw new ApiError(`There is no customer ${customerId}.`, 404);
+  if (profile.status === 404) throw new ApiError(t('signin.noSuchCustomer', { id: customerId }), 404);
   if (!profile.ok) throw new ApiError(problemText(profile.data), profile.status, profile.data);
   startSession(session);
 }
@@ -463,7 +473,7 @@ async function createDemoCustomer(displayName, homeCurrency) {
   const cap = (hundredths) => demoAmount(hundredths, homeCurrency);
   await apiOk('PUT', `${path}/limits`, { token: session.token, body: { daily: cap(20_000), weekly: cap(50_000), monthly: cap(150_000) } });
   startSession(session);
-  announce('Your demo account is ready, with sandbox cards and spending caps.');
+  announce(t('signin.demoReady'));
 }
 
 /**
@@ -499,6 +509,7 @@ function signOut(message) {
   Object.assign(state, {
     profile: null, cart: null, limits: null, methods: [], payments: [], queue: [], conflict: null, checkout: null, payment: null, paymentTrail: [],
     sessions: [], removedMethod: null, confirmingRemoval: null, receipt: null, sentStepUpCode: false,
+    consents: [], consentHistory: [], points: null,
   });
   show($('receipt'), false);
   show($('profile-form'), false);
@@ -516,7 +527,7 @@ function signOut(message) {
 }
 
 function reportError(error) {
-  showAlert(error instanceof ApiError ? error.message : `Unexpected error: ${error?.message ?? error}`);
+  showAlert(error instanceof ApiError ? error.message : t('problem.unexpected', { message: error?.message ?? error }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -528,16 +539,23 @@ let refetchGeneration = 0;
 async function refetchAll() {
   // Two loads can overlap (the first load and the hub's first message): only the newest one is shown.
   const generation = ++refetchGeneration;
-  const [profile, cart, limits, methods, payments, sessions] = await Promise.all([
+  const [profile, cart, limits, methods, payments, sessions, consents, points] = await Promise.all([
     apiOk('GET', customerPath()),
     apiOk('GET', customerPath('/cart')),
     apiOk('GET', customerPath('/limits')),
     apiOk('GET', customerPath('/payment-methods')),
     fetchPayments(),
     apiOk('GET', customerPath('/sessions')),
+    apiOk('GET', customerPath('/consents')),
+    apiOk('GET', customerPath('/points')),
   ]);
   if (generation !== refetchGeneration || !state.session) return;
   setProfile(profile.data);
+  state.consents = consents.data.consents;
+  state.consentHistory = consents.data.history;
+  state.points = points.data.balance;
+  renderPrivacy();
+  renderPoints();
   setCart(cart.data);
   state.limits = limits.data;
   state.methods = methods.data;
@@ -560,7 +578,47 @@ function setCart(cart) {
 function setProfile(profile) {
   if (state.profile && state.profile.id === profile.id && profile.version < state.profile.version) return;
   state.profile = profile;
+  if (!applyLanguage()) renderProfile();
+}
+
+let renderedFor = null; // the app language and locale the page was last drawn in
+
+/**
+ * Shows the app in the profile's language (or, signed out, the one chosen on this device) and redraws everything
+ * when that or the locale of amounts and dates changed; true when it redrew.
+ */
+function applyLanguage() {
+  setAppLanguage(state.profile?.preferredLanguage || storedLanguage() || navigator.language);
+  options($('app-language'), APP_LANGUAGES, appLanguage());
+  const now = `${appLanguage()}|${locale()}`;
+  if (now === renderedFor) return false;
+  renderedFor = now;
+  renderAll();
+  return true;
+}
+
+/** Every part of the page again, from the state: after a change of language or locale. */
+function renderAll() {
+  renderSandboxCards();
+  renderLive();
+  if (!state.session) return;
   renderProfile();
+  renderQueue();
+  renderLimits();
+  renderMethods();
+  renderSessions();
+  renderPayments();
+  renderCheckout();
+  renderReceipt();
+  renderPoints();
+  renderPrivacy();
+}
+
+function renderSandboxCards() {
+  const select = $('method-token');
+  const chosen = select.value;
+  select.replaceChildren(...SANDBOX_CARDS.map((card) => h('option', { value: card.token, selected: card.token === chosen },
+    t('methods.option', { label: t(`sandbox.${card.token}`), last4: card.last4 }))));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -573,8 +631,8 @@ function renderProfile() {
   $('profile').dataset.customerId = p.id;
   $('profile').dataset.version = String(p.version);
   $('profile-name').textContent = p.displayName;
-  $('profile-email').textContent = p.email ?? 'Not given';
-  $('profile-phone').textContent = p.phone ?? 'Not given';
+  $('profile-email').textContent = p.email ?? t('profile.notGiven');
+  $('profile-phone').textContent = p.phone ?? t('profile.notGiven');
   $('profile-language').textContent = languageName(p.preferredLanguage);
   $('profile-currency').textContent = currencyName(p.homeCurrency);
   $('profile-timezone').textContent = p.timeZone.replaceAll('_', ' ');
@@ -623,17 +681,17 @@ function renderCart() {
   const lines = projectedLines();
   const currency = lines[0]?.currency ?? cartCurrency();
   replaceKeepingFocus($('cart-lines'), lines.map((line) => h('li', { 'data-testid': 'cart-line', 'data-sku': line.sku, class: line.pending ? 'pending-line' : '' },
-    h('span', { class: 'line-name' }, line.name, line.pending ? h('span', { class: 'badge' }, ' waiting') : null),
+    h('span', { class: 'line-name' }, line.name, line.pending ? h('span', { class: 'badge' }, t('cart.waiting')) : null),
     h('span', { class: 'line-price' }, money(line.unitPrice, line.currency)),
     h('span', { class: 'qty' },
-      h('button', { type: 'button', class: 'icon', 'aria-label': `One fewer ${line.name}`, 'data-testid': 'cart-line-decrease',
+      h('button', { type: 'button', class: 'icon', 'aria-label': t('cart.fewer', { name: line.name }), 'data-testid': 'cart-line-decrease',
         onclick: () => changeQuantity(line, -1) }, '−'),
-      h('span', { 'data-testid': 'cart-line-quantity', 'aria-label': `Quantity of ${line.name}` }, line.quantity),
-      h('button', { type: 'button', class: 'icon', 'aria-label': `One more ${line.name}`, 'data-testid': 'cart-line-increase',
+      h('span', { 'data-testid': 'cart-line-quantity', 'aria-label': t('cart.quantityOf', { name: line.name }) }, line.quantity),
+      h('button', { type: 'button', class: 'icon', 'aria-label': t('cart.more', { name: line.name }), 'data-testid': 'cart-line-increase',
         onclick: () => changeQuantity(line, +1) }, '+')),
     h('strong', { class: 'line-amount' }, money(line.amount, line.currency)),
-    h('button', { type: 'button', class: 'link', 'data-testid': 'cart-line-remove', 'aria-label': `Remove ${line.name}`,
-      onclick: () => edit({ kind: 'remove', sku: line.sku, label: `Remove ${line.name}` }) }, 'Remove'))));
+    h('button', { type: 'button', class: 'link', 'data-testid': 'cart-line-remove', 'aria-label': t('cart.removeItem', { name: line.name }),
+      onclick: () => edit({ kind: 'remove', sku: line.sku, label: t('cart.removeItem', { name: line.name }) }) }, t('cart.remove')))));
   show($('cart-empty'), lines.length === 0);
   $('cart-total').textContent = money(lines.reduce((sum, line) => sum + line.amount, 0), currency);
   $('cart').dataset.version = state.cart ? String(state.cart.version) : '';
@@ -655,12 +713,12 @@ function renderCatalog() {
     if (state.session) loadCatalog();
     return;
   }
-  if (locale() === catalogKey) return;
-  catalogKey = locale();
+  if (`${locale()}|${appLanguage()}` === catalogKey) return;
+  catalogKey = `${locale()}|${appLanguage()}`;
   replaceKeepingFocus($('catalog'), catalog.map((product) => h('li', {},
     h('span', {}, product.name, ' ', h('span', { class: 'hint' }, money(product.unitPrice, product.currency))),
-    h('button', { type: 'button', 'data-testid': 'add-product', 'data-sku': product.sku, 'aria-label': `Add ${product.name} to the cart`,
-      onclick: () => addToCart({ sku: product.sku, name: product.name, unitPrice: product.unitPrice, currency: product.currency }, 1) }, 'Add'))));
+    h('button', { type: 'button', 'data-testid': 'add-product', 'data-sku': product.sku, 'aria-label': t('cart.addProductLabel', { name: product.name }),
+      onclick: () => addToCart({ sku: product.sku, name: product.name, unitPrice: product.unitPrice, currency: product.currency }, 1) }, t('cart.addProduct')))));
 }
 
 function renderQueue() {
@@ -676,38 +734,39 @@ function renderConflict() {
   show($('cart-conflict'), Boolean(conflict));
   if (!conflict) return;
   $('cart-conflict-text').textContent =
-    `${conflict.message} Not applied: ${conflict.edits.map((e) => e.label).join('; ')}.`;
+    t('cart.conflictText', { message: conflict.message, edits: conflict.edits.map((e) => e.label).join('; ') });
   const lines = conflict.cart?.lines ?? [];
   $('cart-conflict-lines').replaceChildren(...(lines.length
     ? lines.map((line) => h('li', { 'data-testid': 'conflict-line', 'data-sku': line.sku },
       `${line.quantity} × ${line.name}: ${money(line.amount, line.currency)}`))
-    : [h('li', {}, 'Nothing (the cart is empty).')]));
+    : [h('li', {}, t('cart.conflictEmpty'))]));
 }
 
 function renderLimits({ refill = false } = {}) {
   const limits = state.limits;
   if (!limits) return;
-  $('limits-currency').textContent = limits.currency;
-  for (const element of document.querySelectorAll('.limits-currency')) element.textContent = limits.currency;
+  $('limits-hint').textContent = t('limits.hint', { currency: limits.currency });
+  $('cap-daily-label').textContent = t('limits.dailyLabel', { currency: limits.currency });
   const caps = ['daily', 'weekly', 'monthly'];
   $('limits-caps').replaceChildren(...caps.map((window) => {
     const cap = limits[window];
     const room = limits.headroom.find((r) => r.window === window);
     return h('li', { 'data-testid': 'cap', 'data-window': window },
-      h('span', { class: 'window' }, capitalise(window)),
+      h('span', { class: 'window' }, windowText(window)),
       cap === null || cap === undefined
-        ? h('span', {}, 'No cap')
-        : h('span', {}, h('strong', {}, money(room?.remaining ?? cap, limits.currency)), ` left of ${money(cap, limits.currency)}`,
-          room ? h('span', { class: 'hint' }, ' · resets ', timeElement(room.resetsAt)) : null),
+        ? h('span', {}, t('limits.noCap'))
+        : h('span', {}, h('strong', {}, money(room?.remaining ?? cap, limits.currency)), t('limits.left', { cap: money(cap, limits.currency) }),
+          room ? h('span', { class: 'hint' }, t('checkout.resets'), timeElement(room.resetsAt)) : null),
       room ? meter(room) : null);
   }));
   const pending = limits.pending ?? [];
   $('limits-pending').replaceChildren(...pending.map((p) => h('li', { 'data-testid': 'pending-cap', 'data-window': p.window },
-    `${capitalise(p.window)}: ${p.amount === null ? 'no cap' : money(p.amount, limits.currency)} from `, timeElement(p.effectiveAt))));
+    t('limits.pending', { window: windowText(p.window), amount: p.amount === null ? t('limits.noCapLower') : money(p.amount, limits.currency) }),
+    timeElement(p.effectiveAt))));
   show($('limits-pending-block'), pending.length > 0);
   const excluded = limits.selfExcludedUntil && Date.parse(limits.selfExcludedUntil) > Date.now();
   show($('limits-excluded'), Boolean(excluded));
-  if (excluded) $('limits-excluded').textContent = `Purchases are blocked until ${when(limits.selfExcludedUntil)} (self-exclusion).`;
+  if (excluded) $('limits-excluded').textContent = t('limits.excluded', { until: when(limits.selfExcludedUntil) });
   // Pre-fill the form with the caps in force, unless the customer is typing in it.
   if (refill || !$('limits-form').contains(document.activeElement)) {
     for (const window of caps) $(`cap-${window}`).value = moneyInput(limits[window], limits.currency);
@@ -715,15 +774,20 @@ function renderLimits({ refill = false } = {}) {
 }
 
 function meter(room) {
-  return h('meter', { min: 0, max: room.cap, value: room.spent, 'aria-label': `${capitalise(room.window)} spent` });
+  return h('meter', { min: 0, max: room.cap, value: room.spent, 'aria-label': t('limits.spent', { window: windowText(room.window) }) });
 }
 
 function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A cap window's name: "Daily", or "daily" inside a sentence. */
+function windowText(window, { lower = false } = {}) {
+  return hasText(`window.${window}`) ? t(lower ? `window.${window}.lower` : `window.${window}`) : window;
+}
+
 function methodLabel(method) {
-  return `${capitalise(method.brand || 'card')} ending ${method.last4}`;
+  return t('methods.card', { brand: capitalise(method.brand || 'card'), last4: method.last4 });
 }
 
 function renderMethods() {
@@ -731,35 +795,35 @@ function renderMethods() {
     const label = methodLabel(method);
     const confirming = state.confirmingRemoval === method.id;
     return h('li', { 'data-testid': 'method', 'data-id': method.id, 'data-preferred': String(Boolean(method.preferred)) },
-      h('span', {}, label, method.preferred ? h('span', { class: 'badge', 'data-testid': 'method-preferred' }, ' preferred') : null,
-        h('span', { class: 'hint' }, ` expires ${String(method.expiryMonth).padStart(2, '0')}/${method.expiryYear}`)),
+      h('span', {}, label, method.preferred ? h('span', { class: 'badge', 'data-testid': 'method-preferred' }, t('methods.preferredBadge')) : null,
+        h('span', { class: 'hint' }, t('methods.expires', { month: String(method.expiryMonth).padStart(2, '0'), year: method.expiryYear }))),
       confirming
-        ? h('span', { class: 'confirm-remove', role: 'group', 'aria-label': `Remove ${label}?` },
-          h('span', {}, `Remove ${label}?`),
-          h('button', { type: 'button', class: 'primary', 'data-testid': 'method-remove-confirm', 'aria-label': `Yes, remove ${label}`,
-            onclick: (event) => removeMethod(method, event.currentTarget) }, 'Yes, remove'),
-          h('button', { type: 'button', class: 'secondary', 'data-testid': 'method-remove-cancel', 'aria-label': `Keep ${label}`,
-            onclick: () => askToRemove(null) }, 'Keep it'))
+        ? h('span', { class: 'confirm-remove', role: 'group', 'aria-label': t('methods.askRemove', { card: label }) },
+          h('span', {}, t('methods.askRemove', { card: label })),
+          h('button', { type: 'button', class: 'primary', 'data-testid': 'method-remove-confirm', 'aria-label': t('methods.yesRemoveLabel', { card: label }),
+            onclick: (event) => removeMethod(method, event.currentTarget) }, t('methods.yesRemove')),
+          h('button', { type: 'button', class: 'secondary', 'data-testid': 'method-remove-cancel', 'aria-label': t('methods.keepLabel', { card: label }),
+            onclick: () => askToRemove(null) }, t('methods.keep')))
         : h('span', { class: 'method-actions' },
-          method.preferred ? null : h('button', { type: 'button', class: 'link', 'data-testid': 'method-prefer', 'aria-label': `Make ${label} the preferred card`,
-            onclick: (event) => preferMethod(method, event.currentTarget) }, 'Make preferred'),
-          h('button', { type: 'button', class: 'link', 'data-testid': 'method-remove', 'aria-label': `Remove ${label}`,
-            onclick: () => askToRemove(method.id) }, 'Remove')));
+          method.preferred ? null : h('button', { type: 'button', class: 'link', 'data-testid': 'method-prefer', 'aria-label': t('methods.preferLabel', { card: label }),
+            onclick: (event) => preferMethod(method, event.currentTarget) }, t('methods.prefer')),
+          h('button', { type: 'button', class: 'link', 'data-testid': 'method-remove', 'aria-label': t('methods.removeLabel', { card: label }),
+            onclick: () => askToRemove(method.id) }, t('methods.remove'))));
   }));
   show($('methods-empty'), state.methods.length === 0);
   const removed = state.removedMethod;
   show($('method-undo'), Boolean(removed));
-  if (removed) $('method-undo-text').textContent = `Removed ${methodLabel(removed)}.`;
+  if (removed) $('method-undo-text').textContent = t('methods.removed', { card: methodLabel(removed) });
 }
 
 function renderSessions() {
   const own = deviceId();
   replaceKeepingFocus($('devices-list'), state.sessions.map((session) => h('li', { 'data-testid': 'device', 'data-channel': session.channel },
     h('span', {},
-      h('span', { class: 'device-name' }, session.deviceLabel || `${channelText(session.channel)} device`),
-      session.deviceId === own ? h('span', { class: 'badge' }, ' this device') : null,
+      h('span', { class: 'device-name' }, session.deviceLabel || t('devices.device', { channel: channelText(session.channel) })),
+      session.deviceId === own ? h('span', { class: 'badge' }, t('devices.this')) : null,
       h('span', { class: 'hint' }, ` · ${channelText(session.channel)}`)),
-    h('span', { class: 'hint' }, 'Last used ', timeElement(session.lastSeen)))));
+    h('span', { class: 'hint' }, t('devices.lastUsed'), timeElement(session.lastSeen)))));
   show($('devices-empty'), state.sessions.length === 0);
 }
 
@@ -783,14 +847,16 @@ function renderPayments() {
     h('span', { class: 'pay-main' },
       h('strong', {}, money(payment.amount, payment.currency)), ' ',
       h('span', { class: `status status-${payment.status}`, 'data-testid': 'payment-status' }, statusText(payment.status)),
-      payment.status === 'requires_action' ? h('span', { class: 'hint' }, ' (waiting for your one-time code)') : null),
-    h('span', { class: 'pay-desc' }, payment.description || 'Payment'),
+      payment.status === 'requires_action' ? h('span', { class: 'hint' }, t('payments.waitingCode')) : null),
+    h('span', { class: 'pay-desc' }, payment.description || t('payments.payment')),
     h('span', { class: 'hint' }, timeElement(payment.createdAt), ` · ${channelText(payment.channel)}`,
       payment.method ? ` · ${methodLabel({ brand: payment.method.brand ?? 'card', last4: payment.method.last4 ?? '' })}` : '',
-      payment.refundedAmount ? ` · refunded ${money(payment.refundedAmount, payment.currency)}` : ''),
+      payment.refundedAmount ? t('payments.refunded', { amount: money(payment.refundedAmount, payment.currency) }) : ''),
     h('button', { type: 'button', class: 'link', 'data-testid': 'payment-receipt', 'data-id': payment.id,
-      'aria-label': `Receipt for ${money(payment.amount, payment.currency)}${payment.description ? `, ${payment.description}` : ''}`,
-      onclick: (event) => openReceipt(payment.id, event.currentTarget) }, 'Receipt'))));
+      'aria-label': payment.description
+        ? t('payments.receiptLabelFor', { amount: money(payment.amount, payment.currency), description: payment.description })
+        : t('payments.receiptLabel', { amount: money(payment.amount, payment.currency) }),
+      onclick: (event) => openReceipt(payment.id, event.currentTarget) }, t('payments.receipt')))));
   show($('payments-empty'), state.payments.length === 0);
   show($('payments-more'), state.paymentsHasMore);
 }
@@ -824,15 +890,8 @@ function renderLive() {
   indicator.dataset.synced = String(live.synced);
   indicator.dataset.sequence = lastSequence ?? '';
   indicator.dataset.resyncs = String(resyncs);
-  $('live-label').textContent = {
-    idle: 'Not connected',
-    connecting: 'Connecting…',
-    connected: live.synced ? 'Live' : 'Connected, syncing…',
-    reconnecting: 'Reconnecting…',
-    disconnected: 'Disconnected: retrying',
-    offline: 'Offline',
-    unavailable: 'Live updates unavailable',
-  }[live.state] ?? live.state;
+  const word = live.state === 'connected' && !live.synced ? 'syncing' : live.state;
+  $('live-label').textContent = hasText(`live.${word}`) ? t(`live.${word}`) : live.state;
 }
 
 function addActivity(message, kind, text, details = {}) {
@@ -872,7 +931,7 @@ function addToCart(item, quantity) {
   const existing = projectedLines().find((line) => line.sku === item.sku);
   const next = Math.min(999, (existing?.quantity ?? 0) + quantity);
   if (next < 1) {
-    edit({ kind: 'remove', sku: item.sku, label: `Remove ${item.name}` });
+    edit({ kind: 'remove', sku: item.sku, label: t('cart.removeItem', { name: item.name }) });
     return;
   }
   const line = { sku: item.sku, name: item.name, unitPrice: item.unitPrice, currency: item.currency, quantity: next };
@@ -890,13 +949,13 @@ function changeQuantity(line, delta) {
  */
 function edit(change) {
   if (state.conflict) {
-    showAlert('Resolve the cart conflict first.');
+    showAlert(t('cart.resolveFirst'));
     return;
   }
   state.queue.push({ id: newKey(), seenVersion: state.cart?.version ?? 0, ...change });
   saveQueue();
   renderQueue();
-  if (!canSend()) announce(`Offline: "${change.label}" will be sent when the connection is back.`);
+  if (!canSend()) announce(t('cart.offline', { label: change.label }));
   flushQueue();
 }
 
@@ -960,19 +1019,19 @@ async function sendQueued() {
       state.conflict = {
         edits: state.queue.splice(0),
         cart: current,
-        message: 'The cart was changed on another device before your changes were sent.',
+        message: t('cart.conflictMessage'),
       };
       setCart(current);
-      announce('Your cart changed on another device. Your changes were not applied.');
+      announce(t('cart.conflictAnnounce'));
     } else if (response.status >= 500) {
       flushFailed = true;
-      showAlert('The shop is busy for a moment. Your cart changes wait here and are sent again shortly.');
+      showAlert(t('cart.busy'));
       retryFlushSoon();
       return;
     } else {
       // A change the server refuses (e.g. another currency) would never succeed: say so and drop just that one.
       state.queue.shift();
-      showAlert(`"${next.label}" was not saved. ${problemText(response.data)}`);
+      showAlert(t('cart.notSaved', { label: next.label, problem: problemText(response.data) }));
     }
     saveQueue();
     renderQueue();
@@ -994,7 +1053,7 @@ function discardConflict() {
   state.conflict = null;
   saveQueue();
   renderQueue();
-  announce('Kept the cart as it is.');
+  announce(t('cart.kept'));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1035,33 +1094,34 @@ function renderCheckout() {
   show($('checkout-converted'), converted);
   if (converted) {
     $('checkout-converted').textContent =
-      `Counts as ${money(checkout.convertedTotal, checkout.capCurrency)} against your caps (converted at the shop's rate).`;
+      t('checkout.converted', { amount: money(checkout.convertedTotal, checkout.capCurrency) });
   }
 
   // Keep the choice across re-renders; start with the preferred method (the API lists it first).
   const chosen = document.querySelector('input[name="checkout-method"]:checked')?.value ?? checkout.paymentMethods[0]?.id;
-  replaceKeepingFocus($('checkout-methods'), [h('legend', {}, 'Pay with'), ...(checkout.paymentMethods.length
+  replaceKeepingFocus($('checkout-methods'), [h('legend', {}, t('checkout.payWith')), ...(checkout.paymentMethods.length
     ? checkout.paymentMethods.map((method) => h('div', { class: 'choice' },
       h('input', { type: 'radio', name: 'checkout-method', id: `method-${method.id}`, value: method.id, checked: method.id === chosen,
         'data-testid': 'checkout-method' }),
-      h('label', { for: `method-${method.id}` }, methodLabel(method), method.preferred ? ' (preferred)' : '')))
-    : [h('p', { class: 'error' }, 'Add a payment method first.')])]);
+      h('label', { for: `method-${method.id}` }, methodLabel(method), method.preferred ? t('checkout.preferred') : '')))
+    : [h('p', { class: 'error' }, t('checkout.addMethod'))])]);
 
   $('checkout-headroom').replaceChildren(...(checkout.headroom.length
     ? checkout.headroom.map((room) => {
       const after = room.remaining - checkout.convertedTotal;
       return h('li', { 'data-testid': 'headroom', 'data-window': room.window },
-        h('span', { class: 'window' }, capitalise(room.window)),
-        h('span', {}, h('strong', {}, money(room.remaining, room.currency)), ` left of ${money(room.cap, room.currency)}; `,
+        h('span', { class: 'window' }, windowText(room.window)),
+        h('span', {}, h('strong', {}, money(room.remaining, room.currency)), t('checkout.left', { cap: money(room.cap, room.currency) }),
           after >= 0
-            ? `${money(after, room.currency)} after this payment`
-            : h('span', { class: 'error' }, `this payment is ${money(-after, room.currency)} over it and will be refused`),
-          h('span', { class: 'hint' }, ' · resets ', timeElement(room.resetsAt))),
+            ? t('checkout.after', { amount: money(after, room.currency) })
+            : h('span', { class: 'error' }, t('checkout.over', { amount: money(-after, room.currency) })),
+          h('span', { class: 'hint' }, t('checkout.resets'), timeElement(room.resetsAt))),
         meter(room));
     })
-    : [h('li', {}, 'No spending caps are set.')]));
+    : [h('li', {}, t('checkout.noCaps'))]));
   $('checkout-expires').replaceChildren(timeElement(checkout.expiresAt));
   $('checkout-confirm').disabled = checkout.paymentMethods.length === 0;
+  renderPersonalization();
   renderPaymentResult();
 }
 
@@ -1070,7 +1130,7 @@ async function confirmCheckout(stepUpCode) {
   if (!checkout) return;
   const paymentMethodId = document.querySelector('input[name="checkout-method"]:checked')?.value ?? state.confirming?.body.paymentMethodId;
   if (!paymentMethodId) {
-    showCheckoutError('Choose a payment method.');
+    showCheckoutError(t('checkout.chooseMethod'));
     return;
   }
   const body = stepUpCode ? { paymentMethodId, stepUpCode } : { paymentMethodId };
@@ -1083,7 +1143,7 @@ async function confirmCheckout(stepUpCode) {
   // Both buttons wait for the bank: neither can send a second request meanwhile.
   const other = stepUpCode ? $('checkout-confirm') : $('stepup-submit');
   other.disabled = true;
-  await withBusy(button, stepUpCode ? 'Checking the code…' : 'Paying: waiting for your bank…', $('checkout'), async () => {
+  await withBusy(button, stepUpCode ? t('checkout.checkingCode') : t('checkout.paying'), $('checkout'), async () => {
     try {
       const response = await api('POST', customerPath(`/checkouts/${encodeURIComponent(checkout.id)}/confirm`),
         { body, idempotencyKey: state.confirming.key });
@@ -1093,7 +1153,8 @@ async function confirmCheckout(stepUpCode) {
         if (state.payment?.status === 'requires_action') {
           if (stepUpCode) {
             const left = response.data.nextAction?.triesLeft;
-            showStepUpError(`That code was not right.${left ? ` You can try ${left === 1 ? 'once more' : `${left} more times`}.` : ''} Check the code and enter it again.`);
+            const tries = left ? (left === 1 ? t('stepup.triesOnce') : t('stepup.triesMany', { count: left })) : '';
+            showStepUpError(`${t('stepup.wrong')}${tries}${t('stepup.again')}`);
           }
           $('stepup-code').value = '';
           $('stepup-code').focus();
@@ -1102,12 +1163,13 @@ async function confirmCheckout(stepUpCode) {
         }
         // Paying changes the cart and the caps; without the hub nobody would tell this page.
         if (!liveReady()) refetchAll().catch(reportError);
+        else if (response.data.status === 'succeeded') loadPoints().catch(reportError);
       } else {
         state.confirming = null;
         showCheckoutError(confirmProblem(response));
       }
     } catch (error) {
-      showCheckoutError(`${error.message} Your payment may or may not have gone through; press "Confirm and pay" again to find out (it will not pay twice).`);
+      showCheckoutError(t('checkout.mayHavePaid', { error: error.message }));
     }
   });
   other.disabled = false;
@@ -1125,11 +1187,11 @@ function confirmProblem(response) {
   const p = response.data ?? {};
   switch (p.type) {
     case '/errors/cap-exceeded':
-      return `This would go over your ${p.window} cap: ${money(p.headroom, p.currency)} left of ${money(p.cap, p.currency)} until ${when(p.resetsAt)}.`;
+      return t('checkout.capExceeded', {
+        window: windowText(p.window, { lower: true }), headroom: money(p.headroom, p.currency), cap: money(p.cap, p.currency), resetsAt: when(p.resetsAt),
+      });
     case '/errors/self-excluded':
-      return `Purchases are blocked until ${when(p.until)} (self-exclusion).`;
-    case '/errors/checkout-expired':
-      return 'This checkout has expired. Nothing was charged; start a new checkout.';
+      return t('checkout.selfExcluded', { until: when(p.until) });
     default:
       return problemText(p);
   }
@@ -1187,8 +1249,8 @@ function renderPaymentResult() {
   show($('stepup'), stepUp);
   show(result, Boolean(payment));
   if (!payment) return;
-  const title = RESULT_STATUS_TEXT[payment.status] ?? statusText(payment.status);
-  if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(`Payment: ${title}.`);
+  const title = resultStatusText(payment.status);
+  if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(t('result.announce', { title }));
   result.dataset.status = payment.status;
   result.dataset.paymentId = payment.id;
   $('payment-result-status').textContent = title;
@@ -1196,13 +1258,14 @@ function renderPaymentResult() {
   show($('payment-result-trail-block'), new Set(state.paymentTrail.map(statusText)).size > 1);
   const amount = money(payment.amount, payment.currency);
   const method = methodLabel({ brand: payment.paymentMethod.brand, last4: payment.paymentMethod.last4 });
-  $('payment-result-text').textContent = {
-    succeeded: `${amount} was paid with ${method}.`,
-    processing: `${amount} with ${method}: the bank has not answered yet. This updates by itself when it settles; nothing will be charged twice.`,
-    requires_action: 'Your bank needs a one-time code to approve this payment.',
-    declined: `${method} was declined: ${declineText(payment.declineReason)}. Nothing was charged. Choose another card and confirm again.`,
-    released: `${amount} was not charged; the reservation was released.`,
-  }[payment.status] ?? `${amount}: ${statusText(payment.status)}.`;
+  $('payment-result-text').textContent = RESULT_STATUSES.includes(payment.status)
+    ? t(`result.text.${payment.status}`, { amount, method, reason: declineText(payment.declineReason) })
+    : t('result.text.other', { amount, status: statusText(payment.status) });
+  // The points this purchase earns, as its summary said, once they are the customer's.
+  const earns = state.checkout?.personalization?.points?.earns ?? 0;
+  const earned = payment.status === 'succeeded' && earns > 0;
+  show($('payment-result-earned'), earned);
+  $('payment-result-earned').textContent = earned ? t('result.earned', { points: number(earns) }) : '';
   show($('payment-done'), payment.status !== 'requires_action');
 }
 
@@ -1229,18 +1292,18 @@ async function saveLimits(event) {
     const text = $(`cap-${window}`).value.trim();
     const amount = text === '' ? null : parseMoney(text, currency);
     if (text !== '' && amount === null) {
-      showAlert(`${capitalise(window)} cap: enter an amount in ${currency}, e.g. ${moneyInput(10 ** minorDigits(currency) * 50, currency)}.`);
+      showAlert(t('limits.badAmount', { window: windowText(window), currency, example: moneyInput(10 ** minorDigits(currency) * 50, currency) }));
       return;
     }
     body[window] = amount;
   }
-  await withBusy($('limits-submit'), 'Saving caps…', $('limits'), async () => {
+  await withBusy($('limits-submit'), t('limits.saving'), $('limits'), async () => {
     try {
       const response = await apiOk('PUT', customerPath('/limits'), { body });
       state.limits = response.data;
       renderLimits({ refill: true });
       showAlert('');
-      announce(response.data.pending.length ? 'Caps saved. Raised caps apply after the cooling-off period.' : 'Caps saved.');
+      announce(response.data.pending.length ? t('limits.savedPending') : t('limits.saved'));
     } catch (error) {
       reportError(error);
     }
@@ -1255,11 +1318,11 @@ async function reloadMethods() {
 async function addMethod(event) {
   event.preventDefault();
   const card = SANDBOX_CARDS.find((c) => c.token === $('method-token').value);
-  await withBusy($('method-submit'), 'Adding card…', $('methods'), async () => {
+  await withBusy($('method-submit'), t('methods.adding'), $('methods'), async () => {
     try {
       await apiOk('POST', customerPath('/payment-methods'), { body: cardBody(card, state.methods.length === 0) });
       await reloadMethods();
-      announce(`Added ${methodLabel(card)}.`);
+      announce(t('methods.added', { card: methodLabel(card) }));
     } catch (error) {
       reportError(error);
     }
@@ -1275,7 +1338,7 @@ function askToRemove(methodId) {
 }
 
 async function removeMethod(method, button) {
-  await withBusy(button, 'Removing…', $('methods'), async () => {
+  await withBusy(button, t('methods.removing'), $('methods'), async () => {
     try {
       // The answer is the removed method with its token: enough to save it again if the shopper undoes this.
       const response = await apiOk('DELETE', customerPath(`/payment-methods/${encodeURIComponent(method.id)}`));
@@ -1284,7 +1347,7 @@ async function removeMethod(method, button) {
       state.methods = state.methods.filter((m) => m.id !== method.id);
       renderMethods();
       $('method-undo-button').focus();
-      announce(`Removed ${methodLabel(method)}. Press Undo to keep it after all.`);
+      announce(t('methods.removedAnnounce', { card: methodLabel(method) }));
     } catch (error) {
       reportError(error);
     }
@@ -1295,7 +1358,7 @@ async function removeMethod(method, button) {
 async function undoRemoveMethod() {
   const removed = state.removedMethod;
   if (!removed) return;
-  await withBusy($('method-undo-button'), 'Restoring…', $('methods'), async () => {
+  await withBusy($('method-undo-button'), t('methods.restoring'), $('methods'), async () => {
     try {
       await apiOk('POST', customerPath('/payment-methods'), {
         body: {
@@ -1306,7 +1369,7 @@ async function undoRemoveMethod() {
       state.removedMethod = null;
       await reloadMethods();
       $('method-submit').focus();
-      announce(`${methodLabel(removed)} is saved again.`);
+      announce(t('methods.restored', { card: methodLabel(removed) }));
     } catch (error) {
       reportError(error);
     }
@@ -1314,12 +1377,12 @@ async function undoRemoveMethod() {
 }
 
 async function preferMethod(method, button) {
-  await withBusy(button, 'Saving…', $('methods'), async () => {
+  await withBusy(button, t('methods.saving'), $('methods'), async () => {
     try {
       await apiOk('PUT', customerPath(`/payment-methods/${encodeURIComponent(method.id)}/preferred`));
       await reloadMethods();
       $('methods-list').querySelector(`[data-testid=method][data-id="${CSS.escape(method.id)}"] [data-testid=method-remove]`)?.focus();
-      announce(`${methodLabel(method)} is now your preferred card.`);
+      announce(t('methods.preferred', { card: methodLabel(method) }));
     } catch (error) {
       reportError(error);
     }
@@ -1327,11 +1390,11 @@ async function preferMethod(method, button) {
 }
 
 async function refreshSessions(button) {
-  await withBusy(button, 'Refreshing…', $('devices'), async () => {
+  await withBusy(button, t('devices.refreshing'), $('devices'), async () => {
     try {
       state.sessions = (await apiOk('GET', customerPath('/sessions'))).data;
       renderSessions();
-      announce(`${state.sessions.length} ${state.sessions.length === 1 ? 'device' : 'devices'} listed.`);
+      announce(state.sessions.length === 1 ? t('devices.listedOne') : t('devices.listedMany', { count: state.sessions.length }));
     } catch (error) {
       reportError(error);
     }
@@ -1344,7 +1407,7 @@ async function refreshSessions(button) {
 let receiptOpener = null;
 
 async function openReceipt(paymentId, button) {
-  await withBusy(button, 'Opening…', null, async () => {
+  await withBusy(button, t('payments.opening'), null, async () => {
     try {
       const response = await apiOk('GET', customerPath(`/payments/${encodeURIComponent(paymentId)}/receipt`));
       state.receipt = response.data;
@@ -1366,8 +1429,8 @@ function renderReceipt() {
   $('receipt').dataset.paymentId = payment.id;
   $('receipt-amount').textContent = money(payment.amount, payment.currency);
   $('receipt-status').textContent = statusText(payment.status);
-  $('receipt-description').textContent = payment.description || 'Payment';
-  $('receipt-card').textContent = payment.method ? methodLabel({ brand: payment.method.brand ?? 'card', last4: payment.method.last4 ?? '' }) : 'Not known';
+  $('receipt-description').textContent = payment.description || t('payments.payment');
+  $('receipt-card').textContent = payment.method ? methodLabel({ brand: payment.method.brand ?? 'card', last4: payment.method.last4 ?? '' }) : t('receipt.notKnown');
   $('receipt-date').replaceChildren(timeElement(payment.createdAt));
   $('receipt-channel').textContent = channelText(payment.channel);
   const refunded = payment.refundedAmount > 0;
@@ -1375,7 +1438,7 @@ function renderReceipt() {
   show($('receipt-refunded'), refunded);
   $('receipt-refunded').textContent = refunded ? money(payment.refundedAmount, payment.currency) : '';
   $('receipt-events').replaceChildren(...receipt.events.map((entry) => h('li', { 'data-testid': 'receipt-event', 'data-kind': entry.kind },
-    timeElement(entry.at), ' ', RECEIPT_EVENT_TEXT[entry.kind] ?? 'Updated', ': ', money(entry.amount, entry.currency))));
+    timeElement(entry.at), ' ', coded('receipt.event', entry.kind), ': ', money(entry.amount, entry.currency))));
 }
 
 function closeReceipt() {
@@ -1391,7 +1454,7 @@ function closeReceipt() {
 
 const PROFILE_FIELDS = [
   ['displayName', 'profile-edit-name'], ['email', 'profile-edit-email'], ['phone', 'profile-edit-phone'],
-  ['preferredLanguage', 'profile-edit-language'], ['timeZone', 'profile-edit-timezone'],
+  ['preferredLanguage', 'profile-edit-language'], ['timeZone', 'profile-edit-timezone'], ['homeCurrency', 'profile-edit-currency'],
 ];
 
 let editedFrom = null; // the profile the form was filled from: the patch is what the shopper changed from it
@@ -1417,6 +1480,7 @@ function fillProfileForm(profile) {
   $('profile-edit-phone').value = profile.phone ?? '';
   options($('profile-edit-language'), LANGUAGES, profile.preferredLanguage);
   options($('profile-edit-timezone'), timeZones().map((zone) => [zone, zone.replaceAll('_', ' ')]), profile.timeZone);
+  options($('profile-edit-currency'), DISPLAY_CURRENCIES.map((code) => [code, currencyName(code)]), profile.homeCurrency);
 }
 
 function showFieldErrors(errors = {}) {
@@ -1424,7 +1488,7 @@ function showFieldErrors(errors = {}) {
     const messages = errors[field];
     const input = $(id);
     const error = $(`${id}-error`);
-    error.textContent = messages ? `${FIELD_TEXT[field]} ${[].concat(messages).join(' ')}.` : '';
+    error.textContent = messages ? t('field.error', { field: fieldText(field), messages: [].concat(messages).join(' ') }) : '';
     show(error, Boolean(messages));
     if (messages) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
@@ -1460,7 +1524,7 @@ function profilePatch() {
     const value = $(id).value.trim();
     if (value !== (current[field] ?? '')) patch[field] = value === '' ? null : value.replace(/[\s()-]/g, '');
   }
-  for (const [field, id] of [['preferredLanguage', 'profile-edit-language'], ['timeZone', 'profile-edit-timezone']]) {
+  for (const [field, id] of [['preferredLanguage', 'profile-edit-language'], ['timeZone', 'profile-edit-timezone'], ['homeCurrency', 'profile-edit-currency']]) {
     if ($(id).value !== current[field]) patch[field] = $(id).value;
   }
   return patch;
@@ -1471,18 +1535,18 @@ async function saveProfile(event) {
   const patch = profilePatch();
   if (Object.keys(patch).length === 0) {
     closeProfileForm();
-    announce('Nothing to save: your profile is unchanged.');
+    announce(t('profile.unchanged'));
     return;
   }
   showFieldErrors();
-  await withBusy($('profile-save'), 'Saving profile…', $('profile'), async () => {
+  await withBusy($('profile-save'), t('profile.saving'), $('profile'), async () => {
     try {
       const response = await api('PATCH', customerPath(), { body: patch, ifMatch: editedFrom.version });
       if (response.ok) {
         setProfile(response.data);
         show($('profile-conflict'), false);
         closeProfileForm();
-        announce('Profile saved.');
+        announce(t('profile.saved'));
       } else if (response.status === 412) {
         // Changed on another device meanwhile: show the profile as it is now, keep what the shopper typed, ask again.
         const current = (await apiOk('GET', customerPath())).data;
@@ -1492,8 +1556,7 @@ async function saveProfile(event) {
         fillProfileForm(current);
         for (const [id, value] of typed) $(id).value = value;
         const conflict = $('profile-conflict');
-        conflict.textContent = `Your profile was changed on another device while you were editing. It now reads: ${profileSummary(current)}. `
-          + 'Your changes are still in the form below and were not saved: check them and press "Save profile" again.';
+        conflict.textContent = t('profile.conflict', { summary: profileSummary(current) });
         show(conflict, true);
         conflict.focus?.();
       } else if (response.data?.type === '/errors/validation') {
@@ -1508,7 +1571,7 @@ async function saveProfile(event) {
 }
 
 function profileSummary(profile) {
-  return [profile.displayName, profile.email ?? 'no email', profile.phone ?? 'no phone', languageName(profile.preferredLanguage),
+  return [profile.displayName, profile.email ?? t('profile.noEmail'), profile.phone ?? t('profile.noPhone'), languageName(profile.preferredLanguage),
     profile.timeZone.replaceAll('_', ' ')].join(', ');
 }
 
@@ -1530,7 +1593,7 @@ function readSearch() {
     const text = $(field).value.trim();
     if (!text) continue;
     const amount = parseMoney(text, currency);
-    if (amount === null) throw new ApiError(`Enter amounts in ${currency}, e.g. 12.50.`);
+    if (amount === null) throw new ApiError(t('payments.badAmount', { currency }));
     search[key] = amount;
   }
   return search;
@@ -1568,7 +1631,7 @@ async function downloadCsv() {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    announce('The CSV file is downloading.');
+    announce(t('payments.csvStarted'));
   } catch (error) {
     reportError(error);
   }
@@ -1577,13 +1640,6 @@ async function downloadCsv() {
 // ---------------------------------------------------------------------------------------------------------------
 // Live updates: the hub and the sequence rule (docs/live-updates.md)
 
-const CHECKOUT_CHANGE_TEXT = { created: 'started', updated: 'updated', expired: 'expired; nothing was charged' };
-const LIMITS_CHANGE_TEXT = {
-  updated: 'Your spending caps changed.',
-  raise_effective: 'A raised spending cap now applies.',
-  self_excluded: 'Purchases are now blocked (self-exclusion).',
-  spent: 'Your spending caps were used by a payment.',
-};
 
 let connection = null;
 let restartTimer = null;
@@ -1599,7 +1655,7 @@ const retryPolicy = { nextRetryDelayInMilliseconds: (context) => [0, 1000, 2000,
 function connectLive() {
   if (!window.signalR) {
     setLive('unavailable');
-    showAlert('Live updates could not start, so changes made on your other devices show only after you reload the page.');
+    showAlert(t('live.couldNotStart'));
     return;
   }
   connection = new signalR.HubConnectionBuilder()
@@ -1610,29 +1666,31 @@ function connectLive() {
 
   const events = {
     Synced: null,
-    CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', 'Your cart changed.'); },
+    CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', t('activity.cart')); },
     CheckoutUpdated: (m) => {
-      addActivity(m, 'checkout', `Checkout of ${money(m.checkout.total, m.checkout.currency)} ${CHECKOUT_CHANGE_TEXT[m.change] ?? 'updated'}.`,
+      addActivity(m, 'checkout', t('activity.checkout', { amount: money(m.checkout.total, m.checkout.currency), change: coded('activity.checkout', m.change) }),
         { 'data-change': m.change });
       if (state.checkout?.id === m.checkout.id && m.change === 'expired' && !state.payment) {
-        showCheckoutError('This checkout has expired. Nothing was charged; start a new checkout.');
+        showCheckoutError(t('checkout.expired'));
       }
     },
     PaymentUpdated: (m) => {
       applyPayment(m.payment);
-      addActivity(m, 'payment', `Payment of ${money(m.payment.amount, m.payment.currency)}: ${(RESULT_STATUS_TEXT[m.payment.status] ?? statusText(m.payment.status)).toLowerCase()}.`,
+      // A settled, declined or released payment changes the points the customer has.
+      if (['succeeded', 'declined', 'released'].includes(m.payment.status)) loadPoints().catch(reportError);
+      addActivity(m, 'payment', t('activity.payment', { amount: money(m.payment.amount, m.payment.currency), status: resultStatusText(m.payment.status).toLowerCase() }),
         { 'data-change': m.change, 'data-payment-id': m.payment.id });
       // The open checkout's own result panel announces its payment.
-      if (state.checkout?.id !== m.payment.checkoutId) announce(`Payment of ${money(m.payment.amount, m.payment.currency)}: ${statusText(m.payment.status).toLowerCase()}.`);
+      if (state.checkout?.id !== m.payment.checkoutId) announce(t('activity.payment', { amount: money(m.payment.amount, m.payment.currency), status: statusText(m.payment.status).toLowerCase() }));
     },
-    ProfileChanged: (m) => { setProfile(m.profile); addActivity(m, 'profile', 'Profile changed.'); },
+    ProfileChanged: (m) => { setProfile(m.profile); addActivity(m, 'profile', t('activity.profile')); },
     LimitsChanged: (m) => {
       state.limits = m.limits;
       renderLimits();
-      addActivity(m, 'limits', LIMITS_CHANGE_TEXT[m.change] ?? 'Your spending caps changed.', { 'data-change': m.change });
+      addActivity(m, 'limits', hasText(`activity.limits.${m.change}`) ? t(`activity.limits.${m.change}`) : t('activity.limits.updated'), { 'data-change': m.change });
     },
-    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', 'Your saved cards changed.'); },
-    ConsentChanged: (m) => addActivity(m, 'consents', 'Consents changed.'),
+    PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', t('activity.methods')); },
+    ConsentChanged: (m) => { applyConsents(m.consents); loadConsents().catch(reportError); addActivity(m, 'consents', t('activity.consents')); },
   };
   for (const [name, apply] of Object.entries(events)) {
     connection.on(name, (message) => receive(name, message, apply));
@@ -1793,10 +1851,193 @@ async function resync(sequence) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Language: the app's texts follow the profile's language, saved there so every device shows the same
+
+async function chooseLanguage(tag) {
+  localStorage.setItem('actors.language', tag);
+  if (!state.session || !state.profile) {
+    applyLanguage();
+    return;
+  }
+  if (appLanguageFor(state.profile.preferredLanguage) === tag) return;
+  try {
+    let response = await api('PATCH', customerPath(), { body: { preferredLanguage: tag }, ifMatch: state.profile.version });
+    if (response.status === 412) {
+      // Changed on another device meanwhile: the language is all this changes, so it is asked for again at once.
+      setProfile((await apiOk('GET', customerPath())).data);
+      response = await api('PATCH', customerPath(), { body: { preferredLanguage: tag }, ifMatch: state.profile.version });
+    }
+    if (!response.ok) throw new ApiError(problemText(response.data), response.status, response.data);
+    setProfile(response.data);
+    announce(t('profile.languageSaved'));
+  } catch (error) {
+    options($('app-language'), APP_LANGUAGES, appLanguage());
+    reportError(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loyalty points and the personalized checkout summary
+
+async function loadPoints() {
+  const response = await apiOk('GET', customerPath('/points'));
+  if (!state.session) return;
+  state.points = response.data.balance;
+  renderPoints();
+}
+
+function renderPoints() {
+  $('points-balance').textContent = state.points === null ? '' : t('points.balance', { points: number(state.points) });
+  $('points').dataset.balance = state.points === null ? '' : String(state.points);
+}
+
+function purposeName(purpose) {
+  return PURPOSES.includes(purpose) ? t(`purpose.${purpose}`) : purpose;
+}
+
+/** What shaped the open checkout ("why am I seeing this"), its discounts, its points and its display currency. */
+function renderPersonalization() {
+  const checkout = state.checkout;
+  const personalization = checkout.personalization;
+  const discounted = typeof checkout.subtotal === 'number' && checkout.subtotal !== checkout.total;
+  show($('checkout-subtotal'), discounted);
+  $('checkout-subtotal').textContent = discounted ? t('checkout.subtotal', { amount: money(checkout.subtotal, checkout.currency) }) : '';
+  show($('checkout-offer'), Boolean(checkout.offer));
+  $('checkout-offer').textContent = checkout.offer
+    ? t('checkout.offer', { title: checkout.offer.title, amount: money(checkout.offer.discount, checkout.currency) }) : '';
+  const display = personalization?.display;
+  const elsewhere = Boolean(display && display.total !== null && display.currency !== checkout.currency);
+  show($('checkout-display'), elsewhere);
+  $('checkout-display').textContent = elsewhere ? t('checkout.display', { amount: money(display.total, display.currency) }) : '';
+
+  const by = personalization?.personalizedBy ?? [];
+  $('checkout-why').dataset.personalizedBy = by.join(' ');
+  $('why-by').textContent = by.length ? t('why.by', { purposes: by.map(purposeName).join(', ') }) : t('why.none');
+  // The reasons are the API's own plain-language sentences.
+  $('why-reasons').replaceChildren(...(personalization?.reasons ?? []).map((reason) => h('li',
+    { 'data-testid': 'why-reason', 'data-choice': reason.choice, 'data-purpose': reason.purpose ?? '' }, reason.text)));
+
+  const points = personalization?.points;
+  show($('checkout-points'), Boolean(points));
+  if (!points) return;
+  const lines = [t('checkout.pointsBalance', { points: number(points.balance) })];
+  if (points.redeemed > 0) {
+    lines.push(t('checkout.pointsRedeemed', { points: number(points.redeemed), amount: money(points.discount, checkout.currency) }));
+  }
+  if (points.earns > 0) lines.push(t('checkout.pointsEarns', { points: number(points.earns) }));
+  const redeemable = !state.payment && points.redeemed === 0 && points.maxRedeemable > 0;
+  if (!redeemable && points.redeemed === 0) lines.push(t('checkout.pointsNone'));
+  $('checkout-points-text').textContent = lines.join(' ');
+  show($('redeem-form'), redeemable);
+  if (redeemable) {
+    $('redeem-label').textContent = t('checkout.pointsRedeemLabel', { points: number(points.maxRedeemable) });
+    $('redeem-points').max = String(points.maxRedeemable);
+    if (!$('redeem-form').contains(document.activeElement)) $('redeem-points').value = String(points.maxRedeemable);
+  }
+}
+
+/** Redeeming points makes a new checkout of the cart that uses them: creating one charges nothing. */
+async function redeemPoints(event) {
+  event.preventDefault();
+  const most = state.checkout?.personalization?.points?.maxRedeemable ?? 0;
+  const wanted = Number($('redeem-points').value);
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > most) {
+    showCheckoutError(t('checkout.pointsInvalid', { points: number(most) }));
+    return;
+  }
+  showCheckoutError('');
+  await withBusy($('redeem-submit'), t('checkout.pointsRedeeming'), $('checkout'), async () => {
+    try {
+      const created = await apiOk('POST', customerPath('/checkouts'), { body: { redeemPoints: wanted }, idempotencyKey: newKey() });
+      state.checkout = created.data;
+      state.payment = null;
+      state.paymentTrail = [];
+      state.confirming = null;
+      renderCheckout();
+      $('checkout-total').focus?.();
+      announce(t('checkout.pointsUsed', { points: number(wanted), amount: money(created.data.total, created.data.currency) }));
+    } catch (error) {
+      showCheckoutError(error.message);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Privacy centre: consent per purpose, with what it allows, a switch, and the history of every change
+
+async function loadConsents() {
+  const response = await apiOk('GET', customerPath('/consents'));
+  if (!state.session) return;
+  state.consents = response.data.consents;
+  state.consentHistory = response.data.history;
+  renderPrivacy();
+}
+
+function applyConsents(consents) {
+  state.consents = consents;
+  renderPrivacy();
+}
+
+function consentDevice(id) {
+  if (id && id === deviceId()) return t('privacy.thisDevice');
+  return state.sessions.find((session) => session.deviceId === id)?.deviceLabel || t('privacy.otherDevice');
+}
+
+function renderPrivacy() {
+  replaceKeepingFocus($('privacy-purposes'), PURPOSES.map((purpose) => {
+    const consent = state.consents.find((c) => c.purpose === purpose) ?? { purpose, granted: false, decidedAt: null };
+    const name = purposeName(purpose);
+    const now = consent.decidedAt
+      ? t(consent.granted ? 'privacy.on' : 'privacy.offSince', { date: when(consent.decidedAt) })
+      : t('privacy.off');
+    return h('li', { 'data-testid': 'purpose', 'data-purpose': purpose, 'data-granted': String(consent.granted) },
+      h('h3', {}, name),
+      h('p', {}, h('strong', {}, t('privacy.allows')), t(`purpose.${purpose}.allows`)),
+      h('p', {}, h('strong', {}, t('privacy.without')), t(`purpose.${purpose}.without`)),
+      h('p', { class: 'switch' },
+        h('input', {
+          type: 'checkbox', role: 'switch', id: `consent-${purpose}`, 'data-testid': 'consent-switch', 'data-purpose': purpose,
+          checked: consent.granted, 'aria-describedby': `consent-${purpose}-state`,
+          onchange: (event) => setConsent(purpose, event.currentTarget.checked, event.currentTarget),
+        }),
+        h('label', { for: `consent-${purpose}` }, t('privacy.switch', { purpose: name })),
+        ' ',
+        h('span', { class: 'hint', id: `consent-${purpose}-state`, 'data-testid': 'consent-state' }, now)));
+  }));
+  $('privacy-policy').textContent = t('privacy.policy', { policy: PRIVACY_POLICY });
+  const history = state.consentHistory.filter((change) => PURPOSES.includes(change.purpose));
+  $('privacy-history').replaceChildren(...history.map((change) => h('li',
+    { 'data-testid': 'consent-change', 'data-purpose': change.purpose, 'data-granted': String(change.granted) },
+    timeElement(change.decidedAt), ' ',
+    t(change.granted ? 'privacy.historyGranted' : 'privacy.historyWithdrawn', { purpose: purposeName(change.purpose) }),
+    t('privacy.historyWhere', { channel: channelText(change.channel), device: consentDevice(change.deviceId) }))));
+  show($('privacy-history-empty'), history.length === 0);
+}
+
+/** A switch states the decision under the policy this app shows; the answer is every purpose's consent now. */
+async function setConsent(purpose, granted, input) {
+  input.disabled = true;
+  input.setAttribute('aria-busy', 'true');
+  try {
+    const response = await apiOk('PUT', customerPath(`/consents/${encodeURIComponent(purpose)}`),
+      { body: { granted, policyVersion: PRIVACY_POLICY } });
+    applyConsents(response.data.consents);
+    await loadConsents();
+    announce(t(granted ? 'privacy.grantedAnnounce' : 'privacy.withdrawnAnnounce', { purpose: purposeName(purpose) }));
+  } catch (error) {
+    reportError(error);
+    renderPrivacy();
+  } finally {
+    input.disabled = false;
+    input.removeAttribute('aria-busy');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Wiring
 
 function wire() {
-  $('method-token').replaceChildren(...SANDBOX_CARDS.map((card) => h('option', { value: card.token }, `${card.label}, ending ${card.last4}`)));
+  renderSandboxCards();
   $('alert-dismiss').addEventListener('click', () => showAlert(''));
   $('profile-edit').addEventListener('click', openProfileForm);
   $('profile-cancel').addEventListener('click', closeProfileForm);
@@ -1839,7 +2080,7 @@ function wire() {
     const sku = $('item-sku').value.trim();
     const product = (catalog ?? []).find((item) => item.sku === sku);
     if (!product) {
-      showAlert(`There is no item with the code "${sku}" in the shop. Check the code on the product.`);
+      showAlert(t('cart.noSuchItem', { sku }));
       return;
     }
     showAlert('');
@@ -1859,6 +2100,9 @@ function wire() {
   });
 
   $('limits-form').addEventListener('submit', saveLimits);
+  $('redeem-form').addEventListener('submit', redeemPoints);
+  $('app-language').addEventListener('change', (event) => chooseLanguage(event.currentTarget.value));
+  $('why-privacy').addEventListener('click', () => requestAnimationFrame(() => $('privacy').focus()));
   $('method-form').addEventListener('submit', addMethod);
 
   $('payments-form').addEventListener('submit', async (event) => {
@@ -1867,7 +2111,7 @@ function wire() {
       state.search = readSearch();
       await searchPayments();
       showAlert('');
-      announce(`${state.payments.length}${state.paymentsHasMore ? '+' : ''} payments found.`);
+      announce(t('payments.found', { count: `${state.payments.length}${state.paymentsHasMore ? '+' : ''}` }));
     } catch (error) {
       reportError(error);
     }
@@ -1899,6 +2143,6 @@ function wire() {
 }
 
 wire();
-renderLive();
+applyLanguage();
 const resumed = loadSession();
 if (resumed) startSession(resumed);

@@ -40,6 +40,9 @@ public sealed partial class CustomerGrain
     public Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken) =>
         Task.FromResult(durable.Commerce.FindPayment(paymentId));
 
+    public Task<long?> GetLoyaltyPoints(CancellationToken cancellationToken) =>
+        Task.FromResult<long?>(durable.Profile is null ? null : durable.Commerce.Points);
+
     /// <summary>
     /// Runs a money-moving request once per idempotency key: a retry gets the first answer again, rebuilt from the
     /// journal, and the compact record of the answer is appended with the events it describes. Once it has started it

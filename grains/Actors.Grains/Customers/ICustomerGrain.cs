@@ -119,6 +119,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("get-checkout"), ReadOnly]
     Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken = default);
 
+    /// <summary>The loyalty points the customer has to redeem (those held by a payment being decided excluded); null for no such customer.</summary>
+    [Alias("get-loyalty-points"), ReadOnly]
+    Task<long?> GetLoyaltyPoints(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Registers (or renews) <paramref name="observer"/> to hear of every change, and answers the sequence number of
     /// the latest one; null for no such customer. Watchers that stop renewing are forgotten after a minute.

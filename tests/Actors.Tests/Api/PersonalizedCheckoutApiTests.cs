@@ -51,6 +51,27 @@ public sealed class PersonalizedCheckoutApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_points_balance_counts_what_settled_payments_earned_and_leaves_out_points_a_checkout_holds()
+    {
+        var shopper = await Shopper.Create(fixture.ClientAs);
+        var visa = await shopper.SaveMethod("tok_visa");
+        Assert.Equal(0, (await shopper.Read("/points")).GetProperty("balance").GetInt64());
+
+        await shopper.Pay(visa, 4_000);
+        Assert.Equal(40, (await shopper.Read("/points")).GetProperty("balance").GetInt64());
+
+        // A checkout that redeems points holds nothing until it is confirmed; a declined card gives them back.
+        var declined = await shopper.SaveMethod("tok_chargeDeclined");
+        var created = await Json(await shopper.Post("/checkouts", (await shopper.LinesOf(3_000)).TrimEnd('}') + ",\"redeemPoints\":15}", Shopper.NewKey()), HttpStatusCode.Created);
+        Assert.Equal(40, (await shopper.Read("/points")).GetProperty("balance").GetInt64());
+        await Json(await shopper.Confirm(created.GetProperty("id").GetString()!, declined), HttpStatusCode.OK);
+        Assert.Equal(40, (await shopper.Read("/points")).GetProperty("balance").GetInt64());
+        await Json(await shopper.Confirm(created.GetProperty("id").GetString()!, visa), HttpStatusCode.OK);
+        // 40 - 15 redeemed + 29 earned by the 29.85 EUR paid.
+        Assert.Equal(54, (await shopper.Read("/points")).GetProperty("balance").GetInt64());
+    }
+
+    [Fact]
     public async Task Withdrawing_personalization_turns_it_off_in_the_very_next_checkout()
     {
         var shopper = await Shopper.Create(fixture.ClientAs);

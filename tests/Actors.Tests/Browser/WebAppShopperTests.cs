@@ -193,7 +193,7 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         await page.Locator("#profile-edit-name").FillAsync("Grace B. Hopper");
         await page.GetByLabel("Email").FillAsync("grace@example.org");
         await page.GetByLabel("Phone").FillAsync("+44 20 7946 0000");
-        await page.GetByLabel("Language").SelectOptionAsync("de");
+        await page.GetByLabel("Language").SelectOptionAsync("fr");
         await page.GetByLabel("Time zone").SelectOptionAsync("Asia/Tokyo");
         await page.ClickAsync("#profile-save");
 
@@ -201,11 +201,11 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         await Expect(page.Locator("#profile-name")).ToHaveTextAsync("Grace B. Hopper");
         await Expect(page.Locator("#profile-email")).ToHaveTextAsync("grace@example.org");
         await Expect(page.Locator("#profile-phone")).ToHaveTextAsync("+442079460000");
-        await Expect(page.Locator("#profile-language")).ToHaveTextAsync("Deutsch");
+        await Expect(page.Locator("#profile-language")).ToHaveTextAsync("Français");
         await Expect(page.Locator("#profile-timezone")).ToHaveTextAsync("Asia/Tokyo");
         await Expect(page.Locator("#profile-edit")).ToBeFocusedAsync();
         var profile = await shopper.Read("");
-        Assert.Equal(("Grace B. Hopper", "grace@example.org", "+442079460000", "de", "Asia/Tokyo", 2L),
+        Assert.Equal(("Grace B. Hopper", "grace@example.org", "+442079460000", "fr", "Asia/Tokyo", 2L),
             (profile.GetProperty("displayName").GetString(), profile.GetProperty("email").GetString(), profile.GetProperty("phone").GetString(),
                 profile.GetProperty("preferredLanguage").GetString(), profile.GetProperty("timeZone").GetString(), profile.GetProperty("version").GetInt64()));
     }
