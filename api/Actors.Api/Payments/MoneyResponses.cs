@@ -82,6 +82,7 @@ public static class MoneyResponses
                 "No such saved payment method.", "Pay with the id of one of the customer's saved payment methods."),
             MoneyResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
             MoneyResult.GatewayUnavailable => Unavailable(http),
+            MoneyResult.StepUpLocked locked => StepUpLocked(http, locked.Until),
             MoneyResult.IdempotencyMismatch => ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyMismatch,
                 "This Idempotency-Key was used for a different request.",
                 "A key may be reused only to retry the same request (same path and body) within 24 hours. Use a new key for a new request."),
@@ -89,6 +90,17 @@ public static class MoneyResponses
                 "A request with this Idempotency-Key is still running.", "Retry after it has finished to get its result."),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result.GetType().Name, "Unmapped money result."),
         };
+    }
+
+    private static ProblemHttpResult StepUpLocked(HttpContext http, DateTimeOffset until)
+    {
+        // An HTTP date, so the answer needs no clock of its own.
+        http.Response.Headers.RetryAfter = until.ToUniversalTime().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return ApiProblems.Of(StatusCodes.Status429TooManyRequests, ProblemTypes.StepUpLocked,
+            "Too many wrong authentication codes.",
+            $"After {StepUpFailures.MaxWrongCodes} wrong codes within {StepUpFailures.Window.TotalMinutes:0} minutes, no code is tried until {until:O}; " +
+            "the payment waits for the right code until then, while its checkout lasts.",
+            new Dictionary<string, object?> { ["until"] = until });
     }
 
     private static ProblemHttpResult Unavailable(HttpContext http)

@@ -22,6 +22,7 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string PreconditionRequired = Base + "precondition-required";
     public const string TooManyRequests = Base + "too-many-requests";
+    public const string StepUpLocked = Base + "step-up-locked";
     public const string DeviceRequired = Base + "device-required";
     public const string RawCardNumber = Base + "raw-card-number";
     public const string InvalidText = Base + "invalid-text";

@@ -47,6 +47,9 @@ public sealed record CommerceState
     /// <summary>Running figures of the customer's own purchases, from which segments and the usual amount follow.</summary>
     [Id(10)] public ShopperStats Stats { get; init; } = ShopperStats.None;
 
+    /// <summary>The latest wrong step-up codes, across payments: enough of them lock code entry for a while.</summary>
+    [Id(11)] public StepUpFailures StepUpFailures { get; init; } = StepUpFailures.None;
+
     public static CommerceState Empty { get; } = new();
 
     public Payment? FindPayment(string id) => Payments.Find(payment => payment.Id == id);

@@ -33,7 +33,19 @@ public static class CustomerEvolution
 
     public static CustomerState ApplyAll(CustomerState state, IEnumerable<JournalEvent> changes) => changes.Aggregate(state, Apply);
 
-    private static CommerceState Apply(CommerceState state, JournalEvent change, TimeZoneInfo zone) => change switch
+    private static CommerceState Apply(CommerceState state, JournalEvent change, TimeZoneInfo zone)
+    {
+        var next = ApplyToCommerce(state, change, zone);
+        var wrongCode = change switch
+        {
+            PaymentStepUpRequested stepUp => StepUpFailures.IsWrongCode(state.FindPayment(stepUp.PaymentId), stepUp, null),
+            PaymentDeclined declined => StepUpFailures.IsWrongCode(state.FindPayment(declined.PaymentId), null, declined),
+            _ => false,
+        };
+        return wrongCode ? next with { StepUpFailures = next.StepUpFailures.With(change.At) } : next;
+    }
+
+    private static CommerceState ApplyToCommerce(CommerceState state, JournalEvent change, TimeZoneInfo zone) => change switch
     {
         CartLineSet set => state with { Cart = CartRules.Set(state.Cart, set.Line, set.At) },
         CartLineRemoved removed => state with { Cart = CartRules.Without(state.Cart, removed.Sku, removed.At) },

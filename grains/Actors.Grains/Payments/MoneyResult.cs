@@ -13,6 +13,14 @@ public abstract record MoneyResult
     /// <summary>Whether a retry with the same key must get this answer again: everything that ran, not what was refused up front.</summary>
     public virtual bool IsReplayable => true;
 
+    /// <summary>Too many wrong step-up codes lately: no code is tried until <paramref name="Until"/>.</summary>
+    [GenerateSerializer, Immutable, Alias("money-result-step-up-locked")]
+    public sealed record StepUpLocked([property: Id(0)] DateTimeOffset Until) : MoneyResult
+    {
+        // The lock ends by itself: a retry after it must be decided again.
+        public override bool IsReplayable => false;
+    }
+
     [GenerateSerializer, Immutable, Alias("money-result-checkout-created")]
     public sealed record CheckoutCreated([property: Id(0)] CheckoutSummary Summary) : MoneyResult;
 

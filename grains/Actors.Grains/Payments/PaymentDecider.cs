@@ -50,7 +50,7 @@ public static class PaymentDecider
         }
         if (checkout.Status == CheckoutStatus.RequiresAction)
         {
-            return CompleteStepUp(state, checkout, draft);
+            return CompleteStepUp(state, checkout, draft, now);
         }
 
         if (string.IsNullOrEmpty(draft.PaymentMethodId))
@@ -136,7 +136,7 @@ public static class PaymentDecider
         };
     }
 
-    private static ConfirmDecision CompleteStepUp(CustomerState state, Checkout checkout, ConfirmDraft draft)
+    private static ConfirmDecision CompleteStepUp(CustomerState state, Checkout checkout, ConfirmDraft draft, DateTimeOffset now)
     {
         var payment = state.Commerce.FindPayment(checkout.PaymentId!)
             ?? throw new InvalidOperationException($"Checkout {checkout.Id} waits for step-up of a payment the state does not hold.");
@@ -147,6 +147,10 @@ public static class PaymentDecider
         if (draft.PaymentMethodId is { } methodId && methodId != payment.MethodId)
         {
             return ConfirmDecision.Refuse(Invalid("paymentMethodId", "a payment waiting for step-up completes with the method it started with"));
+        }
+        if (state.Commerce.StepUpFailures.LockedUntil(now) is { } until)
+        {
+            return ConfirmDecision.Refuse(new MoneyResult.StepUpLocked(until));
         }
         return new ConfirmDecision([], Refusal: null,
             new ChargeRequest(payment.Id, state.Profile!.CustomerId, payment.Token, payment.Amount, payment.Currency, draft.StepUpCode));
