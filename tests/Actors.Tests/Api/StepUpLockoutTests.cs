@@ -1,5 +1,4 @@
 using System.Net;
-using Actors.Grains.Payments;
 using Actors.Tests.Infrastructure;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
