@@ -52,6 +52,7 @@ app.MapDevTokenApi();
 app.MapCatalogApi();
 app.MapCustomerApi();
 app.MapIdentityApi();
+app.MapMergeApi();
 app.MapCartApi();
 app.MapPaymentMethodApi();
 app.MapLimitsApi();

@@ -36,6 +36,7 @@ public static class Policies
     public const string ReadExperiments = "read-experiments";
     public const string ResolveIdentity = "resolve-identity";
     public const string ReadMetrics = "read-metrics";
+    public const string MergeCustomers = "merge-customers";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -52,6 +53,8 @@ public static class Policies
         .AddPolicy(ResolveIdentity, policy => policy.RequireRole(Roles.Support, Roles.Operator, Roles.Pos))
         // Route names, status counts and exception types are for the merchant's operators only.
         .AddPolicy(ReadMetrics, policy => policy.RequireRole(Roles.Operator))
+        // Two profiles of one person become one on the merchant's decision (support or operators), never a customer's.
+        .AddPolicy(MergeCustomers, policy => policy.RequireRole(Roles.Support, Roles.Operator))
         .Services;
 }
 

@@ -1,5 +1,6 @@
 using Actors.Api.Auth;
 using Actors.Api.Problems;
+using Actors.Grains.Merge;
 using Actors.Grains.Sessions;
 
 namespace Actors.Api.Customers;
@@ -15,7 +16,34 @@ public static class CustomerRoutes
     public static RouteGroupBuilder MapCustomerGroup(this IEndpointRouteBuilder app, string suffix = "") => app
         .MapGroup("/v1/customers/{customerId}" + suffix)
         .AddEndpointFilter(CustomerAccess.VisibleToCaller)
-        .AddEndpointFilter(FromDevice);
+        .AddEndpointFilter(FromDevice)
+        .AddEndpointFilter(ToSurvivor);
+
+    /// <summary>
+    /// A customer merged away throws <see cref="CustomerMergedException"/> from every call (one grain call filter), and
+    /// this one endpoint filter answers it for every route of the group: reads are redirected for good (308, same
+    /// path and query under the survivor's id), writes are refused (409 naming the survivor), so no result type needs
+    /// a "merged" case of its own.
+    /// </summary>
+    private static async ValueTask<object?> ToSurvivor(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (CustomerMergedException merged)
+        {
+            var request = context.HttpContext.Request;
+            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+            {
+                return ApiProblems.CustomerMerged(merged.CustomerId, merged.SurvivorId);
+            }
+            var prefix = "/v1/customers/" + merged.CustomerId;
+            var path = request.Path.Value ?? prefix;
+            var rest = path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : "";
+            return TypedResults.Redirect($"/v1/customers/{Uri.EscapeDataString(merged.SurvivorId)}{rest}{request.QueryString}", permanent: true, preserveMethod: true);
+        }
+    }
 
     /// <summary>
     /// Reads the device and channel headers and puts them in the Orleans request context, so the customer grain

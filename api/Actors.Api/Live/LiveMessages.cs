@@ -35,6 +35,8 @@ public static class LiveMessages
                 [.. methods.Methods.Select(method => PaymentMethodView.From(method, methods.PreferredId))])),
         ConsentChanged consents => (nameof(ConsentChanged),
             new ConsentChangedMessage(customerId, consents.Sequence, consents.At, ConsentView.All(consents.Consents))),
+        CustomerMerged merged => (nameof(CustomerMerged),
+            new CustomerMergedMessage(customerId, merged.Sequence, merged.At, merged.SurvivorId, merged.MergedId)),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No hub message for this change."),
     };
 
@@ -73,6 +75,12 @@ public sealed record ProfileChangedMessage(string CustomerId, long Sequence, Dat
 public sealed record LimitsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, string Change, LimitsResponse Limits);
 
 public sealed record ConsentChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, ConsentView[] Consents);
+
+/// <summary>
+/// <see cref="MergedId"/> was merged into <see cref="SurvivorId"/>. A device signed in as the merged-away customer
+/// signs in again as the survivor: its old id now answers 308 on reads and 409 on writes.
+/// </summary>
+public sealed record CustomerMergedMessage(string CustomerId, long Sequence, DateTimeOffset At, string SurvivorId, string MergedId);
 
 public sealed record PaymentMethodsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, PaymentMethodView[] PaymentMethods);
 

@@ -35,7 +35,8 @@ public sealed record PaymentQuery(
 
 /// <summary>
 /// Reads payment history from the customer journal's ledger rows, never from grains: one customer's payments newest
-/// first, through the partial index on their reservations (<c>authorized</c>), with keyset pagination.
+/// first, through the partial index on their reservations (<c>authorized</c>), with keyset pagination. A customer's
+/// history is that of every id in <c>customers</c>: its own and those of the customers merged into it.
 /// </summary>
 public sealed class PaymentHistory(NpgsqlDataSource database)
 {
@@ -57,7 +58,7 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
                                  AND ledger_kind IN ('succeeded', 'declined', 'released') LIMIT 1) o ON true
             LEFT JOIN LATERAL (SELECT sum(amount)::bigint AS refunded FROM customer_events
                                WHERE customer_id = a.customer_id AND payment_id = a.payment_id AND ledger_kind = 'refunded') r ON true
-            WHERE a.customer_id = @customer AND a.ledger_kind = 'authorized' {0}
+            WHERE {3} AND a.ledger_kind = 'authorized' {0}
         ) p
         {1}
         ORDER BY created_at DESC, payment_id DESC
@@ -66,10 +67,10 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
 
     /// <summary>Up to <paramref name="limit"/> payments after the cursor, and whether there are more.</summary>
     public async Task<(IReadOnlyList<PaymentRecord> Page, bool HasMore)> Search(
-        string customerId, PaymentQuery query, int limit, (DateTimeOffset CreatedAt, string PaymentId)? after, CancellationToken cancellationToken)
+        IReadOnlyList<string> customers, PaymentQuery query, int limit, (DateTimeOffset CreatedAt, string PaymentId)? after, CancellationToken cancellationToken)
     {
         var page = new List<PaymentRecord>(limit + 1);
-        await foreach (var payment in Read(customerId, query, after, limit + 1, cancellationToken))
+        await foreach (var payment in Read(customers, query, after, limit + 1, cancellationToken))
         {
             page.Add(payment);
         }
@@ -78,25 +79,25 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
     }
 
     /// <summary>Every matching payment, streamed row by row (for the CSV export).</summary>
-    public IAsyncEnumerable<PaymentRecord> All(string customerId, PaymentQuery query, CancellationToken cancellationToken) =>
-        Read(customerId, query, after: null, limit: null, cancellationToken);
+    public IAsyncEnumerable<PaymentRecord> All(IReadOnlyList<string> customers, PaymentQuery query, CancellationToken cancellationToken) =>
+        Read(customers, query, after: null, limit: null, cancellationToken);
 
     /// <summary>The cursor position of a payment of this customer; null when it is not one.</summary>
-    public async Task<(DateTimeOffset CreatedAt, string PaymentId)?> Position(string customerId, string paymentId, CancellationToken cancellationToken)
+    public async Task<(DateTimeOffset CreatedAt, string PaymentId)?> Position(IReadOnlyList<string> customers, string paymentId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT recorded_at FROM customer_events WHERE customer_id = @customer AND payment_id = @payment AND ledger_kind = 'authorized'");
-        command.Parameters.AddWithValue("customer", customerId);
+            "SELECT recorded_at FROM customer_events WHERE customer_id = ANY(@customers) AND payment_id = @payment AND ledger_kind = 'authorized'");
+        command.Parameters.AddWithValue("customers", customers.ToArray());
         command.Parameters.AddWithValue("payment", paymentId);
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime at
             ? (new DateTimeOffset(at, TimeSpan.Zero), paymentId)
             : null;
     }
 
-    public async Task<(PaymentRecord Payment, IReadOnlyList<PaymentEvent> Events)?> Receipt(string customerId, string paymentId, CancellationToken cancellationToken)
+    public async Task<(PaymentRecord Payment, IReadOnlyList<PaymentEvent> Events)?> Receipt(IReadOnlyList<string> customers, string paymentId, CancellationToken cancellationToken)
     {
         PaymentRecord? payment = null;
-        await foreach (var found in Read(customerId, new PaymentQuery(null, null, null, null, null, null, null), null, 1, cancellationToken, paymentId))
+        await foreach (var found in Read(customers, new PaymentQuery(null, null, null, null, null, null, null), null, 1, cancellationToken, paymentId))
         {
             payment = found;
         }
@@ -109,11 +110,11 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
         // Outcome rows name only their kind: they show the amount of the payment they settle.
         await using var command = database.CreateCommand("""
             SELECT ledger_kind, coalesce(amount, @amount), coalesce(currency, @currency), refund_id, recorded_at FROM customer_events
-            WHERE customer_id = @customer AND payment_id = @payment AND ledger_kind IS NOT NULL ORDER BY sequence
+            WHERE customer_id = ANY(@customers) AND payment_id = @payment AND ledger_kind IS NOT NULL ORDER BY sequence
             """);
         command.Parameters.AddWithValue("amount", payment.Amount);
         command.Parameters.AddWithValue("currency", payment.Currency);
-        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.AddWithValue("customers", customers.ToArray());
         command.Parameters.AddWithValue("payment", paymentId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -125,11 +126,11 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
     }
 
     private async IAsyncEnumerable<PaymentRecord> Read(
-        string customerId, PaymentQuery query, (DateTimeOffset CreatedAt, string PaymentId)? after, int? limit,
+        IReadOnlyList<string> customers, PaymentQuery query, (DateTimeOffset CreatedAt, string PaymentId)? after, int? limit,
         [EnumeratorCancellation] CancellationToken cancellationToken, string? paymentId = null)
     {
         await using var command = database.CreateCommand();
-        command.Parameters.AddWithValue("customer", customerId);
+        command.Parameters.AddWithValue("customers", customers.ToArray());
         var anchor = new StringBuilder();
         void Where(string clause, string name, object value)
         {
@@ -176,7 +177,10 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
             outer = "WHERE status = @status";
             command.Parameters.AddWithValue("status", status);
         }
-        command.CommandText = string.Format(Payments, anchor, outer, limit is { } n ? $"LIMIT {n}" : "");
+        // One id (no merges) keeps the plain equality, whose index scan already gives the newest first.
+        var whose = customers.Count == 1 ? "a.customer_id = @customer" : "a.customer_id = ANY(@customers)";
+        command.Parameters.AddWithValue("customer", customers[0]);
+        command.CommandText = string.Format(Payments, anchor, outer, limit is { } n ? $"LIMIT {n}" : "", whose);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

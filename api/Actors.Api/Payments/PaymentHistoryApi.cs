@@ -27,13 +27,22 @@ public static class PaymentHistoryApi
     }
 
     /// <summary>
+    /// The ids whose payments are this customer's history: its own and those of the customers merged into it (the
+    /// grain knows them from its journal). A customer merged away answers with its survivor, which the customer
+    /// group turns into a redirect.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> HistoryOf(string customerId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        [customerId, .. await cluster.GetGrain<Actors.Grains.Customers.ICustomerGrain>(customerId).GetMergedFrom(cancellationToken) ?? []];
+
+    /// <summary>
     /// Newest first. Filters: <c>status</c>, <c>created_from</c> (inclusive), <c>created_to</c> (exclusive),
     /// <c>amount_min</c>, <c>amount_max</c>, <c>channel</c>, <c>q</c> (text in the description); pages with
     /// <c>limit</c> (1–100) and <c>starting_after</c> (the last payment id of the previous page).
     /// </summary>
     private static async Task<Results<Ok<PaymentPage>, ValidationProblem>> Search(
-        string customerId, HttpRequest request, PaymentHistory history, CancellationToken cancellationToken)
+        string customerId, HttpRequest request, PaymentHistory history, IClusterClient cluster, CancellationToken cancellationToken)
     {
+        var customers = await HistoryOf(customerId, cluster, cancellationToken);
         var errors = new Dictionary<string, string[]>();
         var query = ParseQuery(request.Query, errors);
         var limit = DefaultLimit;
@@ -44,7 +53,7 @@ public static class PaymentHistoryApi
         (DateTimeOffset, string)? after = null;
         if (errors.Count == 0 && request.Query["starting_after"] is { Count: > 0 } cursor)
         {
-            after = await history.Position(customerId, cursor.ToString(), cancellationToken);
+            after = await history.Position(customers, cursor.ToString(), cancellationToken);
             if (after is null)
             {
                 errors["starting_after"] = ["is not a payment of this customer"];
@@ -55,14 +64,15 @@ public static class PaymentHistoryApi
             return ApiProblems.Validation(errors);
         }
 
-        var (page, hasMore) = await history.Search(customerId, query!, limit, after, cancellationToken);
+        var (page, hasMore) = await history.Search(customers, query!, limit, after, cancellationToken);
         return TypedResults.Ok(new PaymentPage([.. page.Select(PaymentSummary.From)], hasMore));
     }
 
     /// <summary>The same filters as the search, every matching payment, streamed as CSV.</summary>
     private static async Task<Results<EmptyHttpResult, ValidationProblem>> Export(
-        string customerId, HttpContext http, PaymentHistory history, CancellationToken cancellationToken)
+        string customerId, HttpContext http, PaymentHistory history, IClusterClient cluster, CancellationToken cancellationToken)
     {
+        var customers = await HistoryOf(customerId, cluster, cancellationToken);
         var errors = new Dictionary<string, string[]>();
         var query = ParseQuery(http.Request.Query, errors);
         if (errors.Count > 0)
@@ -78,7 +88,7 @@ public static class PaymentHistoryApi
         await using var csv = new CsvWriter(writer, configuration);
         csv.WriteHeader<PaymentCsvRow>();
         await csv.NextRecordAsync();
-        await foreach (var payment in history.All(customerId, query!, cancellationToken))
+        await foreach (var payment in history.All(customers, query!, cancellationToken))
         {
             csv.WriteRecord(PaymentCsvRow.From(payment));
             await csv.NextRecordAsync();
@@ -88,9 +98,10 @@ public static class PaymentHistoryApi
     }
 
     private static async Task<Results<Ok<ReceiptView>, ProblemHttpResult>> Receipt(
-        string customerId, string paymentId, PaymentHistory history, CancellationToken cancellationToken)
+        string customerId, string paymentId, PaymentHistory history, IClusterClient cluster, CancellationToken cancellationToken)
     {
-        if (await history.Receipt(customerId, paymentId, cancellationToken) is not { } found)
+        var customers = await HistoryOf(customerId, cluster, cancellationToken);
+        if (await history.Receipt(customers, paymentId, cancellationToken) is not { } found)
         {
             return ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentNotFound, "No such payment.");
         }

@@ -41,6 +41,12 @@ public static class ApiProblems
         Of(StatusCodes.Status409Conflict, ProblemTypes.IdentityTaken, $"This {identifier.Kind} belongs to another customer.",
             "Nothing was changed.", new Dictionary<string, object?> { ["kind"] = identifier.Kind });
 
+    /// <summary>A write to a customer merged away: nothing was changed; the survivor (<c>mergedInto</c>) is the customer now.</summary>
+    public static ProblemHttpResult CustomerMerged(string customerId, string survivorId) =>
+        Of(StatusCodes.Status409Conflict, ProblemTypes.CustomerMerged, "This customer was merged into another.",
+            $"{customerId} is now {survivorId}; send the request there. Nothing was changed.",
+            new Dictionary<string, object?> { ["mergedInto"] = survivorId });
+
     /// <summary>
     /// Problem details for every response, including the empty 401/403/404/405 the framework writes:
     /// a stable type per status and the trace id, never exception details.

@@ -47,6 +47,9 @@ public static class ProblemTypes
     public const string UnknownPurpose = Base + "unknown-purpose";
     public const string IdentityNotFound = Base + "identity-not-found";
     public const string IdentityTaken = Base + "identity-taken";
+    public const string CustomerMerged = Base + "customer-merged";
+    public const string MergeBusy = Base + "merge-busy";
+    public const string MergeSelf = Base + "merge-self";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

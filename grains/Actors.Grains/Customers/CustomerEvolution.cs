@@ -6,6 +6,7 @@ using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
+using Actors.Grains.Merge;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
@@ -28,6 +29,22 @@ public static class CustomerEvolution
         ConsentRecorded recorded => state with { Consents = state.Consents.With(recorded.Decision) },
         IdentityClaimed claimed => state with { Identities = state.Identities.Add(claimed.Identifier.Key) },
         IdentityReleased released => state with { Identities = state.Identities.Remove(released.Identifier.Key) },
+        MergeStarted started => state with { Merges = state.Merges with { Pending = state.Merges.Pending.Add(started.From) } },
+        MergeCancelled cancelled => state with { Merges = state.Merges with { Pending = state.Merges.Pending.Remove(cancelled.From) } },
+        MergedInto merged => state with { Merges = state.Merges with { MergedInto = merged.Survivor, Handover = merged.Handover } },
+        MergeCompleted completed => state with
+        {
+            Merges = state.Merges with
+            {
+                Pending = state.Merges.Pending.Remove(completed.From),
+                MergedFrom = state.Merges.MergedFrom.Union(completed.MergedFrom),
+            },
+            Commerce = state.Commerce with
+            {
+                Spend = state.Commerce.Spend with { SettledByDay = MergeRules.AddSpend(state.Commerce.Spend.SettledByDay, completed.SpendAdded) },
+                Points = checked(state.Commerce.Points + completed.PointsAdded),
+            },
+        },
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 

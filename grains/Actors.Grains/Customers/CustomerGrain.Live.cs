@@ -1,6 +1,7 @@
 using Actors.Grains.Consent;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
+using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 using Orleans.Utilities;
 
@@ -25,6 +26,7 @@ public sealed partial class CustomerGrain
     private Profile? announcedProfile;
     private CommerceState? announcedCommerce;
     private ConsentState? announcedConsents;
+    private MergeState? announcedMerges;
 
     /// <summary>Checkout expiries and cooling-off ends up to this moment have been announced.</summary>
     private DateTimeOffset announcedUpTo;
@@ -64,6 +66,7 @@ public sealed partial class CustomerGrain
         announcedProfile = durable.Profile;
         announcedCommerce = durable.Commerce;
         announcedConsents = durable.Consents;
+        announcedMerges = durable.Merges;
         announcedUpTo = clock.GetUtcNow();
     }
 
@@ -90,11 +93,12 @@ public sealed partial class CustomerGrain
     {
         if (failure is not null || watchers is not { Count: > 0 }
             || announcedProfile == durable.Profile && ReferenceEquals(announcedCommerce, durable.Commerce)
-                && ReferenceEquals(announcedConsents, durable.Consents))
+                && ReferenceEquals(announcedConsents, durable.Consents) && ReferenceEquals(announcedMerges, durable.Merges))
         {
             announcedProfile = durable.Profile;
             announcedCommerce = durable.Commerce;
             announcedConsents = durable.Consents;
+            announcedMerges = durable.Merges;
             return Task.CompletedTask;
         }
         return InAnnouncingTurn(async () =>
@@ -102,15 +106,18 @@ public sealed partial class CustomerGrain
             var profileBefore = announcedProfile;
             var commerceBefore = announcedCommerce ?? durable.Commerce;
             var consentsBefore = announcedConsents ?? durable.Consents;
+            var mergesBefore = announcedMerges ?? durable.Merges;
             announcedProfile = durable.Profile;
             announcedCommerce = durable.Commerce;
             announcedConsents = durable.Consents;
+            announcedMerges = durable.Merges;
             var now = clock.GetUtcNow();
             var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
             if (LiveChanges.Consents(consentsBefore, announcedConsents) is { } consentChanged)
             {
                 changes.Add(consentChanged);
             }
+            changes.AddRange(LiveChanges.Merges(CustomerId, mergesBefore, announcedMerges));
             await Publish(changes, now);
             ScheduleDue();
         });

@@ -19,6 +19,11 @@ public sealed partial class CustomerGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == MergeReminder)
+        {
+            await ReceiveMergeReminder();
+            return;
+        }
         if (reminderName != ReconcileReminder)
         {
             return;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Experiments;
 using Actors.Grains.Journal;
+using Actors.Grains.Merge;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
@@ -75,6 +76,11 @@ public sealed partial class CustomerGrain(
         (head, lastDecided, durableHead) = (loaded.Sequence, loaded.Sequence, loaded.Sequence);
         eventsSinceSnapshot = loaded.EventsSinceSnapshot;
         StartAnnouncing();
+        if (!state.Merges.Pending.IsEmpty)
+        {
+            // A merge this customer started before a crash: finish it now rather than at the next reminder.
+            this.RegisterGrainTimer(_ => FinishPendingMerges(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
     }
 
     /// <summary>Writes what is still only in memory (sightings) with a snapshot, so the next activation replays nothing.</summary>
@@ -105,6 +111,12 @@ public sealed partial class CustomerGrain(
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
+        // A customer merged away redirects everything to its survivor; the API turns this into 308 or 409.
+        if (state.Merges.MergedInto is { } survivor && context.InterfaceMethod?.DeclaringType == typeof(ICustomerGrain)
+            && !AnswersWhenMerged(context.InterfaceMethod.Name))
+        {
+            throw new CustomerMergedException(CustomerId, survivor);
+        }
         await context.Invoke();
         // An idempotency check only answers; the request it precedes notes the device.
         // An identity grain asking whether an identifier is held is no device of this customer.
@@ -126,6 +138,11 @@ public sealed partial class CustomerGrain(
         if (failure is not null)
         {
             return Task.FromException(SteppingAside());
+        }
+        // However a decision got here (it may have awaited while the merge was recorded), nothing lands after it.
+        if (state.Merges.MergedInto is { } survivor && !MayAppendWhenMerged(events))
+        {
+            return Task.FromException(new CustomerMergedException(CustomerId, survivor));
         }
         if (!events.IsEmpty)
         {

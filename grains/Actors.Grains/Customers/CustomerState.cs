@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Grains.Consent;
+using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 
@@ -27,6 +28,9 @@ public sealed record CustomerState
     /// <c>device:…</c>), as its journal says; each one's identity grain names this customer (see <see cref="Identity.IdentityGrain"/>).
     /// </summary>
     [Id(5)] public ImmutableSortedSet<string> Identities { get; init; } = [];
+
+    /// <summary>Whom this customer was merged into, and whom it took in (see <see cref="Merge.MergeDecider"/>).</summary>
+    [Id(6)] public MergeState Merges { get; init; } = MergeState.None;
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();

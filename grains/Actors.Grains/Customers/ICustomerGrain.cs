@@ -5,6 +5,7 @@ using Actors.Grains.Idempotency;
 using Actors.Grains.Identity;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
+using Actors.Grains.Merge;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
@@ -136,4 +137,27 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>A payment this customer's state still holds (open ones and the most recent settled ones; the journal has all).</summary>
     [Alias("get-payment"), ReadOnly]
     Task<Payment?> GetPayment(string paymentId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Merges this customer and <paramref name="fromId"/>: the older profile survives, whichever of the two this is.
+    /// Idempotent: asked again (of either side), it answers the same and moves nothing twice.
+    /// </summary>
+    [Alias("merge")]
+    Task<MergeResult> Merge(string fromId, CancellationToken cancellationToken = default);
+
+    /// <summary>As the survivor, takes in <paramref name="mergedId"/> (or finishes taking it in). For <see cref="Merge"/>, not for the API.</summary>
+    [Alias("merge-absorb")]
+    Task<MergeResult> Absorb(string mergedId, CancellationToken cancellationToken = default);
+
+    /// <summary>As the merged-away side, records that it is <paramref name="survivorId"/>'s and hands over what moves (again, on a repeat).</summary>
+    [Alias("merge-hand-over")]
+    Task<HandOverResult> HandOver(string survivorId, CancellationToken cancellationToken = default);
+
+    /// <summary>When this customer was created and whether it was merged away; null for no such customer.</summary>
+    [Alias("merge-standing"), ReadOnly]
+    Task<MergeStanding?> GetMergeStanding(CancellationToken cancellationToken = default);
+
+    /// <summary>The customers merged into this one (their payment history is this customer's too); null for no such customer.</summary>
+    [Alias("get-merged-from"), ReadOnly]
+    Task<IReadOnlyList<string>?> GetMergedFrom(CancellationToken cancellationToken = default);
 }

@@ -76,3 +76,10 @@ public sealed record PaymentMethodsChanged(
 /// <summary>A consent was granted or withdrawn: the current decision of every purpose.</summary>
 [GenerateSerializer, Immutable, Alias("customer-event-consent")]
 public sealed record ConsentChanged([property: Id(0)] ConsentState Consents) : CustomerEvent;
+
+/// <summary>
+/// Two customers became one: <see cref="MergedId"/> was merged into <see cref="SurvivorId"/>. Told to the devices of
+/// both; a device signed in as the merged-away customer signs in again as the survivor.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("customer-event-merged")]
+public sealed record CustomerMerged([property: Id(0)] string SurvivorId, [property: Id(1)] string MergedId) : CustomerEvent;

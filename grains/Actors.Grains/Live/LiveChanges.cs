@@ -2,6 +2,7 @@ using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Limits;
+using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 
 namespace Actors.Grains.Live;
@@ -51,6 +52,23 @@ public static class LiveChanges
     /// <summary>The consent change between two states, if any: only a recorded decision makes a new consent state.</summary>
     public static ConsentChanged? Consents(ConsentState before, ConsentState after) =>
         ReferenceEquals(before, after) ? null : new ConsentChanged(after);
+
+    /// <summary>The merges between two states of customer <paramref name="self"/>: it was merged away, or took others in.</summary>
+    public static IEnumerable<CustomerMerged> Merges(string self, MergeState before, MergeState after)
+    {
+        if (ReferenceEquals(before, after))
+        {
+            yield break;
+        }
+        if (before.MergedInto is null && after.MergedInto is { } survivor)
+        {
+            yield return new CustomerMerged(survivor, self);
+        }
+        foreach (var merged in after.MergedFrom.Except(before.MergedFrom))
+        {
+            yield return new CustomerMerged(self, merged);
+        }
+    }
 
     /// <summary>
     /// The checkouts that expire, and the cooling-off periods that end, in (<paramref name="after"/>,

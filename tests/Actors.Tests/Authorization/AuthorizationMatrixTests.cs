@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ("PATCH", "/v1/customers/{customerId}", "customer operator"),
         ("GET", "/v1/customers/{customerId}/sessions", "customer support operator"),
         ("GET", "/v1/customers/{customerId}/points", "customer support operator"),
+        ("POST", "/v1/customers/{customerId}/merge", "support operator"),
         ("GET", "/v1/customers/{customerId}/identities", "customer support operator"),
         ("POST", "/v1/customers/{customerId}/identities", "customer operator"),
         ("DELETE", "/v1/customers/{customerId}/identities/{kind}/{value}", "customer operator"),
