@@ -67,6 +67,57 @@ public sealed class MergeApiTests(ApiFixture fixture)
         Assert.Equal(shopper.Id, (await shopper.Read("")).GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task Merging_while_both_customers_pay_loses_no_payment_and_the_survivor_then_keeps_the_lower_cap()
+    {
+        var older = await Shopper.Create(fixture.ClientAs);
+        var newer = await Shopper.Create(fixture.ClientAs);
+        await older.SetLimits(daily: 6_000);
+        await newer.SetLimits(daily: 4_000);
+        var olderCard = await older.SaveMethod("tok_visa");
+        var newerCard = await newer.SaveMethod("tok_visa");
+        var body = await older.LinesOf(500);
+        var olderCheckouts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => older.CheckoutOf(body)));
+        var newerCheckouts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => newer.CheckoutOf(body)));
+
+        var confirms = olderCheckouts.Select(checkout => older.Confirm(checkout, olderCard))
+            .Concat(newerCheckouts.Select(checkout => newer.Confirm(checkout, newerCard)))
+            .ToList();
+        var merged = MergeWhenNotBusy(older, newer.Id);
+        var answers = await Task.WhenAll(confirms);
+        await merged;
+
+        // Paid, refused by a cap, or refused because the customer was merged meanwhile: never a server error.
+        Assert.All(answers, answer => Assert.Contains(answer.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var daily = (await older.Read("/limits")).GetProperty("headroom").EnumerateArray().Single(window => window.GetProperty("window").GetString() == "daily");
+        var paid = await fixture.Stored.SucceededSum(older.Id) + await fixture.Stored.SucceededSum(newer.Id);
+        Assert.Equal(4_000, daily.GetProperty("cap").GetInt64());
+        Assert.Equal(paid, daily.GetProperty("spent").GetInt64());
+        Assert.Equal(answers.Count(answer => answer.StatusCode == HttpStatusCode.OK) * 500L, paid);
+        if (paid + 500 > 4_000)
+        {
+            var beyond = await older.Confirm(await older.CheckoutOf(body), olderCard);
+            await Problem(beyond, HttpStatusCode.Conflict, "/errors/cap-exceeded");
+        }
+    }
+
+    /// <summary>Merges, retrying while a customer has a payment in flight (409 merge-busy with Retry-After).</summary>
+    private static async Task MergeWhenNotBusy(Shopper survivor, string from)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var response = await survivor.Merchant.PostAsJsonAsync($"{survivor.Base}/merge", new { from });
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                await Json(response, HttpStatusCode.OK);
+                return;
+            }
+            await Problem(response, HttpStatusCode.Conflict, "/errors/merge-busy");
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task<string> IdentifierOf(Shopper shopper) =>
         (await shopper.Read("")).GetProperty("email").GetString()!;
 }
