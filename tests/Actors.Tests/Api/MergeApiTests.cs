@@ -68,6 +68,24 @@ public sealed class MergeApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Both_customers_devices_are_told_live_which_customer_survived()
+    {
+        var older = await Shopper.Create(fixture.ClientAs);
+        var newer = await Shopper.Create(fixture.ClientAs);
+        await using var olderPhone = await LiveDevice.Watching(older.Client);
+        await using var newerPhone = await LiveDevice.Watching(newer.Client);
+
+        await Json(await newer.Merchant.PostAsJsonAsync($"{newer.Base}/merge", new { from = older.Id }), HttpStatusCode.OK);
+
+        foreach (var device in new[] { olderPhone, newerPhone })
+        {
+            var told = await device.WaitFor("CustomerMerged");
+            Assert.Equal(older.Id, told.Payload.GetProperty("survivorId").GetString());
+            Assert.Equal(newer.Id, told.Payload.GetProperty("mergedId").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Merging_while_both_customers_pay_loses_no_payment_and_the_survivor_then_keeps_the_lower_cap()
     {
         var older = await Shopper.Create(fixture.ClientAs);
