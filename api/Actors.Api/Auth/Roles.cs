@@ -35,6 +35,7 @@ public static class Policies
     public const string ManageCatalog = "manage-catalog";
     public const string ReadExperiments = "read-experiments";
     public const string ResolveIdentity = "resolve-identity";
+    public const string Till = "till";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -49,6 +50,8 @@ public static class Policies
         .AddPolicy(ReadExperiments, policy => policy.RequireRole(Roles.Operator))
         // Finding a customer by email, phone, loyalty card or device is for staff and tills, not for customers.
         .AddPolicy(ResolveIdentity, policy => policy.RequireRole(Roles.Support, Roles.Operator, Roles.Pos))
+        // Selling at a store till is the till's job alone: nobody else acts as one.
+        .AddPolicy(Till, policy => policy.RequireRole(Roles.Pos))
         .Services;
 }
 
