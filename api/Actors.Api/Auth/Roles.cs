@@ -36,6 +36,7 @@ public static class Policies
     public const string ReadExperiments = "read-experiments";
     public const string ResolveIdentity = "resolve-identity";
     public const string Till = "till";
+    public const string WatchCustomer = "watch-customer";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -52,6 +53,8 @@ public static class Policies
         .AddPolicy(ResolveIdentity, policy => policy.RequireRole(Roles.Support, Roles.Operator, Roles.Pos))
         // Selling at a store till is the till's job alone: nobody else acts as one.
         .AddPolicy(Till, policy => policy.RequireRole(Roles.Pos))
+        // Live updates: whoever reads a customer, and a till for its own checkouts only (see CustomerHub).
+        .AddPolicy(WatchCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
         .Services;
 }
 
