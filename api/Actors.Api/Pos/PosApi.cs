@@ -93,8 +93,8 @@ public static class PosApi
                     customerId = guestId;
                     break;
                 case ProfileResult.IdentityTaken:
-                    // Another till enrolled this card a moment ago: its guest is the customer.
-                    customerId = await cluster.GetGrain<IIdentityGrain>(card.Key).Resolve(cancellationToken);
+                    // Another till enrolled this card a moment ago: its guest is the customer, once its claim has settled.
+                    customerId = await SettledHolder(cluster, card, cancellationToken);
                     break;
                 case ProfileResult.Invalid invalid:
                     return ApiProblems.Validation(invalid.Errors.ToDictionary(error => "enrol." + error.Key, error => error.Value));
@@ -104,7 +104,9 @@ public static class PosApi
             }
             if (customerId is null)
             {
-                return ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "The loyalty card changed hands meanwhile; retry.");
+                http.Response.Headers.RetryAfter = "1";
+                return ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
+                    "Another till is enrolling this loyalty card right now; retry with the same Idempotency-Key.");
             }
         }
 
@@ -125,6 +127,23 @@ public static class PosApi
         return confirmed is MoneyResult.PaymentResult { Payment: var payment }
             ? Answer(http, customerId, enrolled, summary, payment)
             : MoneyResponses.From(confirmed, customerId, http);
+    }
+
+    /// <summary>
+    /// The holder of a card another request is claiming: its claim settles once that customer's journal holds it,
+    /// which is a commit away, so ask a few times before giving up (the caller then retries with the same key).
+    /// </summary>
+    private static async Task<string?> SettledHolder(IClusterClient cluster, Identifier card, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (await cluster.GetGrain<IIdentityGrain>(card.Key).Resolve(cancellationToken) is { } holder)
+            {
+                return holder;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+        return null;
     }
 
     /// <summary>Confirms a till checkout again (a step-up code, or another saved method after a decline).</summary>
