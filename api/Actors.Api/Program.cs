@@ -10,6 +10,7 @@ using Actors.Api.Identities;
 using Actors.Api.Limits;
 using Actors.Api.Live;
 using Actors.Api.Payments;
+using Actors.Api.Pos;
 using Actors.Api.Problems;
 using Actors.Api.Wallets;
 using OpenTelemetry.Metrics;
@@ -60,6 +61,7 @@ app.MapConsentApi();
 app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
 app.MapExperimentsApi();
+app.MapPosApi();
 app.MapCustomerHub();
 
 app.Run();

@@ -24,6 +24,17 @@ public static class RandomIds
         return string.Concat(prefix, chars);
     }
 
+    /// <summary>An id of the same shape made from <paramref name="bytes"/> (at least 20 of them, e.g. a digest) rather than chance.</summary>
+    public static string FromBytes(string prefix, ReadOnlySpan<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[RandomLength];
+        for (var i = 0; i < RandomLength; i++)
+        {
+            chars[i] = Alphabet[bytes[i] & 31];
+        }
+        return string.Concat(prefix, chars);
+    }
+
     /// <summary>True when <paramref name="value"/> has the shape of an id issued with <paramref name="prefix"/>.</summary>
     public static bool IsWellFormed(string? value, string prefix) =>
         value is not null

@@ -37,6 +37,8 @@ public static class Policies
     public const string ResolveIdentity = "resolve-identity";
     public const string ReadMetrics = "read-metrics";
     public const string MergeCustomers = "merge-customers";
+    public const string Till = "till";
+    public const string WatchCustomer = "watch-customer";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -55,6 +57,10 @@ public static class Policies
         .AddPolicy(ReadMetrics, policy => policy.RequireRole(Roles.Operator))
         // Two profiles of one person become one on the merchant's decision (support or operators), never a customer's.
         .AddPolicy(MergeCustomers, policy => policy.RequireRole(Roles.Support, Roles.Operator))
+        // Selling at a store till is the till's job alone: nobody else acts as one.
+        .AddPolicy(Till, policy => policy.RequireRole(Roles.Pos))
+        // Live updates: whoever reads a customer, and a till for its own checkouts only (see CustomerHub).
+        .AddPolicy(WatchCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
         .Services;
 }
 

@@ -25,7 +25,7 @@ public static class CustomerRoutes
     /// path and query under the survivor's id), writes are refused (409 naming the survivor), so no result type needs
     /// a "merged" case of its own.
     /// </summary>
-    private static async ValueTask<object?> ToSurvivor(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> ToSurvivor(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {

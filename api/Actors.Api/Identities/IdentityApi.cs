@@ -108,19 +108,19 @@ public static class IdentityApi
 
     // A card number in the path is refused like one in the body or query string: it is no loyalty card, and it must
     // not travel further (or be echoed back) than this check.
-    private static IdentityParse Parse(string? kind, string? value) =>
+    internal static IdentityParse Parse(string? kind, string? value) =>
         value is not null && RawCardNumbers.Contains(value)
             ? new IdentityParse.Invalid("value", RawCardNumberError)
             : IdentityRules.Normalize(kind, value);
 
-    private const string RawCardNumberError = "is a payment card number";
+    internal const string RawCardNumberError = "is a payment card number";
 
-    private static ProblemHttpResult RawCardNumberProblem() =>
+    internal static ProblemHttpResult RawCardNumberProblem() =>
         ApiProblems.Of(StatusCodes.Status400BadRequest, ProblemTypes.RawCardNumber, "Card numbers must not be sent to this API.",
             $"The identifier is a payment card number; a loyalty card number has {IdentityRules.LoyaltyCardDigits} digits. "
             + "Nothing from this request was kept.");
 
-    private static ValidationProblem Invalid(IdentityParse.Invalid invalid) =>
+    internal static ValidationProblem Invalid(IdentityParse.Invalid invalid) =>
         ApiProblems.Validation(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Error] });
 
     private static ValidationProblem ProfileFieldProblem(Identifier identifier) =>
@@ -129,7 +129,7 @@ public static class IdentityApi
             ["kind"] = [$"a customer's {identifier.Kind} is set and cleared in the profile (PATCH /v1/customers/{{id}})"],
         });
 
-    private static ProblemHttpResult NotFound(Identifier identifier) =>
+    internal static ProblemHttpResult NotFound(Identifier identifier) =>
         ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.IdentityNotFound, $"No customer holds this {identifier.Kind}.");
 }
 

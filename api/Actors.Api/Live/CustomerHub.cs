@@ -9,19 +9,22 @@ namespace Actors.Api.Live;
 /// The live-update hub: authenticates, puts the connection in its customer's group, and nothing more. Clients
 /// invoke nothing here; changes go through the REST API and come back as events (docs/live-updates.md).
 /// </summary>
-[Authorize(Policy = Policies.ReadCustomer)]
+[Authorize(Policy = Policies.WatchCustomer)]
 public sealed class CustomerHub(CustomerWatchers watchers) : Hub
 {
     public const string Path = "/hubs/customer";
     public const string CustomerIdQuery = "customerId";
+    public const string DeviceIdQuery = "deviceId";
 
     public override async Task OnConnectedAsync()
     {
         var user = Context.User ?? new ClaimsPrincipal();
-        var customerId = Watched(user, Context.GetHttpContext()?.Request.Query[CustomerIdQuery]);
+        var query = Context.GetHttpContext()?.Request.Query;
+        var customerId = Watched(user, query?[CustomerIdQuery]);
+        var group = customerId is null ? null : AudienceOf(user, customerId, query?[DeviceIdQuery]);
         // Same answer for "not yours" and "does not exist", as over REST.
-        if (customerId is null || !user.MaySee(customerId)
-            || await watchers.Join(Context.ConnectionId, customerId, user.SeesMaskedData(), Context.ConnectionAborted) is not { } sequence)
+        if (customerId is null || group is null || !user.MaySee(customerId)
+            || await watchers.Join(Context.ConnectionId, customerId, group, Context.ConnectionAborted) is not { } sequence)
         {
             throw new HubException("No such customer.");
         }
@@ -38,6 +41,21 @@ public sealed class CustomerHub(CustomerWatchers watchers) : Hub
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) => watchers.Leave(Context.ConnectionId);
+
+    /// <summary>
+    /// The group the connection joins: a till (its id in <c>deviceId</c>) hears only of the checkouts it made; support
+    /// sees the profile masked; the customer and operators see everything. Null when a till names no valid id.
+    /// </summary>
+    private static string? AudienceOf(ClaimsPrincipal user, string customerId, string? deviceId)
+    {
+        if (!user.IsInRole(Roles.Pos) || user.IsInRole(Roles.Customer) || user.IsInRole(Roles.Support) || user.IsInRole(Roles.Operator))
+        {
+            return CustomerWatchers.Group(customerId, user.SeesMaskedData());
+        }
+        return Grains.Sessions.Caller.TryParse(deviceId, Grains.Sessions.Channels.Pos, null, []) is { } till
+            ? CustomerWatchers.TillGroup(customerId, till.DeviceId)
+            : null;
+    }
 
     /// <summary>A customer watches themselves; support and operators name the customer in the query string.</summary>
     private static string? Watched(ClaimsPrincipal user, string? requested) =>

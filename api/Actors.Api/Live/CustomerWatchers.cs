@@ -20,7 +20,7 @@ public sealed partial class CustomerWatchers(
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, Watch> watches = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string CustomerId, bool Masked)> connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> connections = new(StringComparer.Ordinal);
 
     /// <summary>How long an event that arrived early waits for the ones before it (Orleans may reorder one-way calls).</summary>
     private static readonly TimeSpan MissingEventWait = TimeSpan.FromSeconds(1);
@@ -28,11 +28,14 @@ public sealed partial class CustomerWatchers(
     /// <summary>The SignalR group of a customer's connections that see <paramref name="masked"/> data.</summary>
     public static string Group(string customerId, bool masked) => masked ? $"{customerId}/masked" : customerId;
 
+    /// <summary>The SignalR group of one till's connections for a customer: they hear only of that till's checkouts.</summary>
+    public static string TillGroup(string customerId, string tillId) => $"{customerId}/till/{tillId}";
+
     /// <summary>
     /// Adds the connection to its customer's group and makes sure this node watches that customer. Answers the
     /// latest sequence number this node knows, or null (and forgets the connection) when there is no such customer.
     /// </summary>
-    public async Task<long?> Join(string connectionId, string customerId, bool masked, CancellationToken cancellationToken)
+    public async Task<long?> Join(string connectionId, string customerId, string group, CancellationToken cancellationToken)
     {
         Watch watch;
         lock (gate)
@@ -46,11 +49,11 @@ public sealed partial class CustomerWatchers(
             }
             watch.Connections++;
         }
-        connections[connectionId] = (customerId, masked);
+        connections[connectionId] = customerId;
         metrics.Connected();
         try
         {
-            await hub.Groups.AddToGroupAsync(connectionId, Group(customerId, masked), cancellationToken);
+            await hub.Groups.AddToGroupAsync(connectionId, group, cancellationToken);
             if (await watch.Started is null)
             {
                 await Leave(connectionId);
@@ -68,7 +71,7 @@ public sealed partial class CustomerWatchers(
     /// <summary>Forgets a connection; after the customer's last one here, stops watching the customer.</summary>
     public async Task Leave(string connectionId)
     {
-        if (!connections.TryRemove(connectionId, out var connection))
+        if (!connections.TryRemove(connectionId, out var customerId))
         {
             return;
         }
@@ -76,9 +79,9 @@ public sealed partial class CustomerWatchers(
         Watch? ended = null;
         lock (gate)
         {
-            if (watches.TryGetValue(connection.CustomerId, out var watch) && --watch.Connections == 0)
+            if (watches.TryGetValue(customerId, out var watch) && --watch.Connections == 0)
             {
-                watches.Remove(connection.CustomerId);
+                watches.Remove(customerId);
                 ended = watch;
             }
         }
@@ -253,6 +256,10 @@ public sealed partial class CustomerWatchers(
                 {
                     await Send(watch, method, payload);
                 }
+                if (TillOf(change) is { } tillId)
+                {
+                    await hub.Clients.Group(TillGroup(watch.CustomerId, tillId)).SendAsync(method, payload);
+                }
                 metrics.Forwarded(method);
             }
             catch (Exception exception)
@@ -262,6 +269,14 @@ public sealed partial class CustomerWatchers(
         }
         watch.LastForwarded = watch.Order.Last;
     }
+
+    /// <summary>The till that may hear of <paramref name="change"/>: only its own checkouts and their payments.</summary>
+    private static string? TillOf(CustomerEvent change) => change switch
+    {
+        CheckoutUpdated checkout => checkout.Checkout.TillId,
+        PaymentUpdated payment => payment.TillId,
+        _ => null,
+    };
 
     private Task Send(Watch watch, string method, object payload) =>
         hub.Clients.Groups([Group(watch.CustomerId, false), Group(watch.CustomerId, true)]).SendAsync(method, payload);

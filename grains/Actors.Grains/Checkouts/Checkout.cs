@@ -71,6 +71,12 @@ public sealed record Checkout(
     /// <summary>Whether the checkout counts in the experiments' figures: only with the <c>analytics</c> consent.</summary>
     [Id(20)] public bool CountsInExperiments { get; init; }
 
+    /// <summary>The device (or store till) that created it.</summary>
+    [Id(21)] public string? DeviceId { get; init; }
+
+    /// <summary>The till that created it, when it is a store-till checkout: only that till follows it live.</summary>
+    public string? TillId => Channel == Sessions.Channels.Pos ? DeviceId : null;
+
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }
 

@@ -1,3 +1,4 @@
+using Actors.Grains.Identity;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 
@@ -12,6 +13,11 @@ public sealed partial class CustomerGrain
             () => ProfileDecider.Create(state, CustomerId, draft, clock.GetUtcNow()),
             taken => new ProfileResult.IdentityTaken(taken));
     }
+
+    public async Task<ProfileResult> EnrolGuest(ProfileDraft draft, Identifier card, CancellationToken cancellationToken) =>
+        await DecideWithIdentities(
+            () => GuestEnrolment.Enrol(state, CustomerId, draft, card, clock.GetUtcNow()),
+            taken => new ProfileResult.IdentityTaken(taken));
 
     public Task<ProfileResult> GetProfile(CancellationToken cancellationToken) =>
         Task.FromResult<ProfileResult>(durable.Profile is { } current

@@ -26,6 +26,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("create")]
     Task<ProfileResult> Create(ProfileDraft draft, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates this customer as a guest holding the loyalty card <paramref name="card"/> (see <see cref="GuestEnrolment"/>).</summary>
+    [Alias("enrol-guest")]
+    Task<ProfileResult> EnrolGuest(ProfileDraft draft, Identifier card, CancellationToken cancellationToken = default);
+
     [Alias("get-profile"), ReadOnly]
     Task<ProfileResult> GetProfile(CancellationToken cancellationToken = default);
 

@@ -47,7 +47,11 @@ public sealed record CheckoutUpdated([property: Id(0)] CheckoutChange Change, [p
 
 /// <summary>A payment reached <see cref="Payment.Status"/>, or (when <see cref="Refunded"/>) gave money back.</summary>
 [GenerateSerializer, Immutable, Alias("customer-event-payment")]
-public sealed record PaymentUpdated([property: Id(0)] Payment Payment, [property: Id(1)] bool Refunded) : CustomerEvent;
+public sealed record PaymentUpdated([property: Id(0)] Payment Payment, [property: Id(1)] bool Refunded) : CustomerEvent
+{
+    /// <summary>The till whose checkout the payment pays (<see cref="Checkout.TillId"/>), so only that till hears of it.</summary>
+    [Id(2)] public string? TillId { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("customer-event-profile")]
 public sealed record ProfileChanged([property: Id(0)] Profile Profile) : CustomerEvent;

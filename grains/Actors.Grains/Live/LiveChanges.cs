@@ -128,13 +128,14 @@ public static class LiveChanges
         foreach (var payment in after.Payments)
         {
             var previous = before.FindPayment(payment.Id);
+            var tillId = after.Checkouts.GetValueOrDefault(payment.CheckoutId)?.TillId;
             if (previous is null || previous.Status != payment.Status)
             {
-                yield return new PaymentUpdated(payment, Refunded: false);
+                yield return new PaymentUpdated(payment, Refunded: false) { TillId = tillId };
             }
             else if (payment.Refunded > previous.Refunded)
             {
-                yield return new PaymentUpdated(payment, Refunded: true);
+                yield return new PaymentUpdated(payment, Refunded: true) { TillId = tillId };
             }
         }
     }

@@ -80,7 +80,7 @@ public static class PaymentDecider
         }
 
         var payment = new Payment(newPaymentId, checkout.Id, checkout.Total, checkout.Currency, checkout.ConvertedTotal,
-            checkout.CapCurrency, method.Id, method.Token, method.Brand, method.Last4, channel, checkout.Description,
+            checkout.CapCurrency, method.Id, method.Token, method.Brand, method.Last4, SaleChannel(checkout, channel), checkout.Description,
             PaymentStatus.Processing, DeclineReason: null, Refunded: 0, now, now);
         return new ConfirmDecision(
             [new PaymentReserved(payment, SpendWindows.LocalDay(now, zone)) { At = now }],
@@ -90,6 +90,13 @@ public static class PaymentDecider
                 ChallengeRequested = checkout.Risk.RequiresStepUp,
             });
     }
+
+    /// <summary>
+    /// A store-till sale is an in-store sale wherever it is confirmed (the till, or the customer's phone after a
+    /// hand-off); any other payment carries the channel that confirmed it.
+    /// </summary>
+    private static string SaleChannel(Checkout checkout, string confirmedFrom) =>
+        checkout.Channel == Sessions.Channels.Pos ? Sessions.Channels.Pos : confirmedFrom;
 
     /// <summary>
     /// The events that move an open payment on by what the gateway said: succeeded settles, declined gives the

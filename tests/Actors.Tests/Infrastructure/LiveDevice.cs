@@ -44,9 +44,9 @@ public sealed class LiveDevice : IAsyncDisposable
     /// Connects as the holder of <paramref name="token"/>; <paramref name="customerId"/> names whom support watches.
     /// <paramref name="follow"/> sees each message as it arrives, one at a time, as a client app would.
     /// </summary>
-    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null, Func<LiveMessage, Task>? follow = null)
+    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null, Func<LiveMessage, Task>? follow = null, string? tillId = null)
     {
-        var url = new Uri(server, "/hubs/customer" + (customerId is null ? "" : $"?customerId={customerId}"));
+        var url = new Uri(server, "/hubs/customer" + (customerId is null ? "" : $"?customerId={customerId}") + (tillId is null ? "" : $"&deviceId={tillId}"));
         var connection = new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
@@ -98,6 +98,14 @@ public sealed class LiveDevice : IAsyncDisposable
             await device.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A store till following the checkouts it makes for <paramref name="customerId"/>, once it is in its group.</summary>
+    public static async Task<LiveDevice> WatchingAsTill(HttpClient client, string customerId, string tillId)
+    {
+        var device = await Connect(client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.Parameter!, customerId, tillId: tillId);
+        await device.WaitFor("Synced");
+        return device;
     }
 
     /// <summary>The first message (in arrival order) that is <paramref name="method"/> and matches <paramref name="where"/>.</summary>
