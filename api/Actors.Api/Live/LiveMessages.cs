@@ -87,9 +87,9 @@ public sealed record PaymentMethodsChangedMessage(string CustomerId, long Sequen
 /// <summary>A checkout's state as devices follow it; the full summary (methods, headroom) is the create response's.</summary>
 public sealed record CheckoutStateView(
     string Id, string Status, string Currency, long Total, string Description, string? PaymentId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
-    string Channel)
+    string Channel, bool HandedToPhone)
 {
     public static CheckoutStateView From(Checkout checkout) => new(
         checkout.Id, WireNames.Of(checkout.Status), checkout.Currency, checkout.Total, checkout.Description, checkout.PaymentId,
-        checkout.CreatedAt, checkout.ExpiresAt, checkout.Channel);
+        checkout.CreatedAt, checkout.ExpiresAt, checkout.Channel, checkout.HandedToPhone);
 }

@@ -116,7 +116,7 @@ public static class PosApi
 
         var customer = cluster.GetGrain<ICustomerGrain>(customerId);
         var lines = body.Lines!.Select(line => new CheckoutDraftLine(line.Sku, line.Quantity)).ToImmutableList();
-        var created = await customer.CreateCheckout(request, new CheckoutDraft(lines, body.Description), cancellationToken);
+        var created = await customer.CreateCheckout(request, new CheckoutDraft(lines, body.Description) { HandedToPhone = body.Pay == PayOnPhone }, cancellationToken);
         if (created is not MoneyResult.CheckoutCreated { Summary: var summary })
         {
             return MoneyResponses.From(created, customerId, http);

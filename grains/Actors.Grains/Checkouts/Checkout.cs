@@ -77,6 +77,9 @@ public sealed record Checkout(
     /// <summary>The till that created it, when it is a store-till checkout: only that till follows it live.</summary>
     public string? TillId => Channel == Sessions.Channels.Pos ? DeviceId : null;
 
+    /// <summary>A till checkout the customer pays on their phone: their devices offer it, the till waits.</summary>
+    [Id(22)] public bool HandedToPhone { get; init; }
+
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 }
 
@@ -91,6 +94,9 @@ public sealed record CheckoutDraft(
 
     /// <summary>Loyalty points to pay part of the checkout with.</summary>
     [Id(3)] public long RedeemPoints { get; init; }
+
+    /// <summary>A store till hands the payment to the customer's own devices (see <see cref="Checkout.HandedToPhone"/>).</summary>
+    [Id(4)] public bool HandedToPhone { get; init; }
 }
 
 /// <summary>A line a device asks for: a SKU and a quantity; the price comes from the catalog.</summary>

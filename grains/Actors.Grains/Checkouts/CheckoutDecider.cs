@@ -35,7 +35,7 @@ public static class CheckoutDecider
         {
             return Decision.Answer(refusal);
         }
-        var summary = SummaryOf(state, built! with { DeviceId = deviceId }, personalization, rates, now);
+        var summary = SummaryOf(state, built! with { DeviceId = deviceId, HandedToPhone = draft.HandedToPhone && channel == Sessions.Channels.Pos }, personalization, rates, now);
         return Decision.Emit<MoneyResult>(new MoneyResult.CheckoutCreated(summary), new CheckoutCreated(summary) { At = now });
     }
 

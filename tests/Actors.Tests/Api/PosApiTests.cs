@@ -64,7 +64,8 @@ public sealed class PosApiTests(ApiFixture fixture)
             && message.GetProperty("change").GetString() == "succeeded");
         Assert.Equal("pos", seen.Payload.GetProperty("payment").GetProperty("channel").GetString());
         var created = await phone.WaitFor("CheckoutUpdated", message => message.GetProperty("change").GetString() == "created");
-        Assert.Equal("pos", created.Payload.GetProperty("checkout").GetProperty("channel").GetString());
+        Assert.Equal(("pos", false), (created.Payload.GetProperty("checkout").GetProperty("channel").GetString(),
+            created.Payload.GetProperty("checkout").GetProperty("handedToPhone").GetBoolean()));
 
         var history = await shopper.Read("/payments?channel=pos");
         var listed = Assert.Single(history.GetProperty("data").EnumerateArray());
@@ -188,8 +189,9 @@ public sealed class PosApiTests(ApiFixture fixture)
         var checkoutId = sale.GetProperty("checkout").GetProperty("id").GetString()!;
 
         var offered = await phone.WaitFor("CheckoutUpdated", message => message.GetProperty("checkout").GetProperty("id").GetString() == checkoutId);
-        Assert.Equal(("created", "pos", 1_250L), (offered.Payload.GetProperty("change").GetString(),
-            offered.Payload.GetProperty("checkout").GetProperty("channel").GetString(), offered.Payload.GetProperty("checkout").GetProperty("total").GetInt64()));
+        var offeredCheckout = offered.Payload.GetProperty("checkout");
+        Assert.Equal(("created", "pos", 1_250L, true), (offered.Payload.GetProperty("change").GetString(),
+            offeredCheckout.GetProperty("channel").GetString(), offeredCheckout.GetProperty("total").GetInt64(), offeredCheckout.GetProperty("handedToPhone").GetBoolean()));
 
         var asked = await Json(await shopper.Confirm(checkoutId, method), HttpStatusCode.OK);
         Assert.Equal("requires_action", asked.GetProperty("status").GetString());
