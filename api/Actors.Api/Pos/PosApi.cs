@@ -16,6 +16,7 @@ using Actors.Grains.Identity;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Pos;
 
@@ -47,10 +48,15 @@ public static class PosApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem();
+        pos.MapGet("/{customerId}/{checkoutId}", Get)
+            .WithSummary("A checkout this till made, with its payment: how the till catches up after a reconnect.")
+            .Produces<TillView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         pos.MapPost("/{customerId}/{checkoutId}/confirm", Confirm)
             .WithSummary("Confirms a till checkout again, e.g. with the step-up code the bank asked for.")
             .Accepts<ConfirmRequest>("application/json")
-            .Produces<PaymentView>();
+            .Produces<PaymentView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return pos;
     }
 
@@ -126,8 +132,15 @@ public static class PosApi
         {
             return Answer(http, customerId, enrolled, summary, payment: null);
         }
+        // Without a named card the customer's preferred one pays (the summary offers it first).
+        if ((body.PaymentMethodId ?? summary.PaymentMethods.FirstOrDefault()?.Id) is not { } methodId)
+        {
+            return ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.PaymentMethodNotFound,
+                "The customer has no saved card to pay with at the till.",
+                "Hand the checkout to the customer's phone (pay: \"phone\"), where they can add a card; this checkout expires unpaid.");
+        }
         var confirmed = await customer.ConfirmCheckout(ConfirmationOf(request), summary.Checkout.Id,
-            new ConfirmDraft(body.PaymentMethodId, StepUpCode: null), cancellationToken);
+            new ConfirmDraft(methodId, StepUpCode: null), cancellationToken);
         return confirmed is MoneyResult.PaymentResult { Payment: var payment }
             ? Answer(http, customerId, enrolled, summary, payment)
             : MoneyResponses.From(confirmed, customerId, http);
@@ -168,14 +181,41 @@ public static class PosApi
         }
         RequestContext.Set(Caller.ContextKey, till);
         var customer = cluster.GetGrain<ICustomerGrain>(customerId);
-        // A till confirms only the checkouts it made, and sees no others.
-        if (await customer.GetCheckout(checkoutId, cancellationToken) is not { Checkout.TillId: var tillId } || tillId != till.DeviceId)
+        if (await OwnCheckout(customer, checkoutId, till, cancellationToken) is null)
         {
-            return ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound, "No such checkout.");
+            return CheckoutNotFound();
         }
         var result = await customer.ConfirmCheckout(request!, checkoutId, new ConfirmDraft(body!.PaymentMethodId, body.StepUpCode), cancellationToken);
         return MoneyResponses.From(result, customerId, http);
     }
+
+    private static async Task<IResult> Get(string customerId, string checkoutId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (Till(http) is not { } till)
+        {
+            return DeviceRequired();
+        }
+        if (!CustomerId.IsWellFormed(customerId))
+        {
+            return ApiProblems.CustomerNotFound();
+        }
+        var customer = cluster.GetGrain<ICustomerGrain>(customerId);
+        if (await OwnCheckout(customer, checkoutId, till, cancellationToken) is not { } summary)
+        {
+            return CheckoutNotFound();
+        }
+        var payment = summary.Checkout.PaymentId is { } paymentId ? await customer.GetPayment(paymentId, cancellationToken) : null;
+        return TypedResults.Ok(TillView.From(customerId, enrolled: false, summary, payment));
+    }
+
+    /// <summary>A checkout <paramref name="till"/> made; a till sees no others (another till's, or online ones).</summary>
+    private static async Task<CheckoutSummary?> OwnCheckout(ICustomerGrain customer, string checkoutId, Caller till, CancellationToken cancellationToken) =>
+        await customer.GetCheckout(checkoutId, cancellationToken) is { Checkout.TillId: var tillId } summary && tillId == till.DeviceId
+            ? summary
+            : null;
+
+    private static ProblemHttpResult CheckoutNotFound() =>
+        ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound, "No such checkout.");
 
     private static Dictionary<string, string[]> Validate(PosCheckoutRequest body)
     {
@@ -187,10 +227,6 @@ public static class PosApi
         if (body.Pay is not (PayAtTill or PayOnPhone))
         {
             errors["pay"] = [$"must be \"{PayAtTill}\" or \"{PayOnPhone}\""];
-        }
-        else if (body.Pay == PayAtTill && string.IsNullOrEmpty(body.PaymentMethodId))
-        {
-            errors["paymentMethodId"] = ["is required to pay at the till: one of the customer's saved methods"];
         }
         else if (body.Pay == PayOnPhone && body.PaymentMethodId is not null)
         {
@@ -216,8 +252,7 @@ public static class PosApi
     private static IResult Answer(HttpContext http, string customerId, bool enrolled, CheckoutSummary summary, Payment? payment)
     {
         http.Items[MoneyResponses.ReplayableItem] = true;
-        return TypedResults.Created($"/v1/customers/{customerId}/checkouts/{summary.Checkout.Id}",
-            new TillView(customerId, enrolled, CheckoutView.From(summary), payment is null ? null : PaymentView.From(payment)));
+        return TypedResults.Created($"/v1/pos/checkouts/{customerId}/{summary.Checkout.Id}", TillView.From(customerId, enrolled, summary, payment));
     }
 }
 
@@ -231,5 +266,25 @@ public sealed record PosEnrolRequest(string? Name);
 public sealed record PosCheckoutRequest(
     string? Card, PosLineRequest[]? Lines, string? Pay, string? PaymentMethodId = null, PosEnrolRequest? Enrol = null, string? Description = null);
 
-/// <summary>What the till shows: whose checkout it is, whether a guest was enrolled for the card, and the payment when paid at the till.</summary>
-public sealed record TillView(string CustomerId, bool Enrolled, CheckoutView Checkout, PaymentView? Payment);
+/// <summary>What the till shows: whose checkout it is, whether a guest was enrolled for the card, and the payment once there is one.</summary>
+public sealed record TillView(string CustomerId, bool Enrolled, TillCheckoutView Checkout, PaymentView? Payment)
+{
+    public static TillView From(string customerId, bool enrolled, CheckoutSummary summary, Payment? payment) =>
+        new(customerId, enrolled, TillCheckoutView.From(summary), payment is null ? null : PaymentView.From(payment));
+}
+
+/// <summary>
+/// A checkout as the till's staff see it: what is sold and the customer's saved cards (masked) to pay with. The
+/// customer's caps, headroom and personalization are theirs, not the till's.
+/// </summary>
+public sealed record TillCheckoutView(
+    string Id, string Status, string Currency, long Total, long Subtotal, string Description, CheckoutLineView[] Lines,
+    PaymentMethodView[] PaymentMethods, string? PaymentId, bool HandedToPhone, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    public static TillCheckoutView From(CheckoutSummary summary)
+    {
+        var view = CheckoutView.From(summary);
+        return new(view.Id, view.Status, view.Currency, view.Total, view.Subtotal, view.Description, view.Lines, view.PaymentMethods,
+            view.PaymentId, summary.Checkout.HandedToPhone, view.CreatedAt, view.ExpiresAt);
+    }
+}

@@ -201,5 +201,38 @@ public sealed class PosApiTests(ApiFixture fixture)
 
         var seen = await till.WaitFor("PaymentUpdated", message => message.GetProperty("change").GetString() == "succeeded");
         Assert.Equal(paid.GetProperty("id").GetString(), seen.Payload.GetProperty("payment").GetProperty("id").GetString());
+
+        // A till that missed the live update (a reconnect) reads its own checkout; another till is told there is none.
+        using var read = new HttpRequestMessage(HttpMethod.Get, $"/v1/pos/checkouts/{shopper.Id}/{checkoutId}");
+        read.Headers.Add("X-Device-Id", tillId);
+        var state = await Json(await pos.SendAsync(read), HttpStatusCode.OK);
+        Assert.Equal(("succeeded", "coffee beans"), (state.GetProperty("payment").GetProperty("status").GetString(),
+            state.GetProperty("checkout").GetProperty("lines")[0].GetProperty("name").GetString()!.ToLowerInvariant()));
+        Assert.True(state.GetProperty("checkout").GetProperty("handedToPhone").GetBoolean());
+        // Caps and personalization are the customer's, not the till staff's.
+        Assert.False(state.GetProperty("checkout").TryGetProperty("headroom", out _));
+        using var other = new HttpRequestMessage(HttpMethod.Get, $"/v1/pos/checkouts/{shopper.Id}/{checkoutId}");
+        other.Headers.Add("X-Device-Id", NewTill());
+        await Problem(await pos.SendAsync(other), HttpStatusCode.NotFound, "/errors/checkout-not-found");
+    }
+
+    [Fact]
+    public async Task At_the_till_the_preferred_card_pays_unless_another_is_named_and_a_customer_without_cards_is_handed_to_the_phone()
+    {
+        var (shopper, card, sku) = await CardHolder();
+        var pos = await fixture.ClientAs("pos");
+        var tillId = NewTill();
+
+        await Problem(await Sell(pos, tillId, new { card, lines = new[] { new { sku, quantity = 1 } }, pay = "till" }),
+            HttpStatusCode.UnprocessableEntity, "/errors/payment-method-not-found");
+        Assert.Empty(await PaymentIds(shopper));
+
+        var visa = await shopper.SaveMethod("tok_visa");
+        var mastercard = await shopper.SaveMethod("tok_mastercard", preferred: true, brand: "mastercard", last4: "4444");
+        var preferred = await Json(await Sell(pos, tillId, new { card, lines = new[] { new { sku, quantity = 1 } }, pay = "till" }), HttpStatusCode.Created);
+        Assert.Equal(mastercard, preferred.GetProperty("payment").GetProperty("paymentMethod").GetProperty("id").GetString());
+        var named = await Json(await Sell(pos, tillId, new { card, lines = new[] { new { sku, quantity = 1 } }, pay = "till", paymentMethodId = visa }), HttpStatusCode.Created);
+        Assert.Equal(visa, named.GetProperty("payment").GetProperty("paymentMethod").GetProperty("id").GetString());
+        Assert.Equal(2, (await PaymentIds(shopper)).Length);
     }
 }

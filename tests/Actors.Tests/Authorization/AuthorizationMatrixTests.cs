@@ -53,6 +53,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ("GET", "/v1/customers/{customerId}/payments.csv", "customer support operator"),
         ("GET", "/v1/customers/{customerId}/payments/{paymentId}/receipt", "customer support operator"),
         ("POST", "/v1/pos/checkouts", "pos"),
+        ("GET", "/v1/pos/checkouts/{customerId}/{checkoutId}", "pos"),
         ("POST", "/v1/pos/checkouts/{customerId}/{checkoutId}/confirm", "pos"),
         ("GET", "/metrics", "operator"),
     ];
