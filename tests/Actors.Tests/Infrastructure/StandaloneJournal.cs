@@ -1,5 +1,7 @@
+using Actors.Grains.Privacy;
 using Actors.Silo.Hosting;
 using Actors.Silo.Journal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Serialization;
@@ -16,16 +18,20 @@ public sealed class StandaloneJournal : IAsyncDisposable
 
     private StandaloneJournal(string connectionString, TimeProvider clock)
     {
-        services = new ServiceCollection().AddSerializer().AddMetrics().BuildServiceProvider();
         Database = SiloDatabase.Create(connectionString);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(PrivacyTestSettings.Values).Build();
+        services = new ServiceCollection().AddSerializer().AddMetrics().AddSingleton<IConfiguration>(configuration)
+            .AddActorsPrivacy(_ => Database.DataSource).BuildServiceProvider();
         Appender = new JournalAppender(Database, services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             NullLogger<JournalAppender>.Instance);
-        Journal = new PostgresJournal(Database, Appender, services.GetRequiredService<Serializer>(), clock);
+        Keys = services.GetRequiredService<CustomerKeys>();
+        Journal = new PostgresJournal(Database, Appender, services.GetRequiredService<Serializer>(), Keys, clock);
     }
 
     public SiloDatabase Database { get; }
     public JournalAppender Appender { get; }
     public PostgresJournal Journal { get; }
+    public CustomerKeys Keys { get; }
 
     public IServiceProvider Services => services;
 

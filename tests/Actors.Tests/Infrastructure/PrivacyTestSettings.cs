@@ -1,0 +1,23 @@
+namespace Actors.Tests.Infrastructure;
+
+/// <summary>
+/// The <c>Privacy</c> keys every test host runs with: fixed, known test keys (never used anywhere else), so any host of
+/// a test opens what another sealed.
+/// </summary>
+public static class PrivacyTestSettings
+{
+    public const string MasterKeyId = "test-1";
+
+    /// <summary>32 bytes of 0x11, base64: a test key, not a secret.</summary>
+    public const string MasterKey = "ERERERERERERERERERERERERERERERERERERERERERE=";
+
+    /// <summary>32 bytes of 0x22, base64.</summary>
+    public const string IdentifierKey = "IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI=";
+
+    public static Dictionary<string, string?> Values => new()
+    {
+        [$"Privacy:MasterKeys:{MasterKeyId}"] = MasterKey,
+        ["Privacy:ActiveMasterKey"] = MasterKeyId,
+        ["Privacy:IdentifierKey"] = IdentifierKey,
+    };
+}
