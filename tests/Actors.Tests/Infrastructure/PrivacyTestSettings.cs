@@ -1,3 +1,6 @@
+using Actors.Grains.Privacy;
+using Microsoft.Extensions.Options;
+
 namespace Actors.Tests.Infrastructure;
 
 /// <summary>
@@ -13,6 +16,9 @@ public static class PrivacyTestSettings
 
     /// <summary>32 bytes of 0x22, base64.</summary>
     public const string IdentifierKey = "IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI=";
+
+    /// <summary>The identity grain keys the test hosts use.</summary>
+    public static IdentityKeys IdentityKeys { get; } = new(Options.Create(new PrivacySettings { IdentifierKey = IdentifierKey }));
 
     public static Dictionary<string, string?> Values => new()
     {

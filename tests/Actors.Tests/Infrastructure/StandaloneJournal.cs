@@ -16,10 +16,10 @@ public sealed class StandaloneJournal : IAsyncDisposable
 {
     private readonly ServiceProvider services;
 
-    private StandaloneJournal(string connectionString, TimeProvider clock)
+    private StandaloneJournal(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string?> privacy)
     {
         Database = SiloDatabase.Create(connectionString);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(PrivacyTestSettings.Values).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(privacy).Build();
         services = new ServiceCollection().AddSerializer().AddMetrics().AddSingleton<IConfiguration>(configuration)
             .AddActorsPrivacy(_ => Database.DataSource).BuildServiceProvider();
         Appender = new JournalAppender(Database, services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
@@ -35,7 +35,9 @@ public sealed class StandaloneJournal : IAsyncDisposable
 
     public IServiceProvider Services => services;
 
-    public static StandaloneJournal Open(string connectionString, TimeProvider? clock = null) => new(connectionString, clock ?? TimeProvider.System);
+    /// <param name="privacy">The <c>Privacy</c> keys, when not the <see cref="PrivacyTestSettings"/> ones (a rotation).</param>
+    public static StandaloneJournal Open(string connectionString, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? privacy = null) =>
+        new(connectionString, clock ?? TimeProvider.System, privacy ?? PrivacyTestSettings.Values);
 
     public async ValueTask DisposeAsync()
     {
