@@ -74,8 +74,9 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
 
     /// <summary>
     /// Wraps every data key not yet under the active master key with it, a page at a time; the data keys themselves do not
-    /// change, so nothing sealed needs rewriting. Returns how many were rewrapped. Safe to run in several processes at once:
-    /// a row is only replaced if it still holds what was read.
+    /// change, so nothing sealed needs rewriting. Returns how many were rewrapped. Keys under a master key no longer
+    /// configured are left as they are (nothing can open them here). Safe to run in several processes at once: a row is
+    /// only replaced if it still holds what was read.
     /// </summary>
     public async Task<int> Rewrap(CancellationToken cancellationToken)
     {
@@ -84,9 +85,13 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
         {
             var page = new List<(string CustomerId, string MasterKeyId, byte[] Wrapped)>();
             await using (var select = database.CreateCommand(
-                "SELECT customer_id, master_key_id, wrapped_key FROM customer_keys WHERE master_key_id <> $1 ORDER BY customer_id LIMIT 500"))
+                """
+                SELECT customer_id, master_key_id, wrapped_key FROM customer_keys
+                WHERE master_key_id <> $1 AND master_key_id = ANY($2) ORDER BY customer_id LIMIT 500
+                """))
             {
                 select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = masterKeys.ActiveId });
+                select.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = masterKeys.Ids });
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {

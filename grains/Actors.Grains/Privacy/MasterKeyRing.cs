@@ -26,6 +26,9 @@ public sealed class MasterKeyRing
     /// <summary>The id new data keys are wrapped with.</summary>
     public string ActiveId { get; }
 
+    /// <summary>Every configured master key id.</summary>
+    public string[] Ids => [.. keys.Keys];
+
     public byte[] Wrap(string customerId, ReadOnlySpan<byte> dataKey) =>
         Sealing.Seal(keys[ActiveId], dataKey, Sealing.Associated(Purpose, customerId, ActiveId));
 

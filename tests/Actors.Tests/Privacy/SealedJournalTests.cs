@@ -66,7 +66,7 @@ public sealed class SealedJournalTests(JournalDatabaseFixture database) : IClass
             Assert.True(await rotating.Keys.Rewrap(CancellationToken.None) >= 1);
             Assert.Equal(0, await rotating.Keys.Rewrap(CancellationToken.None));
         }
-        Assert.Equal(0, await Stored.Scalar("SELECT count(*) FROM customer_keys WHERE master_key_id <> 'new'"));
+        Assert.Equal("new", await Stored.Query<string>("SELECT master_key_id FROM customer_keys WHERE customer_id = @id", ("id", id)));
 
         await using var after = StandaloneJournal.Open(database.ConnectionString, privacy: Keys("new", ("new", NewKey)));
         var loaded = await after.Journal.Load(id, CancellationToken.None);
