@@ -16,5 +16,5 @@ CREATE TABLE customer_keys
 CREATE INDEX ix_customer_keys_master_key_id ON customer_keys (master_key_id);
 
 -- The description is sealed now: bytes, not text. Rows written before this script held it (and their payloads) in the
--- clear; this version cannot open them, so a database from before it starts empty (see the README).
+-- clear; this version cannot open them: such a database is started afresh (see the README).
 ALTER TABLE customer_events ALTER COLUMN description TYPE bytea USING convert_to(description, 'UTF8');

@@ -1,10 +1,10 @@
-using Actors.Grains.Privacy;
 using Actors.Api.Auth;
 using Actors.Api.Customers;
 using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
 using Actors.Grains.Identity;
+using Actors.Grains.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Identities;

@@ -1,4 +1,3 @@
-using Actors.Grains.Privacy;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,6 +14,7 @@ using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Identity;
 using Actors.Grains.Payments;
+using Actors.Grains.Privacy;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 

@@ -1,6 +1,5 @@
 using Actors.Grains.Identity;
 using Actors.Grains.Journal;
-using Actors.Grains.Privacy;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Grains.Customers;

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Actors.Grains.Customers;
 using Actors.Grains.Identity;
 using Actors.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using static Actors.Tests.Infrastructure.HttpAssert;
 

@@ -1,5 +1,4 @@
 using Actors.Grains.Customers;
-using Actors.Grains.Journal;
 using Actors.Grains.Profiles;
 using Actors.Tests.Infrastructure;
 using Actors.Tests.Journal;
