@@ -50,6 +50,18 @@ if [ ! -s .local/dev-signing-key ]; then
   (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >.local/dev-signing-key)
 fi
 
+# The Privacy keys of this data folder (master key and identifier key): made with it, kept beside the other local
+# secrets, never committed. Data sealed under them opens only with them; rotation is in the README.
+keys_file=.local/privacy-keys/$(printf '%s' "$data" | tr -c 'A-Za-z0-9._-' '_')
+if [ ! -s "$keys_file" ]; then
+  mkdir -p .local/privacy-keys
+  (umask 077 && printf 'Privacy__MasterKeys__local1=%s\nPrivacy__ActiveMasterKey=local1\nPrivacy__IdentifierKey=%s\n' \
+    "$(head -c 32 /dev/urandom | base64)" "$(head -c 32 /dev/urandom | base64)" >"$keys_file")
+fi
+set -a
+source "$keys_file"
+set +a
+
 echo "Building ..."
 dotnet build Actors.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 silo_dir=silo/Actors.Silo/bin/Release/net10.0

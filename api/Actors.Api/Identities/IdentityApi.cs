@@ -4,6 +4,7 @@ using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
 using Actors.Grains.Identity;
+using Actors.Grains.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Identities;
@@ -27,7 +28,7 @@ public static class IdentityApi
     }
 
     private static async Task<Results<Ok<IdentityView>, ValidationProblem, ProblemHttpResult>> Resolve(
-        string kind, string value, IClusterClient cluster, CancellationToken cancellationToken)
+        string kind, string value, IClusterClient cluster, IdentityKeys identityKeys, CancellationToken cancellationToken)
     {
         var parsed = Parse(kind, value);
         if (parsed is IdentityParse.Invalid { Error: RawCardNumberError })
@@ -38,7 +39,7 @@ public static class IdentityApi
         {
             return Invalid((IdentityParse.Invalid)parsed);
         }
-        var customerId = await cluster.GetGrain<IIdentityGrain>(identifier.Key).Resolve(cancellationToken);
+        var customerId = await identityKeys.Grain(cluster, identifier).Resolve(cancellationToken);
         return customerId is null
             ? NotFound(identifier)
             : TypedResults.Ok(IdentityView.From(identifier, customerId, masked: false));

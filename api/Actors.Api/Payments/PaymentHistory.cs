@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Actors.Grains.Hosting;
+using Actors.Grains.Privacy;
 using Npgsql;
 
 namespace Actors.Api.Payments;
@@ -36,10 +37,14 @@ public sealed record PaymentQuery(
 /// <summary>
 /// Reads payment history from the customer journal's ledger rows, never from grains: one customer's payments newest
 /// first, through the partial index on their reservations (<c>authorized</c>), with keyset pagination. A customer's
-/// history is that of every id in <c>customers</c>: its own and those of the customers merged into it.
+/// history is that of every id in <c>customers</c>: its own and those of the customers merged into it. Descriptions are
+/// sealed with their customer's data key, so they are opened here and the text search runs on what they say.
 /// </summary>
-public sealed class PaymentHistory(NpgsqlDataSource database)
+public sealed class PaymentHistory(NpgsqlDataSource database, CustomerKeys keys)
 {
+    /// <summary>How many payments a text search opens per page it reads, at least.</summary>
+    private const int SearchBatch = 100;
+
     public static readonly IReadOnlyList<string> Statuses = ["pending", "succeeded", "declined", "released", "refunded", "partially_refunded"];
 
     // The reservation carries what was paid; the outcome and refunds come from the payment's other ledger rows.
@@ -51,7 +56,8 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
                         WHEN o.kind <> 'succeeded' THEN o.kind
                         WHEN coalesce(r.refunded, 0) = 0 THEN 'succeeded'
                         WHEN r.refunded < a.amount THEN 'partially_refunded'
-                        ELSE 'refunded' END AS status
+                        ELSE 'refunded' END AS status,
+                   a.customer_id, a.sequence
             FROM customer_events a
             LEFT JOIN LATERAL (SELECT ledger_kind AS kind FROM customer_events
                                WHERE customer_id = a.customer_id AND payment_id = a.payment_id
@@ -125,9 +131,53 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
         return (payment, events);
     }
 
+    /// <summary>
+    /// The matching payments after the cursor, newest first. A text search cannot be asked of PostgreSQL (it holds the
+    /// descriptions sealed): it reads the payments a page at a time, keeps those whose opened description matches, and
+    /// goes on from the last one read until <paramref name="limit"/> matched or the payments end.
+    /// </summary>
     private async IAsyncEnumerable<PaymentRecord> Read(
         IReadOnlyList<string> customers, PaymentQuery query, (DateTimeOffset CreatedAt, string PaymentId)? after, int? limit,
         [EnumeratorCancellation] CancellationToken cancellationToken, string? paymentId = null)
+    {
+        if (query.Text is not { Length: > 0 } text)
+        {
+            await foreach (var payment in ReadRows(customers, query, after, limit, cancellationToken, paymentId))
+            {
+                yield return payment;
+            }
+            yield break;
+        }
+
+        var batch = Math.Max(SearchBatch, 4 * (limit ?? SearchBatch));
+        var matched = 0;
+        var cursor = after;
+        while (true)
+        {
+            var read = 0;
+            await foreach (var payment in ReadRows(customers, query, cursor, batch, cancellationToken, paymentId))
+            {
+                read++;
+                cursor = (payment.CreatedAt, payment.Id);
+                if (payment.Description.Contains(text, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return payment;
+                    if (++matched == limit)
+                    {
+                        yield break;
+                    }
+                }
+            }
+            if (read < batch)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<PaymentRecord> ReadRows(
+        IReadOnlyList<string> customers, PaymentQuery query, (DateTimeOffset CreatedAt, string PaymentId)? after, int? limit,
+        [EnumeratorCancellation] CancellationToken cancellationToken, string? paymentId)
     {
         await using var command = database.CreateCommand();
         command.Parameters.AddWithValue("customers", customers.ToArray());
@@ -162,10 +212,6 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
         {
             Where("a.channel = @channel", "channel", channel);
         }
-        if (query.Text is { Length: > 0 } text)
-        {
-            Where(@"a.description ILIKE @text ESCAPE '\'", "text", "%" + EscapeLike(text) + "%");
-        }
         if (after is { } cursor)
         {
             Where("(a.recorded_at, a.payment_id) < (@after_at, @after_id)", "after_at", cursor.CreatedAt.ToUniversalTime());
@@ -188,12 +234,17 @@ public sealed class PaymentHistory(NpgsqlDataSource database)
             yield return new PaymentRecord(
                 reader.GetString(0), reader.GetString(11), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
                 reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.GetString(8), reader.GetString(9), new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
+                reader.GetString(8),
+                await Description(reader.GetString(12), reader.GetInt64(13), reader.GetFieldValue<byte[]>(9), cancellationToken),
+                new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
         }
     }
 
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+    /// <summary>A payment's description, opened; empty when its customer's data key is gone (the customer was erased).</summary>
+    private async ValueTask<string> Description(string customerId, long sequence, byte[] sealedDescription, CancellationToken cancellationToken) =>
+        await keys.Find(customerId, cancellationToken) is { } key
+            ? Encoding.UTF8.GetString(key.Open(SealedPurposes.Description, sequence, sealedDescription))
+            : "";
 }
 
 public static class PaymentHistoryHosting
@@ -201,6 +252,8 @@ public static class PaymentHistoryHosting
     public static IServiceCollection AddPaymentHistory(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnection.ForDataSource(configuration.PostgresConnectionString())));
+        // History opens sealed descriptions, and identity lookups hash identifiers: the same keys as the silos'.
+        services.AddActorsPrivacy(provider => provider.GetRequiredService<NpgsqlDataSource>());
         services.AddSingleton<PaymentHistory>();
         return services;
     }

@@ -14,6 +14,7 @@ using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Identity;
 using Actors.Grains.Payments;
+using Actors.Grains.Privacy;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,7 +61,7 @@ public static class PosApi
         return pos;
     }
 
-    private static async Task<IResult> Create(IClusterClient cluster, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(IClusterClient cluster, IdentityKeys identityKeys, HttpContext http, CancellationToken cancellationToken)
     {
         if (Till(http) is not { } till)
         {
@@ -88,7 +89,7 @@ public static class PosApi
 
         RequestContext.Set(Caller.ContextKey, till);
         var guestId = GuestEnrolment.GuestIdFor(till.DeviceId, request!.Key);
-        var customerId = await cluster.GetGrain<IIdentityGrain>(card.Key).Resolve(cancellationToken);
+        var customerId = await identityKeys.Grain(cluster, card).Resolve(cancellationToken);
         if (customerId is null)
         {
             if (body.Enrol is null)
@@ -104,7 +105,7 @@ public static class PosApi
                     break;
                 case ProfileResult.IdentityTaken:
                     // Another till enrolled this card a moment ago: its guest is the customer, once its claim has settled.
-                    customerId = await SettledHolder(cluster, card, cancellationToken);
+                    customerId = await SettledHolder(cluster, identityKeys, card, cancellationToken);
                     break;
                 case ProfileResult.Invalid invalid:
                     return ApiProblems.Validation(invalid.Errors.ToDictionary(error => "enrol." + error.Key, error => error.Value));
@@ -150,11 +151,11 @@ public static class PosApi
     /// The holder of a card another request is claiming: its claim settles once that customer's journal holds it,
     /// which is a commit away, so ask a few times before giving up (the caller then retries with the same key).
     /// </summary>
-    private static async Task<string?> SettledHolder(IClusterClient cluster, Identifier card, CancellationToken cancellationToken)
+    private static async Task<string?> SettledHolder(IClusterClient cluster, IdentityKeys identityKeys, Identifier card, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (await cluster.GetGrain<IIdentityGrain>(card.Key).Resolve(cancellationToken) is { } holder)
+            if (await identityKeys.Grain(cluster, card).Resolve(cancellationToken) is { } holder)
             {
                 return holder;
             }

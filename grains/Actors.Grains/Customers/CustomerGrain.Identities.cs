@@ -30,14 +30,16 @@ public sealed partial class CustomerGrain
 
     public async Task<Holding> Holds(string identityKey, CancellationToken cancellationToken)
     {
-        if (changingIdentities.ContainsKey(identityKey))
+        // The identity grain knows its identifier only by its keyed hash; the customer holds a handful of identifiers.
+        bool Names(string identifierKey) => identityKeys.GrainKey(identifierKey) == identityKey;
+        if (changingIdentities.Keys.Any(Names))
         {
             return Holding.Changing;
         }
         // Only what the journal keeps counts: wait for what is being written.
         await Commit([]);
-        return changingIdentities.ContainsKey(identityKey) ? Holding.Changing
-            : durable.Identities.Contains(identityKey) ? Holding.Holds
+        return changingIdentities.Keys.Any(Names) ? Holding.Changing
+            : durable.Identities.Any(Names) ? Holding.Holds
             : Holding.DoesNotHold;
     }
 
@@ -163,7 +165,7 @@ public sealed partial class CustomerGrain
         }
     }
 
-    private IIdentityGrain IdentityOf(Identifier identifier) => GrainFactory.GetGrain<IIdentityGrain>(identifier.Key);
+    private IIdentityGrain IdentityOf(Identifier identifier) => identityKeys.Grain(GrainFactory, identifier);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{CustomerId} committed {Identity}, but another customer holds it now")]
     private static partial void LogLost(ILogger logger, string customerId, string identity);

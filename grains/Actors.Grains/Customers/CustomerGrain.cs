@@ -6,6 +6,7 @@ using Actors.Grains.Merge;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
+using Actors.Grains.Privacy;
 using Actors.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public sealed partial class CustomerGrain(
     IOptions<PersonalizationSettings> personalizationSettings,
     IOptions<JournalSettings> journalSettings,
     PaymentMetrics metrics,
+    IdentityKeys identityKeys,
     TimeProvider clock,
     ILogger<CustomerGrain> log) : Grain, ICustomerGrain, IRemindable, IIncomingGrainCallFilter
 {

@@ -54,8 +54,8 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<IReadOnlyList<Identifier>?> GetIdentities(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// For an identity grain settling a claim: whether this customer's journal holds the identifier
-    /// (<see cref="Identifier.Key"/>), after what is being written is durable; <see cref="Holding.Changing"/> while a
+    /// For an identity grain settling a claim: whether this customer's journal holds the identifier whose identity grain
+    /// key (<see cref="Privacy.IdentityKeys.GrainKey(Identifier)"/>) is <paramref name="identityKey"/>, after what is being written is durable; <see cref="Holding.Changing"/> while a
     /// decision of this customer is claiming or releasing it.
     /// </summary>
     [Alias("holds")]

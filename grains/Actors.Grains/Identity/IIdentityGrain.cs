@@ -3,8 +3,8 @@ using Orleans.Concurrency;
 namespace Actors.Grains.Identity;
 
 /// <summary>
-/// One channel identifier (keyed by <see cref="Identifier.Key"/>, e.g. <c>email:ada@example.com</c>) and the customer
-/// holding it. Its claim is durable in grain storage with an ETag check, so even two activations of one identifier can
+/// One channel identifier (keyed by its kind and a keyed hash of it, <see cref="Privacy.IdentityKeys"/>, never by the
+/// identifier itself, which Orleans would store in the clear) and the customer holding it. Its claim is durable in grain storage with an ETag check, so even two activations of one identifier can
 /// never both hand it out. A claim is <see cref="ClaimStatus.Claiming"/> until the customer's journal holds it and
 /// <see cref="ClaimStatus.Releasing"/> while the customer gives it up; either unsettled state is settled by asking the
 /// customer (on a lookup, on another customer's claim, and by a reminder), so a crash half-way is repaired.

@@ -16,7 +16,8 @@ public static class IdentityKinds
 
 /// <summary>
 /// A normalized channel identifier (<c>email:ada@example.com</c>, <c>phone:+447700900123</c>,
-/// <c>card:123456789015</c>, <c>device:till-7</c>); <see cref="Key"/> is its identity grain's key.
+/// <c>card:123456789015</c>, <c>device:till-7</c>). <see cref="Key"/> is personal data: its identity grain is keyed
+/// by <see cref="Privacy.IdentityKeys.GrainKey(Identifier)"/> instead.
 /// Made only by <see cref="IdentityRules.Normalize"/> or <see cref="Parse"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("identifier-v1")]

@@ -5,9 +5,11 @@ using Actors.Grains.Journal;
 using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
+using Actors.Grains.Privacy;
 using Actors.Silo.Catalog;
 using Actors.Silo.Journal;
 using Actors.Silo.Payments;
+using Actors.Silo.Privacy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -102,13 +104,16 @@ public static class SiloHosting
     }
 
     /// <summary>
-    /// The customer journal, grain storage and reminders on PostgreSQL: everything a silo needs apart from membership.
+    /// The customer journal (sealed with customers' data keys, which the silo rewraps after a master key rotation),
+    /// grain storage and reminders on PostgreSQL: everything a silo needs apart from membership.
     /// Grain storage keeps what is small and not a customer's journal (it is not used by customers).
     /// </summary>
     public static ISiloBuilder AddActorsPersistence(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddOptions<JournalSettings>().BindConfiguration(JournalSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton(_ => SiloDatabase.Create(connectionString));
+        silo.Services.AddActorsPrivacy(services => services.GetRequiredService<SiloDatabase>().DataSource);
+        silo.Services.AddHostedService<DataKeyRewrap>();
         silo.Services.AddSingleton<JournalAppender>();
         silo.Services.AddSingleton<ICustomerJournal, PostgresJournal>();
         // Orleans' own serializer rather than JSON: it honours [Id] and [Alias], so state survives renames.

@@ -4,6 +4,7 @@ using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Payments;
+using Actors.Grains.Privacy;
 using Actors.Silo.Hosting;
 using Npgsql;
 using Orleans.Serialization;
@@ -13,17 +14,18 @@ namespace Actors.Silo.Journal;
 
 /// <summary>
 /// The customer journal on PostgreSQL (<c>customer_events</c>, <c>customer_snapshots</c>). Events and snapshots are
-/// stored with the Orleans serializer; money events also fill the ledger columns of their row. Appends go through
-/// the silo's <see cref="JournalAppender"/>, so many customers share one commit.
+/// stored with the Orleans serializer and sealed with the customer's data key (<see cref="CustomerKeys"/>); money events
+/// also fill the ledger columns of their row, the free-text description sealed too. Appends go through the silo's
+/// <see cref="JournalAppender"/>, so many customers share one commit.
 /// </summary>
-public sealed class PostgresJournal(SiloDatabase database, JournalAppender appender, Serializer serializer, TimeProvider clock) : ICustomerJournal
+public sealed class PostgresJournal(SiloDatabase database, JournalAppender appender, Serializer serializer, CustomerKeys keys, TimeProvider clock) : ICustomerJournal
 {
     // The first event is inserted on its own: if its sequence is taken, another writer got there first and none of
     // the rest is inserted (a second writer always collides on its first event, since each appends after its head).
     private const string AppendEvents = """
         WITH events AS (
             SELECT * FROM unnest($3::bigint[], $4::text[], $5::bytea[], $6::timestamptz[], $7::text[], $8::text[], $9::bigint[],
-                                 $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+                                 $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bytea[], $17::text[])
                 AS e (sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency, converted_amount,
                       converted_currency, method_brand, method_last4, channel, description, refund_id)
         ), head AS (
@@ -54,18 +56,20 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         SELECT true
         """;
 
-    // One statement, so the snapshot and the events after it are read at one moment.
+    // One statement, so the snapshot and the events after it are read at one moment, with the key that opens them.
     private const string LoadCustomer = """
-        SELECT 0, sequence, payload FROM customer_snapshots WHERE customer_id = $1
+        SELECT 0, 0::bigint, wrapped_key, master_key_id FROM customer_keys WHERE customer_id = $1
         UNION ALL
-        SELECT 1, sequence, payload FROM customer_events
+        SELECT 1, sequence, payload, NULL FROM customer_snapshots WHERE customer_id = $1
+        UNION ALL
+        SELECT 2, sequence, payload, NULL FROM customer_events
         WHERE customer_id = $1 AND sequence > coalesce((SELECT sequence FROM customer_snapshots WHERE customer_id = $1), 0)
         ORDER BY 1, 2
         """;
 
     // The type is written out (not a parameter) so that the planner can use the partial index on consent events.
     private const string ReadConsentEvents = """
-        SELECT payload FROM customer_events
+        SELECT sequence, payload FROM customer_events
         WHERE customer_id = $1 AND event_type = 'consent-recorded-v1' AND sequence <= $2
         ORDER BY sequence DESC
         """;
@@ -80,28 +84,42 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         var state = CustomerState.New;
         var sequence = 0L;
         var events = 0;
+        DataKey? key = null;
         while (await reader.ReadAsync(cancellationToken))
         {
             var payload = reader.GetFieldValue<byte[]>(2);
-            if (reader.GetInt32(0) == 0)
+            var part = reader.GetInt32(0);
+            if (part == 0)
             {
-                state = serializer.Deserialize<CustomerState>(payload) ?? throw new InvalidDataException($"The snapshot of {customerId} holds no state.");
+                key = keys.Remember(customerId, reader.GetString(3), payload);
+                continue;
+            }
+            sequence = reader.GetInt64(1);
+            if (key is null)
+            {
+                throw new InvalidDataException($"The journal of {customerId} has rows but no data key to open them.");
+            }
+            if (part == 1)
+            {
+                state = serializer.Deserialize<CustomerState>(key.Open(SealedPurposes.Snapshot, sequence, payload))
+                    ?? throw new InvalidDataException($"The snapshot of {customerId} holds no state.");
             }
             else
             {
-                state = CustomerEvolution.Apply(state, Event(payload));
+                state = CustomerEvolution.Apply(state, Event(key, sequence, payload));
                 events++;
             }
-            sequence = reader.GetInt64(1);
         }
         return new JournalLoad(state, sequence, events);
     }
 
     public async Task Append(string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken)
     {
+        // Created with the customer's first append and cached after it: no round trip in the steady state.
+        var key = await keys.ForWriting(customerId, cancellationToken);
         var command = events.Count == 0
-            ? SnapshotCommand(customerId, after, snapshot ?? throw new ArgumentException("Nothing to append.", nameof(snapshot)))
-            : EventsCommand(customerId, after, events, snapshot);
+            ? SnapshotCommand(key, after, snapshot ?? throw new ArgumentException("Nothing to append.", nameof(snapshot)))
+            : EventsCommand(key, after, events, snapshot);
         if (!await appender.Append(customerId, command) && events.Count > 0)
         {
             throw new InconsistentStateException(
@@ -114,13 +132,15 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         await using var command = database.DataSource.CreateCommand("SELECT payload FROM customer_events WHERE customer_id = $1 AND sequence = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
-        return await command.ExecuteScalarAsync(cancellationToken) is byte[] payload ? Event(payload) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] payload
+            ? Event(await KeyOf(customerId, cancellationToken), sequence, payload)
+            : null;
     }
 
     public async Task<IReadOnlyList<JournalEvent>> ReadPayment(string customerId, string paymentId, long upTo, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            "SELECT payload FROM customer_events WHERE customer_id = $1 AND payment_id = $2 AND sequence <= $3 ORDER BY sequence");
+            "SELECT sequence, payload FROM customer_events WHERE customer_id = $1 AND payment_id = $2 AND sequence <= $3 ORDER BY sequence");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = paymentId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
@@ -128,7 +148,7 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         var events = new List<JournalEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Event(reader.GetFieldValue<byte[]>(0)));
+            events.Add(Event(await KeyOf(customerId, cancellationToken), reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
         }
         return events;
     }
@@ -142,22 +162,27 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         var events = new List<ConsentRecorded>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Event(reader.GetFieldValue<byte[]>(0)) as ConsentRecorded
+            events.Add(Event(await KeyOf(customerId, cancellationToken), reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) as ConsentRecorded
                 ?? throw new InvalidDataException($"A consent row of {customerId} holds another event."));
         }
         return events;
     }
 
-    private JournalEvent Event(byte[] payload) =>
-        serializer.Deserialize<JournalEvent>(payload) ?? throw new InvalidDataException("A journal row holds no event.");
+    private JournalEvent Event(DataKey key, long sequence, byte[] payload) =>
+        serializer.Deserialize<JournalEvent>(key.Open(SealedPurposes.Event, sequence, payload))
+        ?? throw new InvalidDataException($"The event of {key.CustomerId} at {sequence} holds no event.");
+
+    private async ValueTask<DataKey> KeyOf(string customerId, CancellationToken cancellationToken) =>
+        await keys.Find(customerId, cancellationToken) ?? throw new InvalidDataException($"{customerId} has journal rows but no data key to open them.");
 
     /// <summary>The stable name of an event type: its <c>[Alias]</c>, which survives renaming the type.</summary>
     public static string TypeName(Type eventType) => TypeNames.GetOrAdd(eventType, type =>
         type.GetCustomAttribute<AliasAttribute>(inherit: false)?.Alias
         ?? throw new InvalidOperationException($"Journal event {type.Name} has no [Alias]: give it a stable one."));
 
-    private NpgsqlBatchCommand EventsCommand(string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot)
+    private NpgsqlBatchCommand EventsCommand(DataKey key, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot)
     {
+        var customerId = key.CustomerId;
         var count = events.Count;
         var sequences = new long[count];
         var types = new string[count];
@@ -172,14 +197,14 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         var brands = new string?[count];
         var last4s = new string?[count];
         var channels = new string?[count];
-        var descriptions = new string?[count];
+        var descriptions = new byte[]?[count];
         var refundIds = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var change = events[i];
             sequences[i] = after + 1 + i;
             types[i] = TypeName(change.GetType());
-            payloads[i] = serializer.SerializeToArray(change);
+            payloads[i] = key.Seal(SealedPurposes.Event, sequences[i], serializer.SerializeToArray(change));
             // timestamptz takes UTC only; the instant is what matters, not the offset it was written with.
             recorded[i] = change.At.ToUniversalTime();
             if (LedgerFacts.Of(change) is { } ledger)
@@ -193,7 +218,9 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
                 brands[i] = ledger.MethodBrand;
                 last4s[i] = ledger.MethodLast4;
                 channels[i] = ledger.Channel;
-                descriptions[i] = ledger.Description;
+                descriptions[i] = ledger.Description is { } description
+                    ? key.Seal(SealedPurposes.Description, sequences[i], System.Text.Encoding.UTF8.GetBytes(description))
+                    : null;
                 refundIds[i] = ledger.RefundId;
             }
         }
@@ -214,20 +241,24 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = brands });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = last4s });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = channels });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = descriptions });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = descriptions });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = refundIds });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after + count });
-        command.Parameters.Add(new NpgsqlParameter { Value = snapshot is null ? DBNull.Value : serializer.SerializeToArray(snapshot), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = snapshot is null ? DBNull.Value : key.Seal(SealedPurposes.Snapshot, after + count, serializer.SerializeToArray(snapshot)),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea,
+        });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         return command;
     }
 
-    private NpgsqlBatchCommand SnapshotCommand(string customerId, long sequence, CustomerState snapshot)
+    private NpgsqlBatchCommand SnapshotCommand(DataKey key, long sequence, CustomerState snapshot)
     {
         var command = new NpgsqlBatchCommand(StoreSnapshot);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.CustomerId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = serializer.SerializeToArray(snapshot) });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = key.Seal(SealedPurposes.Snapshot, sequence, serializer.SerializeToArray(snapshot)) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         return command;
     }

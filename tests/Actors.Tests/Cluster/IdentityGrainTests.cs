@@ -20,7 +20,8 @@ public sealed class IdentityGrainTests(GrainClusterFixture fixture)
 
     private static string NewEmail() => $"person.{Interlocked.Increment(ref emails)}.{Guid.NewGuid():N}@example.com";
 
-    private IIdentityGrain Identity(string key) => fixture.Client.GetGrain<IIdentityGrain>(key);
+    /// <summary>The identity grain of identifier <paramref name="key"/> (e.g. <c>email:…</c>), by the keyed hash every caller uses.</summary>
+    private IIdentityGrain Identity(string key) => fixture.Client.GetGrain<IIdentityGrain>(PrivacyTestSettings.IdentityKeys.GrainKey(key));
 
     private async Task<ICustomerGrain> NewCustomer(string? email = null)
     {
@@ -196,7 +197,7 @@ public sealed class IdentityGrainTests(GrainClusterFixture fixture)
         // Another activation of this identity grain wrote after this one read: the row's version moved on.
         Assert.Equal(1, await Stored.Scalar(
             "WITH bumped AS (UPDATE orleansstorage SET version = version + 1 WHERE grainidextensionstring = @key RETURNING 1) SELECT count(*) FROM bumped",
-            ("key", key)));
+            ("key", PrivacyTestSettings.IdentityKeys.GrainKey(key))));
         await Assert.ThrowsAsync<InconsistentStateException>(() => Identity(key).Release(Id(first)));
 
         // A fresh activation reads what is stored, and the identifier is still the first customer's.
