@@ -2,6 +2,7 @@
 // SignalR hub (docs/live-updates.md). State lives in one object; every change re-renders the part it touched.
 
 import { APP_LANGUAGES, appLanguage, appLanguageFor, hasText, setAppLanguage, t } from './i18n.js';
+import { createHandoff } from './handoff.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixed data
@@ -511,6 +512,7 @@ function signOut(message) {
     sessions: [], removedMethod: null, confirmingRemoval: null, receipt: null, sentStepUpCode: false,
     consents: [], consentHistory: [], points: null,
   });
+  handoff.reset();
   show($('receipt'), false);
   show($('profile-form'), false);
   show($('profile-facts'), true);
@@ -1065,17 +1067,22 @@ async function startCheckout() {
   try {
     // Creating a checkout charges nothing, so each click may make a new one; the key only guards a resent request.
     const created = await apiOk('POST', customerPath('/checkouts'), { body: {}, idempotencyKey: newKey() });
-    state.checkout = created.data;
-    state.payment = null;
-    state.paymentTrail = [];
-    state.confirming = null;
-    renderCheckout();
-    $('checkout-title').focus();
+    openCheckout(created.data);
   } catch (error) {
     reportError(error);
   } finally {
     renderCart();
   }
+}
+
+/** Shows <checkout> (as the API returns one) on the confirm screen. */
+function openCheckout(checkout) {
+  state.checkout = checkout;
+  state.payment = null;
+  state.paymentTrail = [];
+  state.confirming = null;
+  renderCheckout();
+  $('checkout-title').focus();
 }
 
 function renderCheckout() {
@@ -1641,6 +1648,12 @@ async function downloadCsv() {
 // Live updates: the hub and the sequence rule (docs/live-updates.md)
 
 
+// A store till's checkout handed to this customer: offered in its own panel, paid on the confirm screen.
+const handoff = createHandoff({
+  fetchCheckout: async (id) => (await apiOk('GET', customerPath(`/checkouts/${encodeURIComponent(id)}`))).data,
+  openCheckout, money, announce, reportError,
+});
+
 let connection = null;
 let restartTimer = null;
 let lastSequence = null; // the last sequence applied; null = none yet
@@ -1668,6 +1681,7 @@ function connectLive() {
     Synced: null,
     CartChanged: (m) => { setCart(m.cart); addActivity(m, 'cart', t('activity.cart')); },
     CheckoutUpdated: (m) => {
+      handoff.checkoutUpdated(m);
       addActivity(m, 'checkout', t('activity.checkout', { amount: money(m.checkout.total, m.checkout.currency), change: coded('activity.checkout', m.change) }),
         { 'data-change': m.change });
       if (state.checkout?.id === m.checkout.id && m.change === 'expired' && !state.payment) {
@@ -1675,6 +1689,7 @@ function connectLive() {
       }
     },
     PaymentUpdated: (m) => {
+      handoff.paymentUpdated(m);
       applyPayment(m.payment);
       // A settled, declined or released payment changes the points the customer has.
       if (['succeeded', 'declined', 'released'].includes(m.payment.status)) loadPoints().catch(reportError);

@@ -10,6 +10,11 @@ const TEXTS = {
     'app.signOut': 'Sign out',
     'app.readIn': 'Read the app in',
     'alert.dismiss': 'Dismiss',
+    'handoff.title': 'Pay at the store till',
+    'handoff.text': 'The store till asks you to pay {amount} for {description}. Check it and pay here with one of your saved cards.',
+    'handoff.announce': 'The store till asks you to pay {amount}.',
+    'handoff.pay': 'Review and pay',
+    'handoff.notNow': 'Not now',
 
     'live.idle': 'Not connected',
     'live.connecting': 'Connecting…',
@@ -398,6 +403,11 @@ const TEXTS = {
     'app.signOut': 'Abmelden',
     'app.readIn': 'App lesen auf',
     'alert.dismiss': 'Schließen',
+    'handoff.title': 'An der Ladenkasse bezahlen',
+    'handoff.text': 'Die Ladenkasse bittet Sie, {amount} für {description} zu bezahlen. Prüfen Sie den Betrag und bezahlen Sie hier mit einer Ihrer gespeicherten Karten.',
+    'handoff.announce': 'Die Ladenkasse bittet Sie, {amount} zu bezahlen.',
+    'handoff.pay': 'Prüfen und bezahlen',
+    'handoff.notNow': 'Nicht jetzt',
 
     'live.idle': 'Nicht verbunden',
     'live.connecting': 'Verbindet…',
