@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Actors.Grains.Identity;
 using Actors.Tests.Infrastructure;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
@@ -9,8 +8,6 @@ namespace Actors.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class IdentityApiTests(ApiFixture fixture)
 {
-    private static string NewLoyaltyCard() => IdentityRules.LoyaltyCardWithCheckDigit(Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString());
-
     private static string Unique(string name) => $"{name}.{Guid.NewGuid():N}@example.com";
 
     private static HttpRequestMessage Patch(string id, string json, long version) => Requests.MergePatch($"/v1/customers/{id}", json, version);
@@ -94,7 +91,7 @@ public sealed class IdentityApiTests(ApiFixture fixture)
         var email = Unique("carded");
         var (staff, id) = await NewCustomer(email, "+447700933123");
         var customer = await fixture.ClientAs("customer", id);
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
         var path = $"/v1/customers/{id}/identities";
 
         var claimed = await customer.PostAsJsonAsync(path, new { kind = "card", value = $"{card[..4]} {card[4..8]} {card[8..]}" });
@@ -123,7 +120,7 @@ public sealed class IdentityApiTests(ApiFixture fixture)
     {
         var (staff, first) = await NewCustomer();
         var (_, second) = await NewCustomer();
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
         await Json(await staff.PostAsJsonAsync($"/v1/customers/{first}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
         var events = await fixture.Stored.AllEvents();
 
@@ -142,7 +139,7 @@ public sealed class IdentityApiTests(ApiFixture fixture)
     {
         var (_, id) = await NewCustomer(Unique("masked"), "+447700944123");
         var (_, someoneElse) = await NewCustomer();
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
 
         await Problem(await (await fixture.ClientAs("customer", someoneElse)).PostAsJsonAsync($"/v1/customers/{id}/identities", new { kind = "card", value = card }),
             HttpStatusCode.NotFound, "/errors/customer-not-found");
@@ -158,7 +155,7 @@ public sealed class IdentityApiTests(ApiFixture fixture)
     public async Task A_loyalty_card_number_passes_the_card_number_guard_in_a_body_a_query_string_and_a_path()
     {
         var (staff, id) = await NewCustomer();
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
         var grouped = $"{card[..4]}-{card[4..8]}-{card[8..]}";
 
         await Json(await staff.PostAsJsonAsync($"/v1/customers/{id}/identities", new { kind = "card", value = grouped }), HttpStatusCode.Created);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Actors.Grains.Identity;
 using Actors.Tests.Infrastructure;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
@@ -10,15 +9,13 @@ namespace Actors.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class PosApiTests(ApiFixture fixture)
 {
-    private static string NewLoyaltyCard() => IdentityRules.LoyaltyCardWithCheckDigit(Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString());
-
     private static string NewTill() => "till-" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>A customer holding a new loyalty card, with coffee beans at 1,250 in the catalog.</summary>
     private async Task<(Shopper Shopper, string Card, string Sku)> CardHolder()
     {
         var shopper = await Shopper.Create(fixture.ClientAs);
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
         await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
         var sku = TestCatalog.Sku("sku-1", 1_250, "EUR");
         await TestCatalog.Ensure(shopper.Merchant, sku, "Coffee beans", 1_250);
@@ -88,7 +85,7 @@ public sealed class PosApiTests(ApiFixture fixture)
         var operatorClient = await fixture.ClientAs("operator");
         var sku = TestCatalog.Sku("sku-1", 1_250, "EUR");
         await TestCatalog.Ensure(operatorClient, sku, "Coffee beans", 1_250);
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
         var body = new { card, lines = new[] { new { sku, quantity = 1 } }, pay = "phone", enrol = new { name = "Walk-in" } };
         var tillId = NewTill();
         var key = Shopper.NewKey();
@@ -105,7 +102,7 @@ public sealed class PosApiTests(ApiFixture fixture)
         Assert.Equal("Walk-in", guest.GetProperty("displayName").GetString());
 
         // Two tills, one new card, at once: one guest holds it, and both sales are that guest's.
-        var shared = NewLoyaltyCard();
+        var shared = Shopper.NewLoyaltyCard();
         var race = new { card = shared, lines = new[] { new { sku, quantity = 1 } }, pay = "phone", enrol = new { name = (string?)null } };
         var sales = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Sell(pos, NewTill(), race)));
         var customers = new List<string>();
@@ -130,7 +127,7 @@ public sealed class PosApiTests(ApiFixture fixture)
         await Problem(await Sell(pos, tillId, new { card, lines = new[] { new { sku, quantity = 2 } }, pay = "till", paymentMethodId = method }),
             HttpStatusCode.Conflict, "/errors/cap-exceeded");
 
-        var unknown = NewLoyaltyCard();
+        var unknown = Shopper.NewLoyaltyCard();
         await Problem(await Sell(pos, tillId, new { card = unknown, lines = new[] { new { sku, quantity = 1 } }, pay = "phone" }),
             HttpStatusCode.NotFound, "/errors/identity-not-found");
         await Problem(await pos.GetAsync($"/v1/identities/card/{unknown}"), HttpStatusCode.NotFound, "/errors/identity-not-found");

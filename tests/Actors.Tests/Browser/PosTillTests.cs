@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Actors.Grains.Identity;
 using Actors.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -14,13 +13,11 @@ public sealed class PosTillTests(BrowserFixture fixture)
     private async Task<(Shopper Shopper, string Card)> CardHolder(string token)
     {
         var shopper = await Shopper.Create(fixture.Api.ClientAs);
-        var card = NewLoyaltyCard();
+        var card = Shopper.NewLoyaltyCard();
         await HttpAssert.Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
         await shopper.SaveMethod(token, preferred: true, last4: "3155");
         return (shopper, card);
     }
-
-    private static string NewLoyaltyCard() => IdentityRules.LoyaltyCardWithCheckDigit(Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString());
 
     private async Task<Device> Till()
     {
@@ -77,7 +74,7 @@ public sealed class PosTillTests(BrowserFixture fixture)
         await using var till = await Till();
         var page = till.Page;
 
-        await page.GetByLabel("Loyalty card number").FillAsync(NewLoyaltyCard());
+        await page.GetByLabel("Loyalty card number").FillAsync(Shopper.NewLoyaltyCard());
         await page.Locator("[data-testid=till-item][data-sku=mug] input").FillAsync("1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start sale" }).ClickAsync();
         await Expect(page.Locator("#till-alert-text")).ToContainTextAsync("not registered");

@@ -100,6 +100,10 @@ public sealed class Shopper(HttpClient client, string customerId, HttpClient mer
 
     public static string NewKey() => Guid.NewGuid().ToString();
 
+    /// <summary>A loyalty card number nobody holds yet (12 digits, the last a check digit).</summary>
+    public static string NewLoyaltyCard() =>
+        Actors.Grains.Identity.IdentityRules.LoyaltyCardWithCheckDigit(Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString());
+
     /// <summary>A cart edit made on top of cart <paramref name="version"/> (no <c>If-Match</c> when null).</summary>
     public static HttpRequestMessage CartChange(HttpMethod method, string path, object? line, long? version) =>
         new HttpRequestMessage(method, path) { Content = line is null ? null : JsonContent.Create(line) }.IfMatch(version);
