@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace Actors.Grains.Privacy;
@@ -26,12 +27,13 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
 
     private const string Select = "SELECT master_key_id, wrapped_key FROM customer_keys WHERE customer_id = $1";
 
-    private readonly LruCache<string, DataKey> cache = new(CacheCapacity);
+    // Each key counts 1 against the limit; past it the cache drops the least recently used.
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = CacheCapacity });
 
     /// <summary>The customer's key, created on their first write: durable before anything sealed with it is.</summary>
     public async ValueTask<DataKey> ForWriting(string customerId, CancellationToken cancellationToken)
     {
-        if (cache.TryGet(customerId, out var cached) || await Find(customerId, cancellationToken) is { } found && (cached = found) is not null)
+        if (Cached(customerId) is { } cached || await Find(customerId, cancellationToken) is { } found && (cached = found) is not null)
         {
             return cached;
         }
@@ -44,7 +46,7 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                return cache.Set(customerId, new DataKey(customerId, dataKey));
+                return Keep(customerId, new DataKey(customerId, dataKey));
             }
         }
         // Another writer's key won the race; it is committed, so it can be read now.
@@ -55,7 +57,7 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
     /// <summary>The customer's key, or null when they have none (never written, or their key was destroyed).</summary>
     public async ValueTask<DataKey?> Find(string customerId, CancellationToken cancellationToken)
     {
-        if (cache.TryGet(customerId, out var cached))
+        if (Cached(customerId) is { } cached)
         {
             return cached;
         }
@@ -67,7 +69,17 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
 
     /// <summary>The key of a <c>customer_keys</c> row the caller read along with other data.</summary>
     public DataKey Remember(string customerId, string masterKeyId, byte[] wrappedKey) =>
-        cache.TryGet(customerId, out var cached) ? cached : cache.Set(customerId, new DataKey(customerId, masterKeys.Unwrap(customerId, masterKeyId, wrappedKey)));
+        Cached(customerId) ?? Keep(customerId, new DataKey(customerId, masterKeys.Unwrap(customerId, masterKeyId, wrappedKey)));
+
+    private DataKey? Cached(string customerId) => cache.TryGetValue(customerId, out DataKey? cached) ? cached : null;
+
+    /// <summary>Caches <paramref name="key"/> unless the customer's key is cached already, and returns the cached one.</summary>
+    private DataKey Keep(string customerId, DataKey key) =>
+        cache.GetOrCreate(customerId, entry =>
+        {
+            entry.Size = 1;
+            return key;
+        })!;
 
     /// <summary>Drops the cached key of a customer (e.g. once it is destroyed).</summary>
     public void Forget(string customerId) => cache.Remove(customerId);
