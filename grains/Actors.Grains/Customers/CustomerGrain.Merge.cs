@@ -18,8 +18,6 @@ public sealed partial class CustomerGrain
     private const string MergeReminder = "merge";
     private static readonly TimeSpan MergeReminderPeriod = TimeSpan.FromMinutes(1);
 
-    private bool mergeReminderRegistered;
-
     public async Task<MergeResult> Merge(string fromId, CancellationToken cancellationToken)
     {
         if (fromId == CustomerId)
@@ -61,7 +59,7 @@ public sealed partial class CustomerGrain
         // The reminder first, then the intent: no pending merge is ever left without something to finish it.
         if (state.Profile is not null && state.Merges.MergedInto is null && !state.Merges.MergedFrom.Contains(mergedId))
         {
-            await EnsureMergeReminder();
+            await EnsureReminder(MergeReminder, MergeReminderPeriod, MergeReminderPeriod);
         }
         var start = MergeDecider.Start(state, CustomerId, mergedId, clock.GetUtcNow());
         if (start.Answer is { } answer)
@@ -145,43 +143,7 @@ public sealed partial class CustomerGrain
     private async Task ReceiveMergeReminder()
     {
         await FinishPendingMerges();
-        await ReminderTurn.WaitAsync();
-        try
-        {
-            if (state.Merges.Pending.IsEmpty)
-            {
-                if (await this.GetReminder(MergeReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-                mergeReminderRegistered = false;
-            }
-        }
-        finally
-        {
-            ReminderTurn.Release();
-        }
-    }
-
-    private async Task EnsureMergeReminder()
-    {
-        if (mergeReminderRegistered)
-        {
-            return;
-        }
-        await ReminderTurn.WaitAsync();
-        try
-        {
-            if (!mergeReminderRegistered)
-            {
-                await this.RegisterOrUpdateReminder(MergeReminder, MergeReminderPeriod, MergeReminderPeriod);
-                mergeReminderRegistered = true;
-            }
-        }
-        finally
-        {
-            ReminderTurn.Release();
-        }
+        await DropReminderWhen(MergeReminder, () => state.Merges.Pending.IsEmpty);
     }
 
     /// <summary>A merged-away customer still answers these: the merge protocol (so a repeat gets its answer), watching, and identity grains settling claims.</summary>

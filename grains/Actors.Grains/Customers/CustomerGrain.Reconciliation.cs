@@ -14,9 +14,6 @@ public sealed partial class CustomerGrain
     /// <summary>How long the reminder stays after the last money movement, with nothing open.</summary>
     private static readonly TimeSpan ReminderQuietPeriod = TimeSpan.FromMinutes(15);
 
-    private bool reconcileReminderRegistered;
-    private SemaphoreSlim? reminderTurn;
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == MergeReminder)
@@ -31,23 +28,8 @@ public sealed partial class CustomerGrain
         await Reconcile();
         // What reconciliation settled reaches devices now, whether or not reminders pass through the call filter.
         await Announce();
-        await ReminderTurn.WaitAsync();
-        try
-        {
-            // Under the reminder's own lock, and against what has been decided: a payment reserved meanwhile keeps it.
-            if (IsQuiet(clock.GetUtcNow()))
-            {
-                if (await this.GetReminder(ReconcileReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-                reconcileReminderRegistered = false;
-            }
-        }
-        finally
-        {
-            ReminderTurn.Release();
-        }
+        // Against what has been decided, under the reminders' lock: a payment reserved meanwhile keeps it.
+        await DropReminderWhen(ReconcileReminder, () => IsQuiet(clock.GetUtcNow()));
     }
 
     /// <summary>
@@ -104,29 +86,7 @@ public sealed partial class CustomerGrain
             && !commerce.Refunds.Values.Any(entry => entry.Status == RefundStatus.Pending);
     }
 
-    /// <summary>Registering and removing the reminder take turns, so a removal never overtakes a registration.</summary>
-    private SemaphoreSlim ReminderTurn => reminderTurn ??= new(1, 1);
-
-    private async Task EnsureReconcileReminder()
-    {
-        if (reconcileReminderRegistered)
-        {
-            return;
-        }
-        await ReminderTurn.WaitAsync();
-        try
-        {
-            if (!reconcileReminderRegistered)
-            {
-                await this.RegisterOrUpdateReminder(ReconcileReminder, settings.ReconcileAfter, settings.ReconcileEvery);
-                reconcileReminderRegistered = true;
-            }
-        }
-        finally
-        {
-            ReminderTurn.Release();
-        }
-    }
+    private Task EnsureReconcileReminder() => EnsureReminder(ReconcileReminder, settings.ReconcileAfter, settings.ReconcileEvery);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {Id}: {Status}")]
     private static partial void LogReconciled(ILogger logger, string id, string status);
