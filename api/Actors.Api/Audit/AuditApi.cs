@@ -89,21 +89,28 @@ public static class AuditApi
             return ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.AuditEntryNotFound, "No such audit entry.",
                 "Name the sequence of an entry of this customer's audit trail.");
         }
-        var change = AuditDescriptions.Change(entry, http.User.SeesMaskedData());
-        if (!AuditKinds.Receipted.Contains(entry.Kind) || change is null)
+        if (!AuditKinds.Receipted.Contains(entry.Kind))
         {
-            return ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.NoReceipt, "This entry has no receipt.",
-                "Receipts are given for consent and limits changes whose entry can still be opened.");
+            return NoReceipt();
         }
         if (await trail.Verify(customerId, cancellationToken) is { Verified: false, BrokenAt: { } broken } && broken <= at)
         {
             return ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.AuditChainBroken, "The audit trail does not verify at or before this entry.",
                 $"The chain breaks at entry {broken}; no receipt is signed for what it may no longer hold.");
         }
+        // An intact entry that no longer opens belongs to an erased customer: its data key is gone.
+        if (AuditDescriptions.Change(entry, http.User.SeesMaskedData()) is not { } change)
+        {
+            return NoReceipt();
+        }
         var (channel, device) = change is ConsentChange consent ? (consent.Channel, consent.DeviceId) : (null, null);
         return TypedResults.Ok(signer.Sign(new Receipt(signer.Issuer, customerId, entry.Row.Sequence, entry.Kind, change,
             AuditDescriptions.Summary(entry.Kind, change), entry.Row.RecordedAt, channel, device, Convert.ToHexStringLower(entry.Row.Hash))));
     }
+
+    private static ProblemHttpResult NoReceipt() =>
+        ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.NoReceipt, "This entry has no receipt.",
+            "Receipts are given for consent and limits changes whose entry can still be opened.");
 
     private static long? ParseSequence(string? text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence > 0 ? sequence : null;
