@@ -103,7 +103,7 @@ public static class AuditApi
         {
             return NoReceipt();
         }
-        var (channel, device) = change is ConsentChange consent ? (consent.Channel, consent.DeviceId) : (null, null);
+        var (channel, device) = AuditDescriptions.Origin(entry, http.User.SeesMaskedData());
         return TypedResults.Ok(signer.Sign(new Receipt(signer.Issuer, customerId, entry.Row.Sequence, entry.Kind, change,
             AuditDescriptions.Summary(entry.Kind, change), entry.Row.RecordedAt, channel, device, Convert.ToHexStringLower(entry.Row.Hash))));
     }

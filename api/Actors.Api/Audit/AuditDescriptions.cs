@@ -39,11 +39,14 @@ public sealed record MergeChange(string Step, string OtherCustomer) : AuditChang
 /// </summary>
 public static class AuditDescriptions
 {
+    /// <summary>What support sees instead of a device id.</summary>
+    public const string MaskedDevice = "***";
+
     /// <summary>What <paramref name="entry"/> changed; with <paramref name="masked"/>, the device that made it is hidden.</summary>
     public static AuditChange? Change(AuditRecord entry, bool masked) => entry.Event switch
     {
         ConsentRecorded consent => new ConsentChange(ConsentPurposes.NameOf(consent.Purpose), consent.Granted, consent.PolicyVersion, consent.Channel,
-            masked && consent.DeviceId is not null ? "***" : consent.DeviceId),
+            masked && consent.DeviceId is not null ? MaskedDevice : consent.DeviceId),
         CapsSet caps => Limits(caps.Limits, caps.CapCurrency, LimitsOf(entry.PreviousLimits)),
         SelfExclusionSet exclusion => new SelfExclusionChange(LimitsOf(entry.PreviousLimits).ExcludedUntil, exclusion.Limits.ExcludedUntil),
         MergeStarted started => new MergeChange("started", started.From),
@@ -52,6 +55,19 @@ public static class AuditDescriptions
         MergeCancelled cancelled => new MergeChange("cancelled", cancelled.From),
         _ => null,
     };
+
+    /// <summary>Through which channel and from which device the change came, when the entry records them.</summary>
+    public static (string? Channel, string? DeviceId) Origin(AuditRecord entry, bool masked)
+    {
+        var (channel, device) = entry.Event switch
+        {
+            ConsentRecorded consent => (consent.Channel, consent.DeviceId),
+            CapsSet caps => (caps.Channel, caps.DeviceId),
+            SelfExclusionSet exclusion => (exclusion.Channel, exclusion.DeviceId),
+            _ => (null, null),
+        };
+        return (channel, masked && device is not null ? MaskedDevice : device);
+    }
 
     /// <summary>One line saying what changed.</summary>
     public static string Summary(string kind, AuditChange? change) => change switch

@@ -134,6 +134,8 @@ public sealed class AuditApiTests(ApiFixture fixture)
         Assert.Equal(5_000, cap.GetProperty("from").GetInt64());
         Assert.Equal(3_000, cap.GetProperty("to").GetInt64());
         Assert.Equal("EUR", receipt.GetProperty("change").GetProperty("currency").GetString());
+        Assert.Equal("web", receipt.GetProperty("channel").GetString());
+        Assert.Equal("test-customer", receipt.GetProperty("deviceId").GetString());
     }
 
     [Fact]
