@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -216,6 +217,26 @@ public sealed class AuditApiTests(ApiFixture fixture)
         Assert.Equal(entries[1].GetProperty("hash").GetString(), entries[0].GetProperty("previousHash").GetString());
         Assert.Equal(5, (await Verify(shopper)).GetProperty("entries").GetInt32());
         Assert.True((await Verify(shopper)).GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_merge_is_in_both_customers_trails_and_both_chains_verify()
+    {
+        var older = await Shopper.Create(fixture.ClientAs);
+        var newer = await CustomerWithHistory();
+
+        await Json(await older.Merchant.PostAsJsonAsync($"{older.Base}/merge", new { from = newer.Id }), HttpStatusCode.OK);
+
+        var survivor = Entries(await older.Read("/audit")).Select(entry => entry.GetProperty("summary").GetString()).ToList();
+        Assert.Contains($"merge of {newer.Id} started", survivor);
+        Assert.Contains($"merge of {newer.Id} completed", survivor);
+        // The lower cap of the merged-away customer came with it, as a limits entry of the survivor.
+        Assert.Contains("daily cap none → 3000 (EUR)", survivor);
+        Assert.True(survivor.IndexOf($"merge of {newer.Id} started") > survivor.IndexOf($"merge of {newer.Id} completed"));
+        var mergedAway = Entries(await Json(await older.Merchant.GetAsync($"{newer.Base}/audit"), HttpStatusCode.OK));
+        Assert.Equal($"merged into {older.Id}", mergedAway[0].GetProperty("summary").GetString());
+        Assert.True((await Verify(older)).GetProperty("verified").GetBoolean());
+        Assert.True((await Json(await older.Merchant.GetAsync($"{newer.Base}/audit/verify"), HttpStatusCode.OK)).GetProperty("verified").GetBoolean());
     }
 
     [Fact]
