@@ -62,6 +62,14 @@ set -a
 source "$keys_file"
 set +a
 
+# The key that signs audit receipts (EC P-256, PKCS#8 PEM), made the same way per data folder; its public key is
+# published at /.well-known/receipt-keys. Rotation is in the README.
+receipt_key=.local/receipt-keys/$(printf '%s' "$data" | tr -c 'A-Za-z0-9._-' '_').pem
+if [ ! -s "$receipt_key" ]; then
+  mkdir -p .local/receipt-keys
+  (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$receipt_key")
+fi
+
 echo "Building ..."
 dotnet build Actors.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 silo_dir=silo/Actors.Silo/bin/Release/net10.0
@@ -84,7 +92,8 @@ done
 
 # The API's metrics are served on a management port of their own, unauthenticated, for a local scraper.
 management_port=$(free_port 9460)
-Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$api_port;http://127.0.0.1:$management_port" \
+Receipts__SigningKey=$(cat "$receipt_key") Receipts__KeyId=local1 \
+  Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$api_port;http://127.0.0.1:$management_port" \
   Management__Port=$management_port Management__PublicUrl="http://127.0.0.1:$api_port" \
   start_host "$api_dir" Actors.Api.dll "$logs/api.log"
 

@@ -50,6 +50,9 @@ public static class ProblemTypes
     public const string CustomerMerged = Base + "customer-merged";
     public const string MergeBusy = Base + "merge-busy";
     public const string MergeSelf = Base + "merge-self";
+    public const string AuditEntryNotFound = Base + "audit-entry-not-found";
+    public const string NoReceipt = Base + "no-receipt";
+    public const string AuditChainBroken = Base + "audit-chain-broken";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

@@ -7,7 +7,7 @@ namespace Actors.Grains.Consent;
 /// <see cref="PolicyVersion"/>, through <see cref="Channel"/> from <see cref="DeviceId"/>, at <see cref="JournalEvent.At"/>.
 /// The consent history is these events, read from the journal.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("consent-recorded-v1")]
+[GenerateSerializer, Immutable, Alias("consent-recorded-v1"), AuditEntry(AuditKinds.Consent)]
 public sealed record ConsentRecorded(
     [property: Id(0)] ConsentPurpose Purpose,
     [property: Id(1)] bool Granted,

@@ -12,14 +12,14 @@ public sealed partial class CustomerGrain
 
     public async Task<LimitsResult> SetLimits(CapRequest caps, CancellationToken cancellationToken)
     {
-        var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff);
+        var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff, CallerChannel(), CallerDevice());
         await Commit(decision.Events);
         return decision.Answer;
     }
 
     public async Task<LimitsResult> SelfExclude(DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var decision = LimitsDecider.SelfExclude(state, until, clock.GetUtcNow());
+        var decision = LimitsDecider.SelfExclude(state, until, clock.GetUtcNow(), CallerChannel(), CallerDevice());
         await Commit(decision.Events);
         return decision.Answer;
     }

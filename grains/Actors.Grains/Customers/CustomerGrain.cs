@@ -58,6 +58,9 @@ public sealed partial class CustomerGrain(
     private long durableHead;
     private int eventsSinceSnapshot;
 
+    /// <summary>The hash of the last audit entry the journal holds: the next one links to it (this activation is its only writer).</summary>
+    private AuditHead auditHead = AuditHead.Genesis;
+
     /// <summary>Events decided and not yet handed to the journal, in sequence order after <see cref="durableHead"/>.</summary>
     private List<JournalEvent>? unwritten;
     private Task? writing;
@@ -77,6 +80,7 @@ public sealed partial class CustomerGrain(
         (state, durable) = (loaded.State, loaded.State);
         (head, lastDecided, durableHead) = (loaded.Sequence, loaded.Sequence, loaded.Sequence);
         eventsSinceSnapshot = loaded.EventsSinceSnapshot;
+        auditHead = loaded.AuditHead;
         StartAnnouncing();
         if (!state.Merges.Pending.IsEmpty)
         {
@@ -99,11 +103,11 @@ public sealed partial class CustomerGrain(
         if (unwritten is { Count: > 0 } rest)
         {
             unwritten = null;
-            await journal.Append(CustomerId, durableHead, rest, state, CancellationToken.None);
+            await journal.Append(CustomerId, durableHead, rest, state, CancellationToken.None, auditHead);
         }
         else if (eventsSinceSnapshot > 0)
         {
-            await journal.Append(CustomerId, durableHead, [], durable, CancellationToken.None);
+            await journal.Append(CustomerId, durableHead, [], durable, CancellationToken.None, auditHead);
         }
     }
 
@@ -192,16 +196,17 @@ public sealed partial class CustomerGrain(
             // Everything decided is in this append, so the decided state is exactly what it leaves.
             var next = state;
             var snapshot = eventsSinceSnapshot + events.Count >= journalSettings.Value.SnapshotEvery;
+            AuditHead nextAuditHead;
             try
             {
-                await journal.Append(CustomerId, durableHead, events, snapshot ? next : null, CancellationToken.None);
+                nextAuditHead = await journal.Append(CustomerId, durableHead, events, snapshot ? next : null, CancellationToken.None, auditHead);
             }
             catch (Exception exception)
             {
                 Fail(exception);
                 return;
             }
-            (durable, durableHead) = (next, durableHead + events.Count);
+            (durable, durableHead, auditHead) = (next, durableHead + events.Count, nextAuditHead);
             CountInExperiments(events);
             eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
             if (unwritten is null)

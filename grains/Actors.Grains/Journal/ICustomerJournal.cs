@@ -6,7 +6,8 @@ namespace Actors.Grains.Journal;
 /// <summary>A customer's state as its journal gives it: the latest snapshot with every event after it applied.</summary>
 /// <param name="Sequence">The sequence number of the last event the state includes (0 for a customer never written).</param>
 /// <param name="EventsSinceSnapshot">How many events were applied on top of the snapshot.</param>
-public sealed record JournalLoad(CustomerState State, long Sequence, int EventsSinceSnapshot);
+/// <param name="AuditHead">The hash of the last audit entry, which the next one links to.</param>
+public sealed record JournalLoad(CustomerState State, long Sequence, int EventsSinceSnapshot, AuditHead AuditHead);
 
 /// <summary>
 /// The durable truth of every customer: an append-only table of small events, unique on (customer, sequence),
@@ -19,11 +20,15 @@ public interface ICustomerJournal
     /// <summary>
     /// Appends <paramref name="events"/> as sequence numbers <paramref name="after"/> + 1, + 2, …, all or none, and
     /// with <paramref name="snapshot"/> (the state after them) when given. Events may be empty to store a snapshot alone.
+    /// Audit entries among them are chained to <paramref name="auditHead"/> (the head as of <paramref name="after"/>, which
+    /// the only writer of the customer knows from its load and its last append); without it the journal reads it.
     /// </summary>
+    /// <returns>The audit head after the append, for the next one.</returns>
     /// <exception cref="Orleans.Storage.InconsistentStateException">
     /// Another activation of the customer appended first: this one must step aside, and the caller may retry.
     /// </exception>
-    Task Append(string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken);
+    Task<AuditHead> Append(
+        string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken, AuditHead? auditHead = null);
 
     /// <summary>The event stored at <paramref name="sequence"/>, or null when there is none.</summary>
     Task<JournalEvent?> Read(string customerId, long sequence, CancellationToken cancellationToken);

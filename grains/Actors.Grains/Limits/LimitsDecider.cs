@@ -6,8 +6,12 @@ namespace Actors.Grains.Limits;
 /// <summary>Changing caps and self-exclusion as decisions over the customer's state; <see cref="SpendingPolicy"/> holds the rules.</summary>
 public static class LimitsDecider
 {
-    /// <summary>States all three caps: stricter ones apply at once, looser ones after <paramref name="coolingOff"/>.</summary>
-    public static Decision<LimitsResult> Set(CustomerState state, CapRequest caps, DateTimeOffset now, TimeSpan coolingOff)
+    /// <summary>
+    /// States all three caps: stricter ones apply at once, looser ones after <paramref name="coolingOff"/>; the change
+    /// records the <paramref name="channel"/> and <paramref name="deviceId"/> it came from, for its audit entry.
+    /// </summary>
+    public static Decision<LimitsResult> Set(CustomerState state, CapRequest caps, DateTimeOffset now, TimeSpan coolingOff,
+        string? channel = null, string? deviceId = null)
     {
         if (state.Profile is null)
         {
@@ -15,14 +19,14 @@ public static class LimitsDecider
         }
         return SpendingPolicy.Change(state.Commerce.Limits, caps, now, coolingOff) switch
         {
-            LimitsChange.Applied applied => Changed(state, applied.Limits, now, limits => new CapsSet(limits, state.CapCurrency) { At = now }),
+            LimitsChange.Applied applied => Changed(state, applied.Limits, now, limits => new CapsSet(limits, state.CapCurrency) { At = now, Channel = channel, DeviceId = deviceId }),
             LimitsChange.Invalid invalid => Decision.Answer<LimitsResult>(new LimitsResult.Invalid(invalid.Errors)),
             _ => throw new InvalidOperationException("Unknown limits change."),
         };
     }
 
     /// <summary>Excludes the customer from every checkout until <paramref name="until"/>; an exclusion in force can only be extended.</summary>
-    public static Decision<LimitsResult> SelfExclude(CustomerState state, DateTimeOffset until, DateTimeOffset now)
+    public static Decision<LimitsResult> SelfExclude(CustomerState state, DateTimeOffset until, DateTimeOffset now, string? channel = null, string? deviceId = null)
     {
         if (state.Profile is null)
         {
@@ -30,7 +34,7 @@ public static class LimitsDecider
         }
         return SpendingPolicy.Exclude(SpendingPolicy.EffectiveAt(state.Commerce.Limits, now), until, now) switch
         {
-            ExclusionChange.Applied applied => Changed(state, applied.Limits, now, limits => new SelfExclusionSet(limits, state.CapCurrency) { At = now }),
+            ExclusionChange.Applied applied => Changed(state, applied.Limits, now, limits => new SelfExclusionSet(limits, state.CapCurrency) { At = now, Channel = channel, DeviceId = deviceId }),
             ExclusionChange.TooSoon tooSoon => Decision.Answer<LimitsResult>(new LimitsResult.ExclusionTooSoon(tooSoon.Earliest)),
             ExclusionChange.WouldShorten shorten => Decision.Answer<LimitsResult>(new LimitsResult.ExclusionWouldShorten(shorten.Current)),
             _ => throw new InvalidOperationException("Unknown exclusion change."),

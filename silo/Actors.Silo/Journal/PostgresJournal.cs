@@ -25,18 +25,19 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
     private const string AppendEvents = """
         WITH events AS (
             SELECT * FROM unnest($3::bigint[], $4::text[], $5::bytea[], $6::timestamptz[], $7::text[], $8::text[], $9::bigint[],
-                                 $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bytea[], $17::text[])
+                                 $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bytea[], $17::text[],
+                                 $21::bytea[], $22::bytea[])
                 AS e (sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency, converted_amount,
-                      converted_currency, method_brand, method_last4, channel, description, refund_id)
+                      converted_currency, method_brand, method_last4, channel, description, refund_id, audit_hash, audit_previous)
         ), head AS (
             INSERT INTO customer_events (customer_id, sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency,
-                converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id)
+                converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id, audit_hash, audit_previous)
             SELECT $1, * FROM events WHERE sequence = $2 + 1
             ON CONFLICT (customer_id, sequence) DO NOTHING
             RETURNING sequence
         ), rest AS (
             INSERT INTO customer_events (customer_id, sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency,
-                converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id)
+                converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id, audit_hash, audit_previous)
             SELECT $1, * FROM events WHERE sequence > $2 + 1 AND EXISTS (SELECT 1 FROM head)
         ), snapshot AS (
             INSERT INTO customer_snapshots (customer_id, sequence, payload, taken_at)
@@ -56,7 +57,8 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         SELECT true
         """;
 
-    // One statement, so the snapshot and the events after it are read at one moment, with the key that opens them.
+    // One statement, so the snapshot and the events after it are read at one moment, with the key that opens them, and
+    // the last audit entry's hash (through the partial index on audit rows), which the next audit entry links to.
     private const string LoadCustomer = """
         SELECT 0, 0::bigint, wrapped_key, master_key_id FROM customer_keys WHERE customer_id = $1
         UNION ALL
@@ -64,7 +66,17 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         UNION ALL
         SELECT 2, sequence, payload, NULL FROM customer_events
         WHERE customer_id = $1 AND sequence > coalesce((SELECT sequence FROM customer_snapshots WHERE customer_id = $1), 0)
+        UNION ALL
+        SELECT 3, sequence, audit_hash, NULL FROM (
+            SELECT sequence, audit_hash FROM customer_events WHERE customer_id = $1 AND audit_hash IS NOT NULL ORDER BY sequence DESC LIMIT 1
+        ) last_audit
         ORDER BY 1, 2
+        """;
+
+    private const string ReadAuditHead = """
+        SELECT audit_hash FROM customer_events
+        WHERE customer_id = $1 AND audit_hash IS NOT NULL AND sequence <= $2
+        ORDER BY sequence DESC LIMIT 1
         """;
 
     // The type is written out (not a parameter) so that the planner can use the partial index on consent events.
@@ -84,6 +96,7 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         var state = CustomerState.New;
         var sequence = 0L;
         var events = 0;
+        var auditHead = AuditHead.Genesis;
         DataKey? key = null;
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -92,6 +105,11 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
             if (part == 0)
             {
                 key = keys.Remember(customerId, reader.GetString(3), payload);
+                continue;
+            }
+            if (part == 3)
+            {
+                auditHead = new AuditHead([.. payload]);
                 continue;
             }
             sequence = reader.GetInt64(1);
@@ -110,21 +128,34 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
                 events++;
             }
         }
-        return new JournalLoad(state, sequence, events);
+        return new JournalLoad(state, sequence, events, auditHead);
     }
 
-    public async Task Append(string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken)
+    public async Task<AuditHead> Append(
+        string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken, AuditHead? auditHead = null)
     {
         // Created with the customer's first append and cached after it: no round trip in the steady state.
         var key = await keys.ForWriting(customerId, cancellationToken);
-        var command = events.Count == 0
-            ? SnapshotCommand(key, after, snapshot ?? throw new ArgumentException("Nothing to append.", nameof(snapshot)))
-            : EventsCommand(key, after, events, snapshot);
+        var head = auditHead ?? await AuditHeadAt(customerId, after, cancellationToken);
+        var (command, next) = events.Count == 0
+            ? (SnapshotCommand(key, after, snapshot ?? throw new ArgumentException("Nothing to append.", nameof(snapshot))), head)
+            : EventsCommand(key, after, events, snapshot, head);
+        // A loser of a race (another activation had the sequence) gets no head: its chain is discarded with it.
         if (!await appender.Append(customerId, command) && events.Count > 0)
         {
             throw new InconsistentStateException(
                 $"Customer {customerId} already has an event {after + 1}: another activation appended first.");
         }
+        return next;
+    }
+
+    /// <summary>The audit head as of <paramref name="sequence"/>, for a writer that does not carry it.</summary>
+    private async Task<AuditHead> AuditHeadAt(string customerId, long sequence, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(ReadAuditHead);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] hash ? new AuditHead([.. hash]) : AuditHead.Genesis;
     }
 
     public async Task<JournalEvent?> Read(string customerId, long sequence, CancellationToken cancellationToken)
@@ -180,7 +211,7 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         type.GetCustomAttribute<AliasAttribute>(inherit: false)?.Alias
         ?? throw new InvalidOperationException($"Journal event {type.Name} has no [Alias]: give it a stable one."));
 
-    private NpgsqlBatchCommand EventsCommand(DataKey key, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot)
+    private (NpgsqlBatchCommand Command, AuditHead Head) EventsCommand(DataKey key, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, AuditHead head)
     {
         var customerId = key.CustomerId;
         var count = events.Count;
@@ -199,14 +230,25 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         var channels = new string?[count];
         var descriptions = new byte[]?[count];
         var refundIds = new string?[count];
+        var auditHashes = new byte[]?[count];
+        var auditPrevious = new byte[]?[count];
+        var previous = head.Hash;
         for (var i = 0; i < count; i++)
         {
             var change = events[i];
             sequences[i] = after + 1 + i;
             types[i] = TypeName(change.GetType());
             payloads[i] = key.Seal(SealedPurposes.Event, sequences[i], serializer.SerializeToArray(change));
-            // timestamptz takes UTC only; the instant is what matters, not the offset it was written with.
-            recorded[i] = change.At.ToUniversalTime();
+            // timestamptz takes UTC only, in whole microseconds; the instant is what matters, not the offset it was
+            // written with. Cut here, so the audit hash covers exactly what the row keeps.
+            recorded[i] = AuditChain.Recorded(change.At);
+            if (AuditEntries.KindOf(change.GetType()) is not null)
+            {
+                // Over the sealed bytes: anyone can check the chain without the customer's key, even after erasure.
+                auditPrevious[i] = [.. previous];
+                auditHashes[i] = AuditChain.Link(previous.AsSpan(), customerId, sequences[i], types[i], recorded[i], payloads[i]);
+                previous = [.. auditHashes[i]!];
+            }
             if (LedgerFacts.Of(change) is { } ledger)
             {
                 paymentIds[i] = ledger.PaymentId;
@@ -250,7 +292,9 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
             NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea,
         });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        return command;
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = auditHashes });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = auditPrevious });
+        return (command, new AuditHead(previous));
     }
 
     private NpgsqlBatchCommand SnapshotCommand(DataKey key, long sequence, CustomerState snapshot)

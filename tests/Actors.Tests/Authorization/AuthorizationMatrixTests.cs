@@ -52,6 +52,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ("GET", "/v1/customers/{customerId}/payments", "customer support operator"),
         ("GET", "/v1/customers/{customerId}/payments.csv", "customer support operator"),
         ("GET", "/v1/customers/{customerId}/payments/{paymentId}/receipt", "customer support operator"),
+        ("GET", "/v1/customers/{customerId}/audit", "customer support operator"),
+        ("GET", "/v1/customers/{customerId}/audit/verify", "customer support operator"),
+        ("GET", "/v1/customers/{customerId}/audit/{sequence}/receipt", "customer support operator"),
+        ("GET", "/.well-known/receipt-keys", "*"),
         ("POST", "/v1/pos/checkouts", "pos"),
         ("GET", "/v1/pos/checkouts/{customerId}/{checkoutId}", "pos"),
         ("POST", "/v1/pos/checkouts/{customerId}/{checkoutId}/confirm", "pos"),
@@ -164,7 +168,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             .Replace("{purpose}", "marketing")
             .Replace("{paymentMethodId}", "pm_0123456789abcdefghjk")
             .Replace("{checkoutId}", "chk_0123456789abcdefghjk")
-            .Replace("{paymentId}", "pay_0123456789abcdefghjk");
+            .Replace("{paymentId}", "pay_0123456789abcdefghjk")
+            .Replace("{sequence}", "1");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT" or "PATCH")
         {

@@ -14,8 +14,8 @@ public static class PaymentTestSettings
     /// <summary>An experiment on an offer no test configures, so it changes no summary and only its figures can be seen.</summary>
     public const string Experiment = "welcome-offer";
 
-    /// <summary>With the <see cref="PrivacyTestSettings"/> keys, which every host needs to start.</summary>
-    public static Dictionary<string, string?> Values => new(PrivacyTestSettings.Values)
+    /// <summary>With the <see cref="PrivacyTestSettings"/> and <see cref="ReceiptTestSettings"/> keys, which every host needs to start.</summary>
+    public static Dictionary<string, string?> Values => new(PrivacyTestSettings.Values.Concat(ReceiptTestSettings.Values))
     {
         ["Payments:GatewayTimeout"] = "00:00:03",
         ["Payments:ReconcileAfter"] = ReconcileAfter.ToString(),

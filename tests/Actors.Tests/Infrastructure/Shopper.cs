@@ -38,6 +38,14 @@ public sealed class Shopper(HttpClient client, string customerId, HttpClient mer
     public async Task SetLimits(long? daily, long? weekly = null, long? monthly = null) =>
         await HttpAssert.Json(await Client.PutAsJsonAsync($"{Base}/limits", new { daily, weekly, monthly }), HttpStatusCode.OK);
 
+    /// <summary>Grants or withdraws consent to <paramref name="purpose"/> under <paramref name="policyVersion"/>, expecting 200.</summary>
+    public async Task SetConsent(string purpose, bool granted, string policyVersion = "2026-11") =>
+        await HttpAssert.Json(await Client.PutAsJsonAsync($"{Base}/consents/{purpose}", new { granted, policyVersion }), HttpStatusCode.OK);
+
+    /// <summary>Excludes the customer from every checkout until <paramref name="until"/>, expecting 200.</summary>
+    public async Task SelfExclude(DateTimeOffset until) =>
+        await HttpAssert.Json(await Client.PostAsJsonAsync($"{Base}/self-exclusion", new { until }), HttpStatusCode.OK);
+
     /// <summary>Reads one of the customer's resources (<c>/cart</c>, <c>/limits</c>, …; empty for the profile), expecting 200.</summary>
     public async Task<JsonElement> Read(string path) => await HttpAssert.Json(await Client.GetAsync(Base + path), HttpStatusCode.OK);
 

@@ -26,6 +26,19 @@ public sealed class StoredData(string connectionString)
         return rows;
     }
 
+    /// <summary>Runs one statement (a test changing a stored row behind the platform's back) and says how many rows it touched.</summary>
+    public async Task<int> Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public Task<long> Scalar(string sql, params (string Name, object Value)[] parameters) => Query<long>(sql, parameters);
 
     public async Task<T> Query<T>(string sql, params (string Name, object Value)[] parameters)
