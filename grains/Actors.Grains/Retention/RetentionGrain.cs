@@ -75,6 +75,8 @@ public sealed partial class RetentionGrain(
     private async Task<RetentionSweep> Pass()
     {
         var cutoffs = settings.CutoffsAt(clock.GetUtcNow());
+        // The sweep is no device of the customers it visits.
+        RequestContext.Clear();
         var (customers, failed, removed, after) = (0, 0, AgedDataPurge.None, "");
         while (true)
         {
