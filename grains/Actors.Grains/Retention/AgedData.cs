@@ -4,7 +4,6 @@ using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Journal;
 using Actors.Grains.Payments;
-using Actors.Grains.Sessions;
 
 namespace Actors.Grains.Retention;
 

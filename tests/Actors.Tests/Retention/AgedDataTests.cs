@@ -56,7 +56,8 @@ public sealed class AgedDataTests
     public void A_checkout_loses_its_description_and_country_only()
     {
         var checkout = new Checkout("chk_1", [], "EUR", 2_500, "EUR", 2_500, false, "Gift for Ada", Channels.Web, Now, Now.AddMinutes(15),
-            CheckoutStatus.Succeeded, "pay_1") { Country = "DE" };
+            CheckoutStatus.Succeeded, "pay_1")
+        { Country = "DE" };
 
         Assert.Equal(checkout with { Description = "", Country = null }, AgedData.Anonymous(checkout));
     }
