@@ -235,12 +235,15 @@ public sealed class PaymentHistory(NpgsqlDataSource database, CustomerKeys keys)
                 reader.GetString(0), reader.GetString(11), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
                 reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.GetString(8),
-                await Description(reader.GetString(12), reader.GetInt64(13), reader.GetFieldValue<byte[]>(9), cancellationToken),
+                reader.IsDBNull(9) ? "" : await Description(reader.GetString(12), reader.GetInt64(13), reader.GetFieldValue<byte[]>(9), cancellationToken),
                 new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
         }
     }
 
-    /// <summary>A payment's description, opened; empty when its customer's data key is gone (the customer was erased).</summary>
+    /// <summary>
+    /// A payment's description, opened; empty when its customer's data key is gone (the customer was erased) or, above,
+    /// when retention removed it.
+    /// </summary>
     private async ValueTask<string> Description(string customerId, long sequence, byte[] sealedDescription, CancellationToken cancellationToken) =>
         await keys.Find(customerId, cancellationToken) is { } key
             ? Encoding.UTF8.GetString(key.Open(SealedPurposes.Description, sequence, sealedDescription))

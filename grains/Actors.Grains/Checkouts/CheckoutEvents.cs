@@ -1,4 +1,5 @@
 using Actors.Grains.Journal;
+using Actors.Grains.Retention;
 
 namespace Actors.Grains.Checkouts;
 
@@ -7,4 +8,7 @@ namespace Actors.Grains.Checkouts;
 /// headroom under each cap. Kept whole, so a retry of the request gets exactly that answer again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("checkout-created-v1")]
-public sealed record CheckoutCreated([property: Id(0)] CheckoutSummary Summary) : JournalEvent;
+public sealed record CheckoutCreated([property: Id(0)] CheckoutSummary Summary) : JournalEvent, IHoldsPersonalData
+{
+    public JournalEvent WithoutPersonalData() => this with { Summary = Summary with { Checkout = AgedData.Anonymous(Summary.Checkout) } };
+}

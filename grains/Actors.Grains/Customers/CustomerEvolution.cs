@@ -9,6 +9,7 @@ using Actors.Grains.Live;
 using Actors.Grains.Merge;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
+using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
 using Actors.Grains.Wallets;
 
@@ -45,6 +46,7 @@ public static class CustomerEvolution
                 Points = checked(state.Commerce.Points + completed.PointsAdded),
             },
         },
+        AgedDataRemoved removed => AgedData.Apply(state, removed.Cutoffs),
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 

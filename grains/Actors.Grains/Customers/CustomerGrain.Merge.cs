@@ -1,6 +1,7 @@
 using Actors.Grains.Journal;
 using Actors.Grains.Live;
 using Actors.Grains.Merge;
+using Actors.Grains.Retention;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Grains.Customers;
@@ -149,10 +150,13 @@ public sealed partial class CustomerGrain
     /// <summary>A merged-away customer still answers these: the merge protocol (so a repeat gets its answer), watching, and identity grains settling claims.</summary>
     private static bool AnswersWhenMerged(string? method) => method is nameof(ICustomerGrain.Merge) or nameof(ICustomerGrain.Absorb)
         or nameof(ICustomerGrain.HandOver) or nameof(ICustomerGrain.GetMergeStanding) or nameof(ICustomerGrain.Watch)
-        or nameof(ICustomerGrain.Unwatch) or nameof(ICustomerGrain.Holds);
+        or nameof(ICustomerGrain.Unwatch) or nameof(ICustomerGrain.Holds) or nameof(ICustomerGrain.RemoveAgedData);
 
-    /// <summary>Whether <paramref name="events"/> may still be appended by a customer merged away: only live-number blocks, so it can announce the merge.</summary>
-    private static bool MayAppendWhenMerged(IEnumerable<JournalEvent> events) => events.All(change => change is LiveNumbersClaimed);
+    /// <summary>
+    /// Whether <paramref name="events"/> may still be appended by a customer merged away: only live-number blocks, so it
+    /// can announce the merge, and what retention removes.
+    /// </summary>
+    private static bool MayAppendWhenMerged(IEnumerable<JournalEvent> events) => events.All(change => change is LiveNumbersClaimed or AgedDataRemoved);
 
     private ICustomerGrain CustomerOf(string customerId) => GrainFactory.GetGrain<ICustomerGrain>(customerId);
 

@@ -8,6 +8,7 @@ using Actors.Grains.Live;
 using Actors.Grains.Merge;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
+using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
 using Actors.Grains.Wallets;
 using Orleans.Concurrency;
@@ -164,4 +165,11 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>The customers merged into this one (their payment history is this customer's too); null for no such customer.</summary>
     [Alias("get-merged-from"), ReadOnly]
     Task<IReadOnlyList<string>?> GetMergedFrom(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes what aged out before <paramref name="cutoffs"/> from the state and then from the journal (rows a snapshot
+    /// covers). For the retention sweep, not for the API.
+    /// </summary>
+    [Alias("remove-aged-data")]
+    Task<AgedDataPurge> RemoveAgedData(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default);
 }

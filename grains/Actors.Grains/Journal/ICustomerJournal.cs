@@ -1,5 +1,6 @@
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
+using Actors.Grains.Retention;
 
 namespace Actors.Grains.Journal;
 
@@ -38,4 +39,14 @@ public interface ICustomerJournal
 
     /// <summary>The customer's consent decisions up to and including <paramref name="upTo"/>, newest first.</summary>
     Task<IReadOnlyList<ConsentRecorded>> ReadConsents(string customerId, long upTo, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes, from rows up to <paramref name="upTo"/> (which a snapshot covers), what aged out before
+    /// <paramref name="cutoffs"/>: device sightings and idempotency records are deleted, money events holding personal
+    /// data are rewritten without it (<see cref="IHoldsPersonalData"/>), their ledger description cleared.
+    /// </summary>
+    Task<AgedDataPurge> RemoveAgedData(string customerId, RetentionCutoffs cutoffs, long upTo, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> customers after <paramref name="after"/> (by id) whose journal holds data aged out before <paramref name="cutoffs"/>.</summary>
+    Task<IReadOnlyList<string>> CustomersWithAgedData(RetentionCutoffs cutoffs, string after, int limit, CancellationToken cancellationToken);
 }

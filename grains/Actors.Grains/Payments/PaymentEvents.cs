@@ -1,4 +1,5 @@
 using Actors.Grains.Journal;
+using Actors.Grains.Retention;
 
 namespace Actors.Grains.Payments;
 
@@ -7,7 +8,10 @@ namespace Actors.Grains.Payments;
 /// <see cref="Day"/>. Appended, and durable, before the gateway hears of the payment.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("payment-reserved-v1")]
-public sealed record PaymentReserved([property: Id(0)] Payment Payment, [property: Id(1)] DateOnly Day) : JournalEvent;
+public sealed record PaymentReserved([property: Id(0)] Payment Payment, [property: Id(1)] DateOnly Day) : JournalEvent, IHoldsPersonalData
+{
+    public JournalEvent WithoutPersonalData() => this with { Payment = AgedData.Anonymous(Payment) };
+}
 
 /// <summary>
 /// The issuer asked for step-up authentication, or asked again after a wrong code, with <see cref="TriesLeft"/> codes
@@ -30,14 +34,23 @@ public sealed record PaymentReleased([property: Id(0)] string PaymentId) : Journ
 
 /// <summary>A refund was asked for; appended, and durable, before the gateway hears of it.</summary>
 [GenerateSerializer, Immutable, Alias("refund-requested-v1")]
-public sealed record RefundRequested([property: Id(0)] Refund Refund) : JournalEvent;
+public sealed record RefundRequested([property: Id(0)] Refund Refund) : JournalEvent, IHoldsPersonalData
+{
+    public JournalEvent WithoutPersonalData() => this with { Refund = AgedData.Anonymous(Refund) };
+}
 
 [GenerateSerializer, Immutable, Alias("refund-succeeded-v1")]
-public sealed record RefundSucceeded([property: Id(0)] Refund Refund) : JournalEvent;
+public sealed record RefundSucceeded([property: Id(0)] Refund Refund) : JournalEvent, IHoldsPersonalData
+{
+    public JournalEvent WithoutPersonalData() => this with { Refund = AgedData.Anonymous(Refund) };
+}
 
 /// <summary>The gateway refused the refund (e.g. <c>exceeds_captured</c>); nothing was given back.</summary>
 [GenerateSerializer, Immutable, Alias("refund-failed-v1")]
-public sealed record RefundFailed([property: Id(0)] Refund Refund, [property: Id(1)] string Reason) : JournalEvent;
+public sealed record RefundFailed([property: Id(0)] Refund Refund, [property: Id(1)] string Reason) : JournalEvent, IHoldsPersonalData
+{
+    public JournalEvent WithoutPersonalData() => this with { Refund = AgedData.Anonymous(Refund) };
+}
 
 /// <summary>How one payment moves with the events of its life; the customer state and replays both use it.</summary>
 public static class PaymentLife

@@ -6,6 +6,7 @@ using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
 using Actors.Grains.Privacy;
+using Actors.Grains.Retention;
 using Actors.Silo.Catalog;
 using Actors.Silo.Journal;
 using Actors.Silo.Payments;
@@ -116,6 +117,8 @@ public static class SiloHosting
         silo.Services.AddHostedService<DataKeyRewrap>();
         silo.Services.AddSingleton<JournalAppender>();
         silo.Services.AddSingleton<ICustomerJournal, PostgresJournal>();
+        silo.Services.AddOptions<RetentionSettings>().BindConfiguration(RetentionSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.Key).Start());
         // Orleans' own serializer rather than JSON: it honours [Id] and [Alias], so state survives renames.
         silo.AddAdoNetGrainStorage(StorageNames.Customers, options => options.Configure<Serializer>((storage, serializer) =>
         {

@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
+using Actors.Grains.Idempotency;
 using Actors.Grains.Journal;
 using Actors.Grains.Payments;
 using Actors.Grains.Privacy;
+using Actors.Grains.Retention;
+using Actors.Grains.Sessions;
 using Actors.Silo.Hosting;
 using Npgsql;
 using Orleans.Serialization;
@@ -87,6 +90,40 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         """;
 
     private static readonly ConcurrentDictionary<Type, string> TypeNames = new();
+
+    // Retention deletes and rewrites only rows a snapshot covers (sequence <= $2), so no activation replays past a gap.
+    private const string DeleteAgedRows = """
+        DELETE FROM customer_events
+        WHERE customer_id = $1 AND sequence <= $2
+          AND ((event_type = $3 AND recorded_at < $4) OR (event_type = $5 AND recorded_at < $6))
+        RETURNING event_type
+        """;
+
+    private const string SelectAgedPersonalData = """
+        SELECT sequence, payload FROM customer_events
+        WHERE customer_id = $1 AND sequence <= $2 AND event_type = ANY($3) AND recorded_at < $4 AND personal_data_removed_at IS NULL
+        ORDER BY sequence
+        """;
+
+    private const string AnonymizeRow = """
+        UPDATE customer_events SET payload = $3, description = NULL, personal_data_removed_at = $4
+        WHERE customer_id = $1 AND sequence = $2
+        """;
+
+    // Walks the primary key in customer order, so a page stops early; no index is kept for it, so appends stay as cheap.
+    private const string FindCustomersWithAgedData = """
+        SELECT DISTINCT customer_id FROM customer_events
+        WHERE customer_id > $1
+          AND ((event_type = $2 AND recorded_at < $3) OR (event_type = $4 AND recorded_at < $5)
+               OR (event_type = ANY($6) AND recorded_at < $7 AND personal_data_removed_at IS NULL))
+        ORDER BY customer_id
+        LIMIT $8
+        """;
+
+    /// <summary>The stored names of the event types that carry personal data beside money (<see cref="IHoldsPersonalData"/>).</summary>
+    private static readonly string[] PersonalDataTypes = typeof(IHoldsPersonalData).Assembly.GetTypes()
+        .Where(type => type.IsClass && !type.IsAbstract && typeof(IHoldsPersonalData).IsAssignableFrom(type))
+        .Select(TypeName).Order(StringComparer.Ordinal).ToArray();
 
     public async Task<JournalLoad> Load(string customerId, CancellationToken cancellationToken)
     {
@@ -197,6 +234,81 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
                 ?? throw new InvalidDataException($"A consent row of {customerId} holds another event."));
         }
         return events;
+    }
+
+    public async Task<AgedDataPurge> RemoveAgedData(string customerId, RetentionCutoffs cutoffs, long upTo, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (sightings, records) = (0, 0);
+        await using (var delete = new NpgsqlCommand(DeleteAgedRows, connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TypeName(typeof(DeviceSeen)) });
+            delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.Sessions.ToUniversalTime() });
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TypeName(typeof(RequestAnswered)) });
+            delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.IdempotencyRecords.ToUniversalTime() });
+            await using var deleted = await delete.ExecuteReaderAsync(cancellationToken);
+            while (await deleted.ReadAsync(cancellationToken))
+            {
+                _ = deleted.GetString(0) == TypeName(typeof(DeviceSeen)) ? sightings++ : records++;
+            }
+        }
+
+        var aged = new List<(long Sequence, byte[] Payload)>();
+        await using (var select = new NpgsqlCommand(SelectAgedPersonalData, connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+            select.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+            select.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = PersonalDataTypes });
+            select.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.MoneyEventPersonalData.ToUniversalTime() });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                aged.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+            }
+        }
+        if (aged.Count > 0)
+        {
+            var key = await KeyOf(customerId, cancellationToken);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var (sequence, payload) in aged)
+            {
+                var anonymous = Event(key, sequence, payload) is IHoldsPersonalData holding
+                    ? holding.WithoutPersonalData()
+                    : throw new InvalidDataException($"The event of {customerId} at {sequence} holds no personal data to remove.");
+                var update = new NpgsqlBatchCommand(AnonymizeRow);
+                update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+                update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+                update.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = key.Seal(SealedPurposes.Event, sequence, serializer.SerializeToArray(anonymous)) });
+                update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow().ToUniversalTime() });
+                batch.BatchCommands.Add(update);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new AgedDataPurge(sightings, records, aged.Count);
+    }
+
+    public async Task<IReadOnlyList<string>> CustomersWithAgedData(RetentionCutoffs cutoffs, string after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(FindCustomersWithAgedData);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TypeName(typeof(DeviceSeen)) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.Sessions.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TypeName(typeof(RequestAnswered)) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.IdempotencyRecords.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = PersonalDataTypes });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.MoneyEventPersonalData.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var customers = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            customers.Add(reader.GetString(0));
+        }
+        return customers;
     }
 
     private JournalEvent Event(DataKey key, long sequence, byte[] payload) =>
