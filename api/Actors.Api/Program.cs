@@ -1,5 +1,6 @@
 using Actors.Api.Auth;
 using Actors.Api.Carts;
+using Actors.Api.Cases;
 using Actors.Api.Catalog;
 using Actors.Api.Checkouts;
 using Actors.Api.Consent;
@@ -62,6 +63,7 @@ app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
 app.MapExperimentsApi();
 app.MapPosApi();
+app.MapCaseApi();
 app.MapCustomerHub();
 
 app.Run();

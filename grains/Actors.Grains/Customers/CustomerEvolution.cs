@@ -1,4 +1,5 @@
 using Actors.Grains.Carts;
+using Actors.Grains.Cases;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
@@ -45,6 +46,7 @@ public static class CustomerEvolution
                 Points = checked(state.Commerce.Points + completed.PointsAdded),
             },
         },
+        CaseOpened or CaseMessagePosted or CaseClosed or FeedbackGiven => state with { Cases = CasesRules.Apply(state.Cases, change) },
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 
