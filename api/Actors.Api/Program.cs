@@ -1,6 +1,7 @@
 using Actors.Api.Audit;
 using Actors.Api.Auth;
 using Actors.Api.Carts;
+using Actors.Api.Cases;
 using Actors.Api.Catalog;
 using Actors.Api.Checkouts;
 using Actors.Api.Consent;
@@ -65,6 +66,7 @@ app.MapPaymentHistoryApi();
 app.MapAuditApi();
 app.MapExperimentsApi();
 app.MapPosApi();
+app.MapCaseApi();
 app.MapCustomerHub();
 
 app.Run();

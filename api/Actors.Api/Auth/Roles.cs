@@ -39,6 +39,9 @@ public static class Policies
     public const string MergeCustomers = "merge-customers";
     public const string Till = "till";
     public const string WatchCustomer = "watch-customer";
+    public const string OpenCase = "open-case";
+    public const string AnswerCase = "answer-case";
+    public const string GiveFeedback = "give-feedback";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -61,6 +64,10 @@ public static class Policies
         .AddPolicy(Till, policy => policy.RequireRole(Roles.Pos))
         // Live updates: whoever reads a customer, and a till for its own checkouts only (see CustomerHub).
         .AddPolicy(WatchCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
+        // Support opens and closes cases on payments; the customer answers them, and alone says what they thought.
+        .AddPolicy(OpenCase, policy => policy.RequireRole(Roles.Support, Roles.Operator))
+        .AddPolicy(AnswerCase, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator))
+        .AddPolicy(GiveFeedback, policy => policy.RequireRole(Roles.Customer))
         .Services;
 }
 

@@ -1,4 +1,5 @@
 using Actors.Api.Carts;
+using Actors.Api.Cases;
 using Actors.Api.Consent;
 using Actors.Api.Customers;
 using Actors.Api.Limits;
@@ -37,6 +38,8 @@ public static class LiveMessages
             new ConsentChangedMessage(customerId, consents.Sequence, consents.At, ConsentView.All(consents.Consents))),
         CustomerMerged merged => (nameof(CustomerMerged),
             new CustomerMergedMessage(customerId, merged.Sequence, merged.At, merged.SurvivorId, merged.MergedId)),
+        CaseUpdated supportCase => (nameof(CaseUpdated),
+            new CaseUpdatedMessage(customerId, supportCase.Sequence, supportCase.At, CaseView.From(supportCase.Case))),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No hub message for this change."),
     };
 
@@ -73,6 +76,8 @@ public sealed record PaymentUpdatedMessage(string CustomerId, long Sequence, Dat
 public sealed record ProfileChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, CustomerView Profile);
 
 public sealed record LimitsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, string Change, LimitsResponse Limits);
+
+public sealed record CaseUpdatedMessage(string CustomerId, long Sequence, DateTimeOffset At, CaseView Case);
 
 public sealed record ConsentChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, ConsentView[] Consents);
 

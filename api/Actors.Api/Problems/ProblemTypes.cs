@@ -39,6 +39,10 @@ public static class ProblemTypes
     public const string PaymentMethodNotFound = Base + "payment-method-not-found";
     public const string PaymentNotFound = Base + "payment-not-found";
     public const string RefundExceedsCaptured = Base + "refund-exceeds-captured";
+    public const string CaseNotFound = Base + "case-not-found";
+    public const string CaseClosed = Base + "case-closed";
+    public const string FeedbackNotEligible = Base + "feedback-not-eligible";
+    public const string FeedbackExists = Base + "feedback-exists";
     public const string CartEmpty = Base + "cart-empty";
     public const string UnknownSku = Base + "unknown-sku";
     public const string CatalogItemNotFound = Base + "catalog-item-not-found";

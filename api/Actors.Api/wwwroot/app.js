@@ -2,6 +2,7 @@
 // SignalR hub (docs/live-updates.md). State lives in one object; every change re-renders the part it touched.
 
 import { APP_LANGUAGES, appLanguage, appLanguageFor, hasText, setAppLanguage, t } from './i18n.js';
+import { createCases } from './cases.js';
 import { createHandoff } from './handoff.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -513,6 +514,7 @@ function signOut(message) {
     consents: [], consentHistory: [], points: null,
   });
   handoff.reset();
+  cases.reset();
   show($('receipt'), false);
   show($('profile-form'), false);
   show($('profile-facts'), true);
@@ -567,6 +569,7 @@ async function refetchAll() {
   renderMethods();
   renderSessions();
   catchUpOpenPayment();
+  cases.load().catch(reportError);
 }
 
 /** Takes a cart from the server unless it is older than the one shown (a late event after our own edit's answer). */
@@ -1255,6 +1258,7 @@ function renderPaymentResult() {
   const stepUp = payment?.status === 'requires_action';
   show($('stepup'), stepUp);
   show(result, Boolean(payment));
+  cases.paymentShown(payment);
   if (!payment) return;
   const title = resultStatusText(payment.status);
   if (result.dataset.status !== payment.status || result.dataset.paymentId !== payment.id) announce(t('result.announce', { title }));
@@ -1654,6 +1658,16 @@ const handoff = createHandoff({
   openCheckout, money, announce, reportError,
 });
 
+// Support cases on this customer's payments, answered here, and feedback on paid payments and closed cases.
+const cases = createCases({
+  call: async (method, suffix, body) => (await apiOk(method, customerPath(suffix), body === undefined ? {} : { body })).data,
+  h, timeElement, announce, reportError,
+  paymentLabel: (paymentId) => {
+    const payment = state.payments.find((shown) => shown.id === paymentId);
+    return payment ? `${money(payment.amount, payment.currency)}, ${when(payment.createdAt)}` : t('cases.paymentFallback');
+  },
+});
+
 let connection = null;
 let restartTimer = null;
 let lastSequence = null; // the last sequence applied; null = none yet
@@ -1706,6 +1720,7 @@ function connectLive() {
     },
     PaymentMethodsChanged: (m) => { state.methods = m.paymentMethods; renderMethods(); addActivity(m, 'methods', t('activity.methods')); },
     ConsentChanged: (m) => { applyConsents(m.consents); loadConsents().catch(reportError); addActivity(m, 'consents', t('activity.consents')); },
+    CaseUpdated: (m) => { cases.caseUpdated(m); addActivity(m, 'case', t('activity.case')); },
   };
   for (const [name, apply] of Object.entries(events)) {
     connection.on(name, (message) => receive(name, message, apply));

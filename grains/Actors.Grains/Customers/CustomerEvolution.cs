@@ -1,4 +1,5 @@
 using Actors.Grains.Carts;
+using Actors.Grains.Cases;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
@@ -47,6 +48,7 @@ public static class CustomerEvolution
             },
         },
         AgedDataRemoved removed => AgedData.Apply(state, removed.Cutoffs),
+        CaseOpened or CaseMessagePosted or CaseClosed or FeedbackGiven => state with { Cases = CasesRules.Apply(state.Cases, change) },
         _ => state with { Commerce = Apply(state.Commerce, change, state.Zone) },
     };
 

@@ -1,8 +1,5 @@
-using Actors.Grains.Consent;
 using Actors.Grains.Limits;
 using Actors.Grains.Live;
-using Actors.Grains.Merge;
-using Actors.Grains.Profiles;
 using Orleans.Utilities;
 
 namespace Actors.Grains.Customers;
@@ -23,10 +20,8 @@ public sealed partial class CustomerGrain
     private long sequence;
     private long sequenceCeiling;
 
-    private Profile? announcedProfile;
-    private CommerceState? announcedCommerce;
-    private ConsentState? announcedConsents;
-    private MergeState? announcedMerges;
+    /// <summary>The state watchers have been told of (set as loaded at activation).</summary>
+    private CustomerState announced = CustomerState.New;
 
     /// <summary>Checkout expiries and cooling-off ends up to this moment have been announced.</summary>
     private DateTimeOffset announcedUpTo;
@@ -63,10 +58,7 @@ public sealed partial class CustomerGrain
     /// <summary>What watchers have been told matches the state as loaded.</summary>
     private void StartAnnouncing()
     {
-        announcedProfile = durable.Profile;
-        announcedCommerce = durable.Commerce;
-        announcedConsents = durable.Consents;
-        announcedMerges = durable.Merges;
+        announced = durable;
         announcedUpTo = clock.GetUtcNow();
     }
 
@@ -91,33 +83,17 @@ public sealed partial class CustomerGrain
     /// <summary>Tells watchers what became durable since the last announcement.</summary>
     private Task Announce()
     {
-        if (failure is not null || watchers is not { Count: > 0 }
-            || announcedProfile == durable.Profile && ReferenceEquals(announcedCommerce, durable.Commerce)
-                && ReferenceEquals(announcedConsents, durable.Consents) && ReferenceEquals(announcedMerges, durable.Merges))
+        if (failure is not null || watchers is not { Count: > 0 } || !LiveChanges.Announces(announced, durable))
         {
-            announcedProfile = durable.Profile;
-            announcedCommerce = durable.Commerce;
-            announcedConsents = durable.Consents;
-            announcedMerges = durable.Merges;
+            announced = durable;
             return Task.CompletedTask;
         }
         return InAnnouncingTurn(async () =>
         {
-            var profileBefore = announcedProfile;
-            var commerceBefore = announcedCommerce ?? durable.Commerce;
-            var consentsBefore = announcedConsents ?? durable.Consents;
-            var mergesBefore = announcedMerges ?? durable.Merges;
-            announcedProfile = durable.Profile;
-            announcedCommerce = durable.Commerce;
-            announcedConsents = durable.Consents;
-            announcedMerges = durable.Merges;
+            var before = announced;
+            announced = durable;
             var now = clock.GetUtcNow();
-            var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
-            if (LiveChanges.Consents(consentsBefore, announcedConsents) is { } consentChanged)
-            {
-                changes.Add(consentChanged);
-            }
-            changes.AddRange(LiveChanges.Merges(CustomerId, mergesBefore, announcedMerges));
+            var changes = LiveChanges.Between(CustomerId, before, announced, LimitsNow, now).ToList();
             await Publish(changes, now);
             ScheduleDue();
         });

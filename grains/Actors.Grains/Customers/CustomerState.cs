@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Actors.Grains.Cases;
 using Actors.Grains.Consent;
 using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
@@ -31,6 +32,9 @@ public sealed record CustomerState
 
     /// <summary>Whom this customer was merged into, and whom it took in (see <see cref="Merge.MergeDecider"/>).</summary>
     [Id(6)] public MergeState Merges { get; init; } = MergeState.None;
+
+    /// <summary>Support cases on this customer's payments, and the feedback they gave.</summary>
+    [Id(12)] public CasesState Cases { get; init; } = CasesState.None;
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();

@@ -1,4 +1,5 @@
 using Actors.Grains.Carts;
+using Actors.Grains.Cases;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Idempotency;
@@ -172,4 +173,31 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("remove-aged-data")]
     Task<AgedDataPurge> RemoveAgedData(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default);
+
+    /// <summary>The customer's support cases, newest first; <see cref="CaseResult.CustomerNotFound"/> for no such customer.</summary>
+    [Alias("get-cases"), ReadOnly]
+    Task<CaseResult> GetCases(CancellationToken cancellationToken = default);
+
+    [Alias("get-case"), ReadOnly]
+    Task<CaseResult> GetCase(string caseId, CancellationToken cancellationToken = default);
+
+    /// <summary>Support opens a case (a dispute or a question) on one of the customer's payments, with its first message.</summary>
+    [Alias("open-case")]
+    Task<CaseResult> OpenCase(CaseDraft draft, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a message from <paramref name="from"/> to an open case.</summary>
+    [Alias("post-case-message")]
+    Task<CaseResult> PostCaseMessage(string caseId, CaseAuthor from, string? text, CancellationToken cancellationToken = default);
+
+    /// <summary>Support closes a case, with a resolution if it likes; closing a closed case changes nothing.</summary>
+    [Alias("close-case")]
+    Task<CaseResult> CloseCase(string caseId, string? resolution, CancellationToken cancellationToken = default);
+
+    /// <summary>The feedback the customer gave, newest first.</summary>
+    [Alias("get-feedback"), ReadOnly]
+    Task<FeedbackResult> GetFeedback(CancellationToken cancellationToken = default);
+
+    /// <summary>Records the customer's feedback on a succeeded payment or a closed case, once per subject.</summary>
+    [Alias("give-feedback")]
+    Task<FeedbackResult> GiveFeedback(FeedbackDraft draft, CancellationToken cancellationToken = default);
 }

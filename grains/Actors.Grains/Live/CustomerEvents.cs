@@ -87,3 +87,7 @@ public sealed record ConsentChanged([property: Id(0)] ConsentState Consents) : C
 /// </summary>
 [GenerateSerializer, Immutable, Alias("customer-event-merged")]
 public sealed record CustomerMerged([property: Id(0)] string SurvivorId, [property: Id(1)] string MergedId) : CustomerEvent;
+
+/// <summary>A support case on one of the customer's payments was opened, answered or closed: the whole case as it is now.</summary>
+[GenerateSerializer, Immutable, Alias("customer-event-case")]
+public sealed record CaseUpdated([property: Id(0)] Cases.SupportCase Case) : CustomerEvent;

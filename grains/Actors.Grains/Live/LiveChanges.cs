@@ -1,3 +1,4 @@
+using Actors.Grains.Cases;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
@@ -14,6 +15,48 @@ namespace Actors.Grains.Live;
 /// </summary>
 public static class LiveChanges
 {
+    /// <summary>Whether anything watchers are told of differs between the two states (device sightings are not told).</summary>
+    public static bool Announces(CustomerState before, CustomerState after) =>
+        before.Profile != after.Profile || !ReferenceEquals(before.Commerce, after.Commerce) || !ReferenceEquals(before.Consents, after.Consents)
+        || !ReferenceEquals(before.Merges, after.Merges) || !ReferenceEquals(before.Cases, after.Cases);
+
+    /// <summary>Every change of customer <paramref name="self"/> between two states, in the order devices are told.</summary>
+    public static IEnumerable<CustomerEvent> Between(string self, CustomerState before, CustomerState after, Func<LimitsView> limitsAfter, DateTimeOffset now)
+    {
+        foreach (var change in Between(before.Profile, after.Profile, before.Commerce, after.Commerce, limitsAfter, now))
+        {
+            yield return change;
+        }
+        if (Consents(before.Consents, after.Consents) is { } consents)
+        {
+            yield return consents;
+        }
+        foreach (var merged in Merges(self, before.Merges, after.Merges))
+        {
+            yield return merged;
+        }
+        foreach (var supportCase in Cases(before.Cases, after.Cases))
+        {
+            yield return supportCase;
+        }
+    }
+
+    /// <summary>The cases opened, answered or closed between two states.</summary>
+    public static IEnumerable<CaseUpdated> Cases(CasesState before, CasesState after)
+    {
+        if (ReferenceEquals(before.Cases, after.Cases))
+        {
+            yield break;
+        }
+        foreach (var supportCase in after.Cases.Values.OrderBy(supportCase => supportCase.OpenedAt))
+        {
+            if (!before.Cases.TryGetValue(supportCase.Id, out var previous) || previous != supportCase)
+            {
+                yield return new CaseUpdated(supportCase);
+            }
+        }
+    }
+
     /// <param name="limitsAfter">The limits as the customer sees them after the turn; asked for only when they changed.</param>
     public static IEnumerable<CustomerEvent> Between(
         Profile? profileBefore, Profile? profileAfter, CommerceState before, CommerceState after, Func<LimitsView> limitsAfter, DateTimeOffset now)

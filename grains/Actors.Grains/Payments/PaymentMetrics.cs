@@ -14,6 +14,8 @@ public sealed class PaymentMetrics
     private readonly Counter<long> refunds;
     private readonly Counter<long> experimentCheckouts;
     private readonly Counter<long> experimentConversions;
+    private readonly Counter<long> casesOpened;
+    private readonly Counter<long> feedback;
 
     public PaymentMetrics(IMeterFactory meters)
     {
@@ -27,6 +29,9 @@ public sealed class PaymentMetrics
             description: "Checkouts created by customers who allow analytics, by experiment and variant.");
         experimentConversions = meter.CreateCounter<long>("actors.experiment.conversions",
             description: "Of those checkouts, the ones paid, by experiment and variant.");
+        casesOpened = meter.CreateCounter<long>("actors.cases.opened", description: "Support cases opened on payments, by kind (dispute, question).");
+        feedback = meter.CreateCounter<long>("actors.feedback",
+            description: "Feedback given by customers, by rating (1 to 5) and subject (payment, case).");
     }
 
     public void CheckoutCreated() => checkouts.Add(1);
@@ -44,4 +49,10 @@ public sealed class PaymentMetrics
     public void ExperimentCounted(string experiment, string variant, bool converted) =>
         (converted ? experimentConversions : experimentCheckouts).Add(1,
             new KeyValuePair<string, object?>("experiment", experiment), new KeyValuePair<string, object?>("variant", variant));
+
+    public void CaseOpened(Cases.CaseKind kind) =>
+        casesOpened.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString().ToLowerInvariant()));
+
+    public void FeedbackGiven(Cases.Feedback given) =>
+        feedback.Add(1, new KeyValuePair<string, object?>("rating", given.Rating), new KeyValuePair<string, object?>("subject", given.SubjectKind));
 }

@@ -56,6 +56,13 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ("GET", "/v1/customers/{customerId}/audit/verify", "customer support operator"),
         ("GET", "/v1/customers/{customerId}/audit/{sequence}/receipt", "customer support operator"),
         ("GET", "/.well-known/receipt-keys", "*"),
+        ("GET", "/v1/customers/{customerId}/cases", "customer support operator"),
+        ("GET", "/v1/customers/{customerId}/cases/{caseId}", "customer support operator"),
+        ("POST", "/v1/customers/{customerId}/cases", "support operator"),
+        ("POST", "/v1/customers/{customerId}/cases/{caseId}/messages", "customer support operator"),
+        ("POST", "/v1/customers/{customerId}/cases/{caseId}/close", "support operator"),
+        ("GET", "/v1/customers/{customerId}/feedback", "customer support operator"),
+        ("POST", "/v1/customers/{customerId}/feedback", "customer"),
         ("POST", "/v1/pos/checkouts", "pos"),
         ("GET", "/v1/pos/checkouts/{customerId}/{checkoutId}", "pos"),
         ("POST", "/v1/pos/checkouts/{customerId}/{checkoutId}/confirm", "pos"),
@@ -169,7 +176,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             .Replace("{paymentMethodId}", "pm_0123456789abcdefghjk")
             .Replace("{checkoutId}", "chk_0123456789abcdefghjk")
             .Replace("{paymentId}", "pay_0123456789abcdefghjk")
-            .Replace("{sequence}", "1");
+            .Replace("{sequence}", "1")
+            .Replace("{caseId}", "case_0123456789abcdefghjk");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT" or "PATCH")
         {

@@ -135,7 +135,7 @@ public sealed partial class WebAppLanguageTests(BrowserFixture fixture)
         }
 
         var script = await page.EvaluateAsync<string>(
-            "Promise.all(['/app.js', '/handoff.js'].map((path) => fetch(path).then((response) => response.text()))).then((texts) => texts.join('\\n'))");
+            "Promise.all(['/app.js', '/handoff.js', '/cases.js'].map((path) => fetch(path).then((response) => response.text()))).then((texts) => texts.join('\\n'))");
         var html = await page.EvaluateAsync<string>("fetch('/').then((response) => response.text())");
         var used = UsedInScript().Matches(script).Select(match => match.Groups[1].Value)
             .Concat(UsedInPage().Matches(html).Select(match => match.Groups[1].Value))
