@@ -33,4 +33,7 @@ public interface ICustomerJournal
 
     /// <summary>The customer's consent decisions up to and including <paramref name="upTo"/>, newest first.</summary>
     Task<IReadOnlyList<ConsentRecorded>> ReadConsents(string customerId, long upTo, CancellationToken cancellationToken);
+
+    /// <summary>The customer's events of the types <paramref name="types"/> up to and including <paramref name="upTo"/>, newest first.</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadEvents(string customerId, IReadOnlyCollection<Type> types, long upTo, CancellationToken cancellationToken);
 }
