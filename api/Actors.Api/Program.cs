@@ -11,7 +11,9 @@ using Actors.Api.Limits;
 using Actors.Api.Live;
 using Actors.Api.Payments;
 using Actors.Api.Pos;
+using Actors.Api.Privacy;
 using Actors.Api.Problems;
+using Actors.Api.Support;
 using Actors.Api.Wallets;
 using OpenTelemetry.Metrics;
 
@@ -62,6 +64,8 @@ app.MapCheckoutApi();
 app.MapPaymentHistoryApi();
 app.MapExperimentsApi();
 app.MapPosApi();
+app.MapExportApi();
+app.MapSupportApi();
 app.MapCustomerHub();
 
 app.Run();

@@ -31,7 +31,7 @@ public static class PaymentHistoryApi
     /// grain knows them from its journal). A customer merged away answers with its survivor, which the customer
     /// group turns into a redirect.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> HistoryOf(string customerId, IClusterClient cluster, CancellationToken cancellationToken) =>
+    internal static async Task<IReadOnlyList<string>> HistoryOf(string customerId, IClusterClient cluster, CancellationToken cancellationToken) =>
         [customerId, .. await cluster.GetGrain<Actors.Grains.Customers.ICustomerGrain>(customerId).GetMergedFrom(cancellationToken) ?? []];
 
     /// <summary>
