@@ -34,8 +34,4 @@ public static class CustomerReplay
         }
         return new Replayed(state, sequence, checkout);
     }
-
-    /// <summary>The customer as their journal stood at <paramref name="moment"/>: every event up to the first one decided after it.</summary>
-    public static async Task<Replayed> At(JournalReader journal, string customerId, DateTimeOffset moment, CancellationToken cancellationToken) =>
-        await Before(journal, customerId, await journal.FirstAfter(customerId, moment, cancellationToken), null, cancellationToken);
 }

@@ -92,12 +92,18 @@ public static class SupportApi
         {
             return ApiProblems.Validation(new Dictionary<string, string[]> { ["at"] = ["is required: an ISO-8601 instant, e.g. 2026-05-04T12:00:00Z"] });
         }
+        // A moment before the first event is refused before anything is read or recorded.
+        var firstAfter = await journal.FirstAfter(customerId, at, cancellationToken);
+        if (firstAfter == 1)
+        {
+            return NotYetCreated();
+        }
         var grain = cluster.GetGrain<ICustomerGrain>(customerId);
         if (!await SupportAudit.Recorded(http.User, grain, SupportReads.AsOf, cancellationToken))
         {
             return ApiProblems.CustomerNotFound();
         }
-        var replayed = await CustomerReplay.At(journal, customerId, at, cancellationToken);
+        var replayed = await CustomerReplay.Before(journal, customerId, firstAfter, null, cancellationToken);
         return AsOfView.From(replayed, at, Masking.For(http.User)) is { } view ? TypedResults.Ok(view) : NotYetCreated();
     }
 
@@ -109,15 +115,16 @@ public static class SupportApi
         string customerId, string paymentId, HttpContext http, IClusterClient cluster, JournalReader journal, PaymentHistory history,
         CancellationToken cancellationToken)
     {
-        var grain = cluster.GetGrain<ICustomerGrain>(customerId);
-        if (!await SupportAudit.Recorded(http.User, grain, SupportReads.PaymentContext, cancellationToken))
-        {
-            return ApiProblems.CustomerNotFound();
-        }
-        if (await journal.ReservationOf(customerId, paymentId, cancellationToken) is not { } reservation
-            || await history.Receipt([customerId], paymentId, cancellationToken) is not { } receipt)
+        // Whether the payment is this customer's is all that is read before the read is recorded, so a refusal stores nothing.
+        if (await journal.ReservationOf(customerId, paymentId, cancellationToken) is not { } reservation)
         {
             return ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentNotFound, "No such payment of this customer.");
+        }
+        var grain = cluster.GetGrain<ICustomerGrain>(customerId);
+        if (!await SupportAudit.Recorded(http.User, grain, SupportReads.PaymentContext, cancellationToken)
+            || await history.Receipt([customerId], paymentId, cancellationToken) is not { } receipt)
+        {
+            return ApiProblems.CustomerNotFound();
         }
         if (await journal.Read(customerId, reservation, cancellationToken) is not PaymentReserved reserved)
         {

@@ -145,6 +145,23 @@ public sealed class SupportTimelineTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_support_read_refused_for_an_unknown_payment_or_a_moment_before_the_customer_records_nothing()
+    {
+        var shopper = await Shopper.Create(fixture.ClientAs);
+        var support = await fixture.ClientAs("support");
+        var stored = await fixture.Stored.EventsOf(shopper.Id);
+
+        var unknown = await support.GetAsync($"/v1/customers/{shopper.Id}/payments/pay_0123456789abcdefghjk/context");
+        var early = await support.GetAsync($"/v1/customers/{shopper.Id}/as-of?at={Instant(DateTimeOffset.UtcNow.AddDays(-1))}");
+        var malformed = await support.GetAsync($"/v1/customers/{shopper.Id}/timeline?before=-1");
+
+        await Problem(unknown, HttpStatusCode.NotFound, "/errors/payment-not-found");
+        await Problem(early, HttpStatusCode.NotFound, "/errors/customer-not-found");
+        await Problem(malformed, HttpStatusCode.BadRequest, "/errors/validation");
+        Assert.Equal(stored, await fixture.Stored.EventsOf(shopper.Id));
+    }
+
+    [Fact]
     public async Task Support_cannot_move_money_or_loosen_limits_and_its_refused_requests_store_nothing()
     {
         var shopper = await Shopper.Create(fixture.ClientAs);
