@@ -13,7 +13,9 @@ using Actors.Api.Limits;
 using Actors.Api.Live;
 using Actors.Api.Payments;
 using Actors.Api.Pos;
+using Actors.Api.Privacy;
 using Actors.Api.Problems;
+using Actors.Api.Support;
 using Actors.Api.Wallets;
 using OpenTelemetry.Metrics;
 
@@ -67,6 +69,8 @@ app.MapAuditApi();
 app.MapExperimentsApi();
 app.MapPosApi();
 app.MapCaseApi();
+app.MapExportApi();
+app.MapSupportApi();
 app.MapCustomerHub();
 
 app.Run();

@@ -6,6 +6,7 @@ using Actors.Grains.Consent;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Merge;
+using Actors.Grains.Support;
 
 namespace Actors.Api.Audit;
 
@@ -15,6 +16,7 @@ namespace Actors.Api.Audit;
 [JsonDerivedType(typeof(LimitsChange), "limits")]
 [JsonDerivedType(typeof(SelfExclusionChange), "self-exclusion")]
 [JsonDerivedType(typeof(MergeChange), "merge")]
+[JsonDerivedType(typeof(SupportAccessChange), "support-access")]
 public abstract record AuditChange;
 
 /// <summary>Consent to <see cref="Purpose"/> granted or withdrawn under a policy version, through a channel and device.</summary>
@@ -31,6 +33,9 @@ public sealed record SelfExclusionChange(DateTimeOffset? From, DateTimeOffset? U
 
 /// <summary>A step of a merge (<c>started</c>, <c>merged-into</c>, <c>completed</c>, <c>cancelled</c>) with the other customer.</summary>
 public sealed record MergeChange(string Step, string OtherCustomer) : AuditChange;
+
+/// <summary>Support (<see cref="Reader"/>, the token's subject) read <see cref="What"/> of the customer.</summary>
+public sealed record SupportAccessChange(string Reader, string What) : AuditChange;
 
 /// <summary>
 /// Turns audit entries into what the trail and receipts say: the change, structured, and one line of text. Computed on
@@ -53,6 +58,7 @@ public static class AuditDescriptions
         MergedInto merged => new MergeChange("merged-into", merged.Survivor),
         MergeCompleted completed => new MergeChange("completed", completed.From),
         MergeCancelled cancelled => new MergeChange("cancelled", cancelled.From),
+        SupportAccessed access => new SupportAccessChange(access.Reader, access.What),
         _ => null,
     };
 
@@ -79,6 +85,7 @@ public static class AuditDescriptions
         SelfExclusionChange exclusion => $"self-excluded until {Instant(exclusion.Until)}",
         MergeChange { Step: "merged-into" } merge => $"merged into {merge.OtherCustomer}",
         MergeChange merge => $"merge of {merge.OtherCustomer} {merge.Step}",
+        SupportAccessChange access => $"Support ({access.Reader}) opened the {access.What}",
         _ => kind,
     };
 

@@ -58,6 +58,10 @@ public sealed class AuditTrail(NpgsqlDataSource database, CustomerKeys keys, Ser
         return (hasMore ? page[..limit] : page, hasMore);
     }
 
+    /// <summary>Every entry, newest first (for the export).</summary>
+    public Task<List<AuditRecord>> All(string customerId, CancellationToken cancellationToken) =>
+        Read(customerId, long.MaxValue, 1, int.MaxValue, cancellationToken);
+
     /// <summary>The audit entry at <paramref name="sequence"/>, or null when that event is no audit entry of the customer.</summary>
     public async Task<AuditRecord?> Entry(string customerId, long sequence, CancellationToken cancellationToken) =>
         sequence is < 1 or long.MaxValue ? null : (await Read(customerId, sequence + 1, sequence, 1, cancellationToken)).FirstOrDefault();

@@ -42,6 +42,7 @@ public static class Policies
     public const string OpenCase = "open-case";
     public const string AnswerCase = "answer-case";
     public const string GiveFeedback = "give-feedback";
+    public const string Investigate = "investigate";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -68,6 +69,8 @@ public static class Policies
         .AddPolicy(OpenCase, policy => policy.RequireRole(Roles.Support, Roles.Operator))
         .AddPolicy(AnswerCase, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator))
         .AddPolicy(GiveFeedback, policy => policy.RequireRole(Roles.Customer))
+        // A customer's timeline and past states are the merchant's view for disputes and questions, not the customer's own.
+        .AddPolicy(Investigate, policy => policy.RequireRole(Roles.Support, Roles.Operator))
         .Services;
 }
 

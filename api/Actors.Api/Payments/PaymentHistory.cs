@@ -32,7 +32,11 @@ public sealed record PaymentQuery(
     long? AmountMin,
     long? AmountMax,
     string? Channel,
-    string? Text);
+    string? Text)
+{
+    /// <summary>No filter: every payment.</summary>
+    public static PaymentQuery Everything { get; } = new(null, null, null, null, null, null, null);
+}
 
 /// <summary>
 /// Reads payment history from the customer journal's ledger rows, never from grains: one customer's payments newest
@@ -103,7 +107,7 @@ public sealed class PaymentHistory(NpgsqlDataSource database, CustomerKeys keys)
     public async Task<(PaymentRecord Payment, IReadOnlyList<PaymentEvent> Events)?> Receipt(IReadOnlyList<string> customers, string paymentId, CancellationToken cancellationToken)
     {
         PaymentRecord? payment = null;
-        await foreach (var found in Read(customers, new PaymentQuery(null, null, null, null, null, null, null), null, 1, cancellationToken, paymentId))
+        await foreach (var found in Read(customers, PaymentQuery.Everything, null, 1, cancellationToken, paymentId))
         {
             payment = found;
         }
@@ -129,6 +133,35 @@ public sealed class PaymentHistory(NpgsqlDataSource database, CustomerKeys keys)
                 new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
         }
         return (payment, events);
+    }
+
+    /// <summary>
+    /// Every ledger row of every payment of <paramref name="customers"/>, by payment, in order: one query for a whole
+    /// export instead of one per payment. Outcome rows show the amount of the payment they settle, as on a receipt.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PaymentEvent>>> Ledger(IReadOnlyList<string> customers, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT e.payment_id, e.ledger_kind, coalesce(e.amount, a.amount), coalesce(e.currency, a.currency), e.refund_id, e.recorded_at
+            FROM customer_events e
+            JOIN customer_events a ON a.customer_id = e.customer_id AND a.payment_id = e.payment_id AND a.ledger_kind = 'authorized'
+            WHERE e.customer_id = ANY(@customers) AND e.ledger_kind IS NOT NULL
+            ORDER BY e.customer_id, e.sequence
+            """);
+        command.Parameters.AddWithValue("customers", customers.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ledger = new Dictionary<string, List<PaymentEvent>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var paymentId = reader.GetString(0);
+            if (!ledger.TryGetValue(paymentId, out var events))
+            {
+                ledger[paymentId] = events = [];
+            }
+            events.Add(new PaymentEvent(reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero)));
+        }
+        return ledger.ToDictionary(entry => entry.Key, entry => (IReadOnlyList<PaymentEvent>)entry.Value);
     }
 
     /// <summary>
@@ -258,6 +291,7 @@ public static class PaymentHistoryHosting
         // History opens sealed descriptions, and identity lookups hash identifiers: the same keys as the silos'.
         services.AddActorsPrivacy(provider => provider.GetRequiredService<NpgsqlDataSource>());
         services.AddSingleton<PaymentHistory>();
+        services.AddSingleton<Privacy.JournalReader>();
         return services;
     }
 }

@@ -31,7 +31,7 @@ public static class PaymentHistoryApi
     /// grain knows them from its journal). A customer merged away answers with its survivor, which the customer
     /// group turns into a redirect.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> HistoryOf(string customerId, IClusterClient cluster, CancellationToken cancellationToken) =>
+    internal static async Task<IReadOnlyList<string>> HistoryOf(string customerId, IClusterClient cluster, CancellationToken cancellationToken) =>
         [customerId, .. await cluster.GetGrain<Actors.Grains.Customers.ICustomerGrain>(customerId).GetMergedFrom(cancellationToken) ?? []];
 
     /// <summary>
@@ -105,13 +105,7 @@ public static class PaymentHistoryApi
         {
             return ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentNotFound, "No such payment.");
         }
-        var refunds = found.Events
-            .Where(entry => entry.Kind == "refunded")
-            .Select(entry => new RefundLine(entry.RefundId!, entry.Amount, entry.At));
-        return TypedResults.Ok(new ReceiptView(
-            PaymentSummary.From(found.Payment),
-            [.. found.Events.Select(entry => new ReceiptEvent(entry.Kind, entry.Amount, entry.Currency, entry.At))],
-            [.. refunds]));
+        return TypedResults.Ok(Privacy.CustomerParts.Payment(found.Payment, found.Events, Privacy.Masking.None));
     }
 
     private static PaymentQuery? ParseQuery(IQueryCollection query, Dictionary<string, string[]> errors)

@@ -12,6 +12,7 @@ using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
+using Actors.Grains.Support;
 using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Customers;
@@ -28,6 +29,8 @@ public static class CustomerEvolution
         ProfileUpdated updated => state with { Profile = updated.Profile },
         DeviceSeen seen => state with { Sessions = state.Sessions.With(seen.Session) },
         LiveNumbersClaimed claimed => state with { LiveCeiling = claimed.Ceiling },
+        // A record of who read the customer; it changes nothing about them.
+        SupportAccessed => state,
         ConsentRecorded recorded => state with { Consents = state.Consents.With(recorded.Decision) },
         IdentityClaimed claimed => state with { Identities = state.Identities.Add(claimed.Identifier.Key) },
         IdentityReleased released => state with { Identities = state.Identities.Remove(released.Identifier.Key) },

@@ -99,6 +99,17 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("get-limits"), ReadOnly]
     Task<LimitsResult> GetLimits(CancellationToken cancellationToken = default);
 
+    /// <summary>The caps now and every change of them (caps and self-exclusion) from the journal, newest first; null for no such customer.</summary>
+    [Alias("get-limits-history"), ReadOnly]
+    Task<LimitsHistory?> GetLimitsHistory(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Journals that support (<paramref name="reader"/>, the token's subject) opened <paramref name="what"/> (a
+    /// <see cref="Support.SupportReads"/> name); completes once that is durable. False for no such customer.
+    /// </summary>
+    [Alias("record-support-access")]
+    Task<bool> RecordSupportAccess(string reader, string what, CancellationToken cancellationToken = default);
+
     /// <summary>States all three caps; stricter ones apply at once, looser ones after the cooling-off.</summary>
     [Alias("set-limits")]
     Task<LimitsResult> SetLimits(CapRequest caps, CancellationToken cancellationToken = default);

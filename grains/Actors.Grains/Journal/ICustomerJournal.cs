@@ -49,4 +49,7 @@ public interface ICustomerJournal
 
     /// <summary>Up to <paramref name="limit"/> customers after <paramref name="after"/> (by id) whose journal holds data aged out before <paramref name="cutoffs"/>.</summary>
     Task<IReadOnlyList<string>> CustomersWithAgedData(RetentionCutoffs cutoffs, string after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The customer's events of the types <paramref name="types"/> up to and including <paramref name="upTo"/>, newest first.</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadEvents(string customerId, IReadOnlyCollection<Type> types, long upTo, CancellationToken cancellationToken);
 }

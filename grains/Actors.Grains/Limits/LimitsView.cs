@@ -31,3 +31,19 @@ public abstract record LimitsResult
     [GenerateSerializer, Immutable, Alias("limits-result-customer-not-found")]
     public sealed record CustomerNotFound : LimitsResult;
 }
+
+/// <summary>
+/// One change of the spending controls, as the journal holds it: the caps (pending raises included) it left, at
+/// <see cref="At"/>, and whether it was a self-exclusion.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("limit-change-v1")]
+public sealed record LimitChange(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] bool SelfExclusion,
+    [property: Id(3)] SpendingLimits Limits,
+    [property: Id(4)] string CapCurrency);
+
+/// <summary>The caps now and, read from the journal up to the same event, every change of them, newest first.</summary>
+[GenerateSerializer, Immutable, Alias("limits-history-v1")]
+public sealed record LimitsHistory([property: Id(0)] LimitsView Current, [property: Id(1)] ImmutableList<LimitChange> Changes);

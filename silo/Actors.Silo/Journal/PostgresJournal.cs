@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Reflection;
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
 using Actors.Grains.Idempotency;
@@ -81,15 +79,6 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         WHERE customer_id = $1 AND audit_hash IS NOT NULL AND sequence <= $2
         ORDER BY sequence DESC LIMIT 1
         """;
-
-    // The type is written out (not a parameter) so that the planner can use the partial index on consent events.
-    private const string ReadConsentEvents = """
-        SELECT sequence, payload FROM customer_events
-        WHERE customer_id = $1 AND event_type = 'consent-recorded-v1' AND sequence <= $2
-        ORDER BY sequence DESC
-        """;
-
-    private static readonly ConcurrentDictionary<Type, string> TypeNames = new();
 
     // Retention deletes and rewrites only rows a snapshot covers (sequence <= $2), so no activation replays past a gap.
     private const string DeleteAgedRows = """
@@ -221,17 +210,25 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         return events;
     }
 
-    public async Task<IReadOnlyList<ConsentRecorded>> ReadConsents(string customerId, long upTo, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConsentRecorded>> ReadConsents(string customerId, long upTo, CancellationToken cancellationToken) =>
+        [.. (await ReadEvents(customerId, [typeof(ConsentRecorded)], upTo, cancellationToken)).Select(entry => entry.Event as ConsentRecorded
+            ?? throw new InvalidDataException($"A consent row of {customerId} holds another event."))];
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadEvents(string customerId, IReadOnlyCollection<Type> types, long upTo, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(ReadConsentEvents);
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT sequence, payload FROM customer_events
+            WHERE customer_id = $1 AND event_type IN ({JournalRows.SqlList(types)}) AND sequence <= $2
+            ORDER BY sequence DESC
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<ConsentRecorded>();
+        var events = new List<JournalEntry>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Event(await KeyOf(customerId, cancellationToken), reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) as ConsentRecorded
-                ?? throw new InvalidDataException($"A consent row of {customerId} holds another event."));
+            var sequence = reader.GetInt64(0);
+            events.Add(new JournalEntry(sequence, Event(await KeyOf(customerId, cancellationToken), sequence, reader.GetFieldValue<byte[]>(1))));
         }
         return events;
     }
@@ -311,17 +308,13 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         return customers;
     }
 
-    private JournalEvent Event(DataKey key, long sequence, byte[] payload) =>
-        serializer.Deserialize<JournalEvent>(key.Open(SealedPurposes.Event, sequence, payload))
-        ?? throw new InvalidDataException($"The event of {key.CustomerId} at {sequence} holds no event.");
+    private JournalEvent Event(DataKey key, long sequence, byte[] payload) => JournalRows.Open(serializer, key, sequence, payload);
 
     private async ValueTask<DataKey> KeyOf(string customerId, CancellationToken cancellationToken) =>
         await keys.Find(customerId, cancellationToken) ?? throw new InvalidDataException($"{customerId} has journal rows but no data key to open them.");
 
     /// <summary>The stable name of an event type: its <c>[Alias]</c>, which survives renaming the type.</summary>
-    public static string TypeName(Type eventType) => TypeNames.GetOrAdd(eventType, type =>
-        type.GetCustomAttribute<AliasAttribute>(inherit: false)?.Alias
-        ?? throw new InvalidOperationException($"Journal event {type.Name} has no [Alias]: give it a stable one."));
+    public static string TypeName(Type eventType) => JournalRows.TypeName(eventType);
 
     private (NpgsqlBatchCommand Command, AuditHead Head) EventsCommand(DataKey key, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, AuditHead head)
     {
