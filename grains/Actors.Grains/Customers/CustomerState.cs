@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Grains.Consent;
+using Actors.Grains.Erasure;
 using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
@@ -31,6 +32,9 @@ public sealed record CustomerState
 
     /// <summary>Whom this customer was merged into, and whom it took in (see <see cref="Merge.MergeDecider"/>).</summary>
     [Id(6)] public MergeState Merges { get; init; } = MergeState.None;
+
+    /// <summary>Null unless the customer is being (or was) erased (see <see cref="Erasure.ErasureDecider"/>).</summary>
+    [Id(7)] public ErasureState? Erasure { get; init; }
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();
