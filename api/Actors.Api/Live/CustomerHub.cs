@@ -24,7 +24,7 @@ public sealed class CustomerHub(CustomerWatchers watchers) : Hub
         var group = customerId is null ? null : AudienceOf(user, customerId, query?[DeviceIdQuery]);
         // Same answer for "not yours" and "does not exist", as over REST.
         if (customerId is null || group is null || !user.MaySee(customerId)
-            || await watchers.Join(Context.ConnectionId, customerId, group, Context.ConnectionAborted) is not { } sequence)
+            || await watchers.Join(Context.ConnectionId, customerId, group, Context.Abort, Context.ConnectionAborted) is not { } sequence)
         {
             throw new HubException("No such customer.");
         }

@@ -50,6 +50,8 @@ public static class ProblemTypes
     public const string CustomerMerged = Base + "customer-merged";
     public const string MergeBusy = Base + "merge-busy";
     public const string MergeSelf = Base + "merge-self";
+    public const string CustomerErased = Base + "customer-erased";
+    public const string ErasureBlocked = Base + "erasure-blocked";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 
@@ -62,6 +64,7 @@ public static class ProblemTypes
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status409Conflict => Conflict,
+        StatusCodes.Status410Gone => CustomerErased,
         StatusCodes.Status412PreconditionFailed => VersionMismatch,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,

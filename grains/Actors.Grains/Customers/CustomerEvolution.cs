@@ -37,7 +37,7 @@ public static class CustomerEvolution
         // Nothing of the person stays in memory: only how far the erasure got, and the live numbers already handed out.
         CustomerErased erased => CustomerState.New with
         {
-            Erasure = (state.Erasure ?? new ErasureState { StartedAt = erased.At }) with { ErasedAt = erased.At },
+            Erasure = (state.Erasure ?? new ErasureState { StartedAt = erased.At }) with { ErasedAt = erased.At, MergedFrom = state.Merges.MergedFrom },
             LiveCeiling = state.LiveCeiling,
         },
         MergeCompleted completed => state with

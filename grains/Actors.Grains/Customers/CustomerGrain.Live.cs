@@ -27,6 +27,7 @@ public sealed partial class CustomerGrain
     private CommerceState? announcedCommerce;
     private ConsentState? announcedConsents;
     private MergeState? announcedMerges;
+    private Erasure.ErasureState? announcedErasure;
 
     /// <summary>Checkout expiries and cooling-off ends up to this moment have been announced.</summary>
     private DateTimeOffset announcedUpTo;
@@ -67,6 +68,7 @@ public sealed partial class CustomerGrain
         announcedCommerce = durable.Commerce;
         announcedConsents = durable.Consents;
         announcedMerges = durable.Merges;
+        announcedErasure = durable.Erasure;
         announcedUpTo = clock.GetUtcNow();
     }
 
@@ -91,14 +93,17 @@ public sealed partial class CustomerGrain
     /// <summary>Tells watchers what became durable since the last announcement.</summary>
     private Task Announce()
     {
-        if (failure is not null || watchers is not { Count: > 0 }
+        // Once the key is gone nothing can be numbered in the journal; devices heard the erasure before it went.
+        if (failure is not null || watchers is not { Count: > 0 } || durable.Erasure is { Shredded: true }
             || announcedProfile == durable.Profile && ReferenceEquals(announcedCommerce, durable.Commerce)
-                && ReferenceEquals(announcedConsents, durable.Consents) && ReferenceEquals(announcedMerges, durable.Merges))
+                && ReferenceEquals(announcedConsents, durable.Consents) && ReferenceEquals(announcedMerges, durable.Merges)
+                && announcedErasure == durable.Erasure)
         {
             announcedProfile = durable.Profile;
             announcedCommerce = durable.Commerce;
             announcedConsents = durable.Consents;
             announcedMerges = durable.Merges;
+            announcedErasure = durable.Erasure;
             return Task.CompletedTask;
         }
         return InAnnouncingTurn(async () =>
@@ -107,11 +112,19 @@ public sealed partial class CustomerGrain
             var commerceBefore = announcedCommerce ?? durable.Commerce;
             var consentsBefore = announcedConsents ?? durable.Consents;
             var mergesBefore = announcedMerges ?? durable.Merges;
+            var erasureBefore = announcedErasure;
             announcedProfile = durable.Profile;
             announcedCommerce = durable.Commerce;
             announcedConsents = durable.Consents;
             announcedMerges = durable.Merges;
+            announcedErasure = durable.Erasure;
             var now = clock.GetUtcNow();
+            if (LiveChanges.Erasure(erasureBefore, announcedErasure) is { } erased)
+            {
+                // The erased state holds nothing to compare: the erasure is the last word.
+                await Publish([erased], now);
+                return;
+            }
             var changes = LiveChanges.Between(profileBefore, announcedProfile, commerceBefore, announcedCommerce, LimitsNow, now).ToList();
             if (LiveChanges.Consents(consentsBefore, announcedConsents) is { } consentChanged)
             {

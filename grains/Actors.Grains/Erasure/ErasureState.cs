@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Actors.Grains.Erasure;
 
 /// <summary>
@@ -17,6 +19,9 @@ public sealed record ErasureState
 
     /// <summary>The data key is destroyed and the tombstone written: nothing of this customer can be opened any more.</summary>
     [Id(4)] public bool Shredded { get; init; }
+
+    /// <summary>The customers merged into this one before it was erased: their keys go with its own (they were the same person).</summary>
+    [Id(5)] public ImmutableSortedSet<string> MergedFrom { get; init; } = [];
 
     /// <summary>The state of a customer whose journal has a tombstone: loaded without opening anything.</summary>
     public static ErasureState Tombstone(DateTimeOffset erasedAt) => new() { StartedAt = erasedAt, ErasedAt = erasedAt, Shredded = true };

@@ -87,3 +87,10 @@ public sealed record ConsentChanged([property: Id(0)] ConsentState Consents) : C
 /// </summary>
 [GenerateSerializer, Immutable, Alias("customer-event-merged")]
 public sealed record CustomerMerged([property: Id(0)] string SurvivorId, [property: Id(1)] string MergedId) : CustomerEvent;
+
+/// <summary>
+/// The customer was erased: the last thing its devices hear (hub method <c>CustomerErased</c>) before the API node
+/// closes their connections. Every call for the customer answers <c>410</c> from now on.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("customer-event-erased")]
+public sealed record Erased : CustomerEvent;

@@ -70,6 +70,10 @@ public static class LiveChanges
         }
     }
 
+    /// <summary>The erasure between two states: its last event was written, so devices are told (and nothing else: the state was cleared).</summary>
+    public static Erased? Erasure(Erasure.ErasureState? before, Erasure.ErasureState? after) =>
+        before?.ErasedAt is null && after?.ErasedAt is not null ? new Erased() : null;
+
     /// <summary>
     /// The checkouts that expire, and the cooling-off periods that end, in (<paramref name="after"/>,
     /// <paramref name="upTo"/>]: nothing is written when they pass, so only the clock can announce them.
