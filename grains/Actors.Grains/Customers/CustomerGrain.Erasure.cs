@@ -115,8 +115,8 @@ public sealed partial class CustomerGrain
     /// telling devices; once its key is gone, nothing at all.
     /// </summary>
     private static bool MayAppendWhenErasing(ErasureState erasure, IEnumerable<JournalEvent> events) =>
-        !erasure.Shredded && events.All(change => change is LiveNumbersClaimed
-            || erasure.ErasedAt is null && change is Identity.IdentityReleased or CustomerErased);
+        events.All(change => !erasure.Shredded
+            && (change is LiveNumbersClaimed || erasure.ErasedAt is null && change is Identity.IdentityReleased or CustomerErased));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{CustomerId} erased (asked by {By}): data key destroyed")]
     private static partial void LogErased(ILogger logger, string customerId, string by);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Actors.Grains.Customers;
 using Actors.Grains.Erasure;
 using Actors.Grains.Identity;
 using Actors.Grains.Privacy;
@@ -121,7 +122,8 @@ public sealed class ErasureTests
     {
         var connectionString = await TestPostgres.Instance.CreateDatabase();
         var clusterId = "erase-crash-" + Guid.NewGuid().ToString("N")[..8];
-        var silo = await SiloProcess.Start(connectionString, clusterId);
+        // Two silos: the one holding the customer dies, the other declares it dead and takes its reminders over.
+        var silos = (await Task.WhenAll(SiloProcess.Start(connectionString, clusterId), SiloProcess.Start(connectionString, clusterId))).ToList();
         await using var api = new ApiFactory(ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true));
         var stored = new StoredData(connectionString);
         try
@@ -142,13 +144,14 @@ public sealed class ErasureTests
             await Problem(await operatorClient.GetAsync($"/v1/customers/{id}"), HttpStatusCode.Gone, "/errors/customer-erased");
             Assert.Equal(1, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
 
-            // The silo dies mid-erasure; the database recovers; a new silo takes over with nothing in memory.
-            silo.Kill();
+            // The silo holding the customer dies mid-erasure (SIGKILL); the database recovers.
+            var cluster = api.Services.GetRequiredService<IClusterClient>();
+            var hosting = await cluster.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.GetGrain<ICustomerGrain>(id));
+            silos.Single(silo => silo.SiloPort == hosting!.Endpoint.Port).Kill();
             await Execute(connectionString, "DROP TRIGGER refuse_storage_writes ON orleansstorage; DROP FUNCTION refuse_writes();");
-            await silo.DisposeAsync();
-            silo = await SiloProcess.Start(connectionString, clusterId);
 
-            // Nobody calls the customer: the erasure reminder activates it, and the activation finishes the erasure.
+            // Nobody calls the customer: its erasure reminder, now the other silo's, activates it there, and the activation
+            // finishes the erasure.
             await Eventually.Get(() => stored.Scalar("SELECT count(*) FROM erased_customers WHERE customer_id = @id", ("id", id)),
                 erased => erased == 1, TimeSpan.FromMinutes(3));
             Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
@@ -163,7 +166,10 @@ public sealed class ErasureTests
         }
         finally
         {
-            await silo.DisposeAsync();
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
         }
     }
 
