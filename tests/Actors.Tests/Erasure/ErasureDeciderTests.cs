@@ -2,7 +2,6 @@ using Actors.Grains.Customers;
 using Actors.Grains.Erasure;
 using Actors.Grains.Identity;
 using Actors.Grains.Limits;
-using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using static Actors.Tests.Deciders.Customers;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Actors.Grains.Customers;
 using Actors.Grains.Erasure;
-using Actors.Grains.Identity;
 using Actors.Grains.Privacy;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
