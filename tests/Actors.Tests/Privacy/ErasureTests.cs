@@ -64,6 +64,13 @@ public sealed class ErasureTests
                 await device.Closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
             }
 
+            // A device that connects now is refused, saying why.
+            await using (var late = await LiveDevice.Connect(customer))
+            {
+                Assert.Contains("erased", (await late.Closed.Task.WaitAsync(TimeSpan.FromSeconds(20)))?.Message);
+                Assert.Empty(late.Messages);
+            }
+
             // The key is gone, a tombstone stands, and nothing can make a key again.
             Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
             Assert.Equal(1, await stored.Scalar("SELECT count(*) FROM erased_customers WHERE customer_id = @id", ("id", id)));
