@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Actors.Api.Limits;
 using Actors.Api.Payments;
 using Actors.Grains.Consent;
+using Actors.Grains.Erasure;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Merge;
@@ -17,6 +18,7 @@ namespace Actors.Api.Audit;
 [JsonDerivedType(typeof(SelfExclusionChange), "self-exclusion")]
 [JsonDerivedType(typeof(MergeChange), "merge")]
 [JsonDerivedType(typeof(SupportAccessChange), "support-access")]
+[JsonDerivedType(typeof(ErasureChange), "erasure")]
 public abstract record AuditChange;
 
 /// <summary>Consent to <see cref="Purpose"/> granted or withdrawn under a policy version, through a channel and device.</summary>
@@ -36,6 +38,9 @@ public sealed record MergeChange(string Step, string OtherCustomer) : AuditChang
 
 /// <summary>Support (<see cref="Reader"/>, the token's subject) read <see cref="What"/> of the customer.</summary>
 public sealed record SupportAccessChange(string Reader, string What) : AuditChange;
+
+/// <summary>A step of an erasure (<c>started</c>, asked by <see cref="By"/>, or <c>completed</c>).</summary>
+public sealed record ErasureChange(string Step, string? By) : AuditChange;
 
 /// <summary>
 /// Turns audit entries into what the trail and receipts say: the change, structured, and one line of text. Computed on
@@ -59,6 +64,8 @@ public static class AuditDescriptions
         MergeCompleted completed => new MergeChange("completed", completed.From),
         MergeCancelled cancelled => new MergeChange("cancelled", cancelled.From),
         SupportAccessed access => new SupportAccessChange(access.Reader, access.What),
+        ErasureStarted started => new ErasureChange("started", started.By.ToString().ToLowerInvariant()),
+        CustomerErased => new ErasureChange("completed", null),
         _ => null,
     };
 
@@ -86,6 +93,8 @@ public static class AuditDescriptions
         MergeChange { Step: "merged-into" } merge => $"merged into {merge.OtherCustomer}",
         MergeChange merge => $"merge of {merge.OtherCustomer} {merge.Step}",
         SupportAccessChange access => $"Support ({access.Reader}) opened the {access.What}",
+        ErasureChange { Step: "started" } erasure => $"erasure started by the {erasure.By}",
+        ErasureChange => "erased: the customer's data key was destroyed",
         _ => kind,
     };
 

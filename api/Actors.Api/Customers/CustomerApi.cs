@@ -2,6 +2,7 @@ using System.Text.Json;
 using Actors.Api.Auth;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
+using Actors.Grains.Erasure;
 using Actors.Grains.Profiles;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +21,7 @@ public static class CustomerApi
         customer.MapPatch("", Patch)
             .RequireAuthorization(Policies.WriteCustomer)
             .Accepts<ProfileRequest>("application/merge-patch+json", "application/json");
+        customer.MapDelete("", Erase).RequireAuthorization(Policies.WriteCustomer);
         customer.MapGet("/sessions", Sessions).RequireAuthorization(Policies.ReadCustomer);
         customer.MapGet("/points", Points).RequireAuthorization(Policies.ReadCustomer);
         return customers;
@@ -55,6 +57,24 @@ public static class CustomerApi
         }
         http.Response.Headers.ETag = EntityTag.Of(found.Profile.Version);
         return TypedResults.Ok(CustomerView.From(found.Profile, http.User.SeesMaskedData()));
+    }
+
+    /// <summary>
+    /// Erases the customer by crypto-shredding (README, Erasure): <c>204</c> once every step is done (again on a repeat),
+    /// <c>202</c> <c>{status: "erasing"}</c> when a step must wait (a reminder finishes it; asking again does too).
+    /// The customer erases themselves; an operator erases anyone.
+    /// </summary>
+    private static async Task<Results<NoContent, Accepted<ErasureView>, ProblemHttpResult>> Erase(
+        string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken)
+    {
+        var by = http.User.IsInRole(Roles.Operator) ? ErasedBy.Operator : ErasedBy.Customer;
+        return await cluster.GetGrain<ICustomerGrain>(customerId).Erase(by, cancellationToken) switch
+        {
+            ErasureResult.Erased => TypedResults.NoContent(),
+            ErasureResult.Erasing => TypedResults.Accepted((string?)null, new ErasureView("erasing")),
+            ErasureResult.Blocked blocked => ApiProblems.ErasureBlocked(blocked.Reason, blocked.Detail),
+            _ => ApiProblems.CustomerNotFound(),
+        };
     }
 
     private static async Task<Results<Ok<SessionView[]>, ProblemHttpResult>> Sessions(

@@ -117,3 +117,6 @@ public static class EntityTag
         return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], out version);
     }
 }
+
+/// <summary>An erasure under way: <c>erasing</c> until every step is done (then <c>DELETE</c> answers <c>204</c>).</summary>
+public sealed record ErasureView(string Status);

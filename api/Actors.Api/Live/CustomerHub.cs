@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Actors.Api.Auth;
+using Actors.Grains.Erasure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -24,7 +25,7 @@ public sealed class CustomerHub(CustomerWatchers watchers) : Hub
         var group = customerId is null ? null : AudienceOf(user, customerId, query?[DeviceIdQuery]);
         // Same answer for "not yours" and "does not exist", as over REST.
         if (customerId is null || group is null || !user.MaySee(customerId)
-            || await watchers.Join(Context.ConnectionId, customerId, group, Context.ConnectionAborted) is not { } sequence)
+            || await JoinUnlessErased(customerId, group) is not { } sequence)
         {
             throw new HubException("No such customer.");
         }
@@ -41,6 +42,19 @@ public sealed class CustomerHub(CustomerWatchers watchers) : Hub
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) => watchers.Leave(Context.ConnectionId);
+
+    /// <summary>Joins the customer's group; an erased customer closes the connection saying so, as REST answers 410.</summary>
+    private async Task<long?> JoinUnlessErased(string customerId, string group)
+    {
+        try
+        {
+            return await watchers.Join(Context.ConnectionId, customerId, group, Context.Abort, Context.ConnectionAborted);
+        }
+        catch (CustomerErasedException)
+        {
+            throw new HubException("This customer was erased.");
+        }
+    }
 
     /// <summary>
     /// The group the connection joins: a till (its id in <c>deviceId</c>) hears only of the checkouts it made; support

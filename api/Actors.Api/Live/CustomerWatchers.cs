@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Actors.Grains.Customers;
+using Actors.Grains.Erasure;
 using Actors.Grains.Live;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -16,11 +17,12 @@ public sealed partial class CustomerWatchers(
     IHubContext<CustomerHub> hub,
     IOptions<LiveSettings> settings,
     LiveMetrics metrics,
+    TimeProvider clock,
     ILogger<CustomerWatchers> log) : BackgroundService
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, Watch> watches = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LiveConnection> connections = new(StringComparer.Ordinal);
 
     /// <summary>How long an event that arrived early waits for the ones before it (Orleans may reorder one-way calls).</summary>
     private static readonly TimeSpan MissingEventWait = TimeSpan.FromSeconds(1);
@@ -34,8 +36,9 @@ public sealed partial class CustomerWatchers(
     /// <summary>
     /// Adds the connection to its customer's group and makes sure this node watches that customer. Answers the
     /// latest sequence number this node knows, or null (and forgets the connection) when there is no such customer.
+    /// <paramref name="close"/> closes the connection from the server's side (when the customer is erased).
     /// </summary>
-    public async Task<long?> Join(string connectionId, string customerId, string group, CancellationToken cancellationToken)
+    public async Task<long?> Join(string connectionId, string customerId, string group, Action close, CancellationToken cancellationToken)
     {
         Watch watch;
         lock (gate)
@@ -49,7 +52,7 @@ public sealed partial class CustomerWatchers(
             }
             watch.Connections++;
         }
-        connections[connectionId] = customerId;
+        connections[connectionId] = new LiveConnection(customerId, close);
         metrics.Connected();
         try
         {
@@ -71,10 +74,11 @@ public sealed partial class CustomerWatchers(
     /// <summary>Forgets a connection; after the customer's last one here, stops watching the customer.</summary>
     public async Task Leave(string connectionId)
     {
-        if (!connections.TryRemove(connectionId, out var customerId))
+        if (!connections.TryRemove(connectionId, out var connection))
         {
             return;
         }
+        var customerId = connection.CustomerId;
         metrics.Disconnected();
         Watch? ended = null;
         lock (gate)
@@ -152,10 +156,48 @@ public sealed partial class CustomerWatchers(
                 await Subscribe(watch, patience.Token);
             }
         }
+        catch (CustomerErasedException)
+        {
+            // Erased while this node missed the last event (a silo died with it): the devices are told and let go now.
+            await watch.Turn.WaitAsync();
+            try
+            {
+                await Disconnect(watch, new CustomerErasedMessage(watch.CustomerId, watch.LastForwarded + 1, clock.GetUtcNow()));
+            }
+            finally
+            {
+                watch.Turn.Release();
+            }
+        }
         catch (Exception exception)
         {
             LogRenewFailed(log, watch.CustomerId, exception.GetType().Name, exception.Message);
         }
+    }
+
+    /// <summary>
+    /// Sends the erasure to every connection of the customer on this node (tills and support included), then closes
+    /// them from the server's side; SignalR sends its close message after what was sent before. Call with the turn held.
+    /// </summary>
+    private async Task Disconnect(Watch watch, CustomerErasedMessage erased)
+    {
+        var closing = connections.Where(entry => entry.Value.CustomerId == watch.CustomerId).ToList();
+        foreach (var (connectionId, connection) in closing)
+        {
+            try
+            {
+                await hub.Clients.Client(connectionId).SendAsync(LiveMessages.CustomerErased, erased);
+            }
+            finally
+            {
+                connection.Close();
+            }
+        }
+        if (closing.Count > 0)
+        {
+            metrics.Forwarded(LiveMessages.CustomerErased);
+        }
+        LogDisconnected(log, watch.CustomerId, closing.Count);
     }
 
     private async Task CatchUp(Watch watch, long latest)
@@ -246,6 +288,11 @@ public sealed partial class CustomerWatchers(
         {
             try
             {
+                if (change is Erased)
+                {
+                    await Disconnect(watch, (CustomerErasedMessage)LiveMessages.For(watch.CustomerId, change, masked: false).Payload);
+                    continue;
+                }
                 var (method, payload) = LiveMessages.For(watch.CustomerId, change, masked: false);
                 if (LiveMessages.DiffersWhenMasked(change))
                 {
@@ -281,6 +328,9 @@ public sealed partial class CustomerWatchers(
     private Task Send(Watch watch, string method, object payload) =>
         hub.Clients.Groups([Group(watch.CustomerId, false), Group(watch.CustomerId, true)]).SendAsync(method, payload);
 
+    /// <summary>A live connection on this node: whose it is, and how to close it from the server's side.</summary>
+    private sealed record LiveConnection(string CustomerId, Action Close);
+
     /// <summary>One watched customer: the observer the grain calls (held here, since Orleans keeps it only weakly).</summary>
     private sealed class Watch(string customerId, CustomerWatchers owner) : ICustomerObserver
     {
@@ -313,6 +363,9 @@ public sealed partial class CustomerWatchers(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not unwatch {CustomerId} ({ExceptionType}); it expires by itself")]
     private static partial void LogUnwatchFailed(ILogger logger, string customerId, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{CustomerId} was erased: closed its {Count} live connections here")]
+    private static partial void LogDisconnected(ILogger logger, string customerId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not forward change {Sequence} of {CustomerId}")]
     private static partial void LogForwardFailed(ILogger logger, string customerId, long sequence, Exception exception);

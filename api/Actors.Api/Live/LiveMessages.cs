@@ -17,6 +17,9 @@ public static class LiveMessages
 {
     public const string Synced = nameof(Synced);
 
+    /// <summary>The last message a device of an erased customer hears before the server closes its connection.</summary>
+    public const string CustomerErased = nameof(CustomerErased);
+
     /// <summary>The hub method and payload that carry <paramref name="change"/> to an owner's or a support audience.</summary>
     public static (string Method, object Payload) For(string customerId, CustomerEvent change, bool masked) => change switch
     {
@@ -40,6 +43,7 @@ public static class LiveMessages
             new CustomerMergedMessage(customerId, merged.Sequence, merged.At, merged.SurvivorId, merged.MergedId)),
         CaseUpdated supportCase => (nameof(CaseUpdated),
             new CaseUpdatedMessage(customerId, supportCase.Sequence, supportCase.At, CaseView.From(supportCase.Case))),
+        Erased erased => (CustomerErased, new CustomerErasedMessage(customerId, erased.Sequence, erased.At)),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change.GetType().Name, "No hub message for this change."),
     };
 
@@ -86,6 +90,9 @@ public sealed record ConsentChangedMessage(string CustomerId, long Sequence, Dat
 /// signs in again as the survivor: its old id now answers 308 on reads and 409 on writes.
 /// </summary>
 public sealed record CustomerMergedMessage(string CustomerId, long Sequence, DateTimeOffset At, string SurvivorId, string MergedId);
+
+/// <summary>The customer was erased: the server closes the connection after this; every REST call for them answers 410.</summary>
+public sealed record CustomerErasedMessage(string CustomerId, long Sequence, DateTimeOffset At);
 
 public sealed record PaymentMethodsChangedMessage(string CustomerId, long Sequence, DateTimeOffset At, PaymentMethodView[] PaymentMethods);
 

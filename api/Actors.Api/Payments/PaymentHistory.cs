@@ -61,8 +61,9 @@ public sealed class PaymentHistory(NpgsqlDataSource database, CustomerKeys keys)
                         WHEN coalesce(r.refunded, 0) = 0 THEN 'succeeded'
                         WHEN r.refunded < a.amount THEN 'partially_refunded'
                         ELSE 'refunded' END AS status,
-                   a.customer_id, a.sequence
+                   a.customer_id, a.sequence, k.master_key_id, k.wrapped_key
             FROM customer_events a
+            LEFT JOIN customer_keys k ON k.customer_id = a.customer_id
             LEFT JOIN LATERAL (SELECT ledger_kind AS kind FROM customer_events
                                WHERE customer_id = a.customer_id AND payment_id = a.payment_id
                                  AND ledger_kind IN ('succeeded', 'declined', 'released') LIMIT 1) o ON true
@@ -268,19 +269,26 @@ public sealed class PaymentHistory(NpgsqlDataSource database, CustomerKeys keys)
                 reader.GetString(0), reader.GetString(11), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
                 reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.GetString(8),
-                reader.IsDBNull(9) ? "" : await Description(reader.GetString(12), reader.GetInt64(13), reader.GetFieldValue<byte[]>(9), cancellationToken),
+                reader.IsDBNull(9) ? "" : Description(reader.GetString(12), reader.GetInt64(13), reader.GetFieldValue<byte[]>(9),
+                    reader.IsDBNull(14) ? null : (reader.GetString(14), reader.GetFieldValue<byte[]>(15))),
                 new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
         }
     }
 
     /// <summary>
-    /// A payment's description, opened; empty when its customer's data key is gone (the customer was erased) or, above,
-    /// when retention removed it.
+    /// A payment's description, opened with the key row read in the same statement; empty when that statement found no
+    /// key (the customer was erased; above: when retention removed it), and the key this process may still cache is dropped. So no page read after an
+    /// erasure committed opens anything, whatever any cache holds.
     /// </summary>
-    private async ValueTask<string> Description(string customerId, long sequence, byte[] sealedDescription, CancellationToken cancellationToken) =>
-        await keys.Find(customerId, cancellationToken) is { } key
-            ? Encoding.UTF8.GetString(key.Open(SealedPurposes.Description, sequence, sealedDescription))
-            : "";
+    private string Description(string customerId, long sequence, byte[] sealedDescription, (string MasterKeyId, byte[] Wrapped)? keyRow)
+    {
+        if (keyRow is not { } row)
+        {
+            keys.Forget(customerId);
+            return "";
+        }
+        return Encoding.UTF8.GetString(keys.Remember(customerId, row.MasterKeyId, row.Wrapped).Open(SealedPurposes.Description, sequence, sealedDescription));
+    }
 }
 
 public static class PaymentHistoryHosting

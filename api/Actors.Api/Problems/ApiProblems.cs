@@ -47,6 +47,16 @@ public static class ApiProblems
             $"{customerId} is now {survivorId}; send the request there. Nothing was changed.",
             new Dictionary<string, object?> { ["mergedInto"] = survivorId });
 
+    /// <summary>The customer was erased (or is being erased): nothing of them can be read or changed, for good.</summary>
+    public static ProblemHttpResult CustomerErased() =>
+        Of(StatusCodes.Status410Gone, ProblemTypes.CustomerErased, "This customer was erased.",
+            "Their personal data is destroyed and their identifiers released; nothing was changed.");
+
+    /// <summary>An erasure that cannot start yet (<paramref name="reason"/>, e.g. <c>payment-open</c>); nothing was changed.</summary>
+    public static ProblemHttpResult ErasureBlocked(string reason, string detail) =>
+        Of(StatusCodes.Status409Conflict, ProblemTypes.ErasureBlocked, "The customer cannot be erased yet.",
+            detail + " Nothing was changed.", new Dictionary<string, object?> { ["reason"] = reason });
+
     /// <summary>
     /// Problem details for every response, including the empty 401/403/404/405 the framework writes:
     /// a stable type per status and the trace id, never exception details.
@@ -123,6 +133,13 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
             },
             // The framework's message names parameters by their .NET types.
             Detail = bad.StatusCode == StatusCodes.Status400BadRequest ? "Check the request against the API reference." : null,
+        },
+        Actors.Grains.Erasure.CustomerErasedException => new()
+        {
+            Status = StatusCodes.Status410Gone,
+            Type = ProblemTypes.CustomerErased,
+            Title = "This customer was erased.",
+            Detail = "Their personal data is destroyed and their identifiers released; nothing was changed.",
         },
         // Another activation won a write, a silo left or cannot be reached yet, the cluster is busy, or the database
         // refused a write (the grain then reloads what is stored): safe to retry shortly.

@@ -57,6 +57,8 @@ public static class ProblemTypes
     public const string AuditEntryNotFound = Base + "audit-entry-not-found";
     public const string NoReceipt = Base + "no-receipt";
     public const string AuditChainBroken = Base + "audit-chain-broken";
+    public const string CustomerErased = Base + "customer-erased";
+    public const string ErasureBlocked = Base + "erasure-blocked";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 
@@ -69,6 +71,7 @@ public static class ProblemTypes
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status409Conflict => Conflict,
+        StatusCodes.Status410Gone => CustomerErased,
         StatusCodes.Status412PreconditionFailed => VersionMismatch,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,

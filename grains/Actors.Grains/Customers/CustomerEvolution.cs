@@ -2,6 +2,7 @@ using Actors.Grains.Carts;
 using Actors.Grains.Cases;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
+using Actors.Grains.Erasure;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Identity;
 using Actors.Grains.Journal;
@@ -37,6 +38,13 @@ public static class CustomerEvolution
         MergeStarted started => state with { Merges = state.Merges with { Pending = state.Merges.Pending.Add(started.From) } },
         MergeCancelled cancelled => state with { Merges = state.Merges with { Pending = state.Merges.Pending.Remove(cancelled.From) } },
         MergedInto merged => state with { Merges = state.Merges with { MergedInto = merged.Survivor, Handover = merged.Handover } },
+        ErasureStarted started => state with { Erasure = new ErasureState { By = started.By, StartedAt = started.At, ExclusionUntil = started.ExclusionUntil } },
+        // Nothing of the person stays in memory: only how far the erasure got, and the live numbers already handed out.
+        CustomerErased erased => CustomerState.New with
+        {
+            Erasure = (state.Erasure ?? new ErasureState { StartedAt = erased.At }) with { ErasedAt = erased.At, MergedFrom = state.Merges.MergedFrom },
+            LiveCeiling = state.LiveCeiling,
+        },
         MergeCompleted completed => state with
         {
             Merges = state.Merges with

@@ -1,3 +1,4 @@
+using Actors.Grains.Erasure;
 using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,8 @@ public sealed partial class CustomerGrain
     /// <summary>
     /// Takes the decision <paramref name="decide"/> makes, with the identifiers it claims and releases agreed with their
     /// identity grains around its commit; <paramref name="taken"/> answers when another customer holds one it claims
-    /// (nothing is committed then). This is the path every change of identifiers takes: profile changes, claims and
+    /// (nothing is committed then). A claim of an identifier kept in <see cref="Privacy.Exclusions"/> self-excludes the
+    /// customer with the same commit. This is the path every change of identifiers takes: profile changes, claims and
     /// releases of cards and devices, and the releases of erasure and merge (a decision that emits
     /// <see cref="IdentityDecider.ReleaseAll"/>).
     /// </summary>
@@ -80,6 +82,9 @@ public sealed partial class CustomerGrain
                 {
                     await IdentityOf(identifier).BeginRelease(CustomerId);
                 }
+                // An identifier an erased, self-excluded customer held brings their exclusion with it, in the same commit.
+                var inherited = claims.Count == 0 ? null
+                    : await exclusions.Until([.. claims.Select(identityKeys.GrainKey)], clock.GetUtcNow(), CancellationToken.None);
 
                 // Other commands ran meanwhile: decide again, and go on only if it still changes the same identifiers.
                 var again = decide();
@@ -95,7 +100,10 @@ public sealed partial class CustomerGrain
                     continue;
                 }
 
-                await Commit(again.Events);
+                var events = inherited is { } until
+                    ? again.Events.AddRange(ErasureDecider.InheritExclusion(CustomerEvolution.ApplyAll(state, again.Events), until, clock.GetUtcNow()))
+                    : again.Events;
+                await Commit(events);
                 await Settle(claims, releases);
                 return again.Answer;
             }

@@ -83,7 +83,8 @@ public sealed partial class CustomerGrain
     /// <summary>Tells watchers what became durable since the last announcement.</summary>
     private Task Announce()
     {
-        if (failure is not null || watchers is not { Count: > 0 } || !LiveChanges.Announces(announced, durable))
+        // Once the key is gone nothing can be numbered in the journal; devices heard the erasure before it went.
+        if (failure is not null || watchers is not { Count: > 0 } || durable.Erasure is { Shredded: true } || !LiveChanges.Announces(announced, durable))
         {
             announced = durable;
             return Task.CompletedTask;
@@ -93,6 +94,12 @@ public sealed partial class CustomerGrain
             var before = announced;
             announced = durable;
             var now = clock.GetUtcNow();
+            if (LiveChanges.Erasure(before.Erasure, announced.Erasure) is { } erased)
+            {
+                // The erased state holds nothing to compare: the erasure is the last word.
+                await Publish([erased], now);
+                return;
+            }
             var changes = LiveChanges.Between(CustomerId, before, announced, LimitsNow, now).ToList();
             await Publish(changes, now);
             ScheduleDue();

@@ -21,6 +21,11 @@ public sealed partial class CustomerGrain
             await ReceiveMergeReminder();
             return;
         }
+        if (reminderName == ErasureReminder)
+        {
+            await ReceiveErasureReminder();
+            return;
+        }
         if (reminderName != ReconcileReminder)
         {
             return;

@@ -1,7 +1,7 @@
 namespace Actors.Grains.Customers;
 
 /// <summary>
-/// The customer's reminders (<c>reconcile</c>, <c>merge</c>): each registered once per activation before the work it
+/// The customer's reminders (<c>reconcile</c>, <c>merge</c>, <c>erasure</c>): each registered once per activation before the work it
 /// guards is appended, and removed once that work is done. Registering and removing take turns, so a removal never
 /// overtakes a registration.
 /// </summary>
@@ -47,6 +47,24 @@ public sealed partial class CustomerGrain
                 }
                 registeredReminders.Remove(name);
             }
+        }
+        finally
+        {
+            ReminderTurn.Release();
+        }
+    }
+
+    /// <summary>Removes every reminder of this customer (its rows in the reminder table too): an erased customer needs none.</summary>
+    private async Task ForgetReminders()
+    {
+        await ReminderTurn.WaitAsync();
+        try
+        {
+            foreach (var reminder in await this.GetReminders())
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            registeredReminders.Clear();
         }
         finally
         {

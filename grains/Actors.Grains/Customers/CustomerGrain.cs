@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Grains.Checkouts;
+using Actors.Grains.Erasure;
 using Actors.Grains.Experiments;
 using Actors.Grains.Journal;
 using Actors.Grains.Merge;
@@ -38,6 +39,7 @@ public sealed partial class CustomerGrain(
     IOptions<JournalSettings> journalSettings,
     PaymentMetrics metrics,
     IdentityKeys identityKeys,
+    Exclusions exclusions,
     TimeProvider clock,
     ILogger<CustomerGrain> log) : Grain, ICustomerGrain, IRemindable, IIncomingGrainCallFilter
 {
@@ -87,6 +89,11 @@ public sealed partial class CustomerGrain(
             // A merge this customer started before a crash: finish it now rather than at the next reminder.
             this.RegisterGrainTimer(_ => FinishPendingMerges(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
+        if (state.Erasure is { Shredded: false })
+        {
+            // An erasure started before a crash: finish it now rather than at the next reminder.
+            this.RegisterGrainTimer(_ => FinishErasure(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
     }
 
     /// <summary>Writes what is still only in memory (sightings) with a snapshot, so the next activation replays nothing.</summary>
@@ -123,6 +130,12 @@ public sealed partial class CustomerGrain(
         {
             throw new CustomerMergedException(CustomerId, survivor);
         }
+        // A customer being erased, or erased, is gone for everything but the erasure itself; the API answers 410.
+        if (state.Erasure is not null && context.InterfaceMethod?.DeclaringType == typeof(ICustomerGrain)
+            && !AnswersWhenErased(context.InterfaceMethod.Name))
+        {
+            throw new CustomerErasedException(CustomerId);
+        }
         await context.Invoke();
         // An idempotency check only answers; the request it precedes notes the device.
         // An identity grain asking whether an identifier is held is no device of this customer.
@@ -149,6 +162,10 @@ public sealed partial class CustomerGrain(
         if (state.Merges.MergedInto is { } survivor && !MayAppendWhenMerged(events))
         {
             return Task.FromException(new CustomerMergedException(CustomerId, survivor));
+        }
+        if (state.Erasure is { } erasure && !MayAppendWhenErasing(erasure, events))
+        {
+            return Task.FromException(new CustomerErasedException(CustomerId));
         }
         if (!events.IsEmpty)
         {
@@ -273,7 +290,7 @@ public sealed partial class CustomerGrain(
     /// <summary>Records the calling device in memory; it is appended lazily, so a busy device costs no extra write.</summary>
     private void NoteSighting()
     {
-        if (failure is not null || state.Profile is null || RequestContext.Get(Caller.ContextKey) is not Caller caller
+        if (failure is not null || state.Profile is null || state.Erasure is not null || RequestContext.Get(Caller.ContextKey) is not Caller caller
             || state.Sessions.Sighting(caller, clock.GetUtcNow()) is not { } session)
         {
             return;

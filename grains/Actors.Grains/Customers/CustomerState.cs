@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Actors.Grains.Cases;
 using Actors.Grains.Consent;
+using Actors.Grains.Erasure;
 using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
@@ -32,6 +33,9 @@ public sealed record CustomerState
 
     /// <summary>Whom this customer was merged into, and whom it took in (see <see cref="Merge.MergeDecider"/>).</summary>
     [Id(6)] public MergeState Merges { get; init; } = MergeState.None;
+
+    /// <summary>Null unless the customer is being (or was) erased (see <see cref="Erasure.ErasureDecider"/>).</summary>
+    [Id(7)] public ErasureState? Erasure { get; init; }
 
     /// <summary>Support cases on this customer's payments, and the feedback they gave.</summary>
     [Id(12)] public CasesState Cases { get; init; } = CasesState.None;

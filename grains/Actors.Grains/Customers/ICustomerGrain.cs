@@ -2,6 +2,7 @@ using Actors.Grains.Carts;
 using Actors.Grains.Cases;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Consent;
+using Actors.Grains.Erasure;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Identity;
 using Actors.Grains.Limits;
@@ -173,6 +174,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>When this customer was created and whether it was merged away; null for no such customer.</summary>
     [Alias("merge-standing"), ReadOnly]
     Task<MergeStanding?> GetMergeStanding(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erases this customer by crypto-shredding (see <c>CustomerGrain.Erasure.cs</c>): from the moment it starts every
+    /// other call is refused with <see cref="CustomerErasedException"/>. Idempotent: asked again it finishes what is
+    /// left, and once done it answers <see cref="ErasureResult.Erased"/> again.
+    /// </summary>
+    [Alias("erase")]
+    Task<ErasureResult> Erase(ErasedBy by, CancellationToken cancellationToken = default);
 
     /// <summary>The customers merged into this one (their payment history is this customer's too); null for no such customer.</summary>
     [Alias("get-merged-from"), ReadOnly]

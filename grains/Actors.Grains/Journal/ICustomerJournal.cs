@@ -31,6 +31,14 @@ public interface ICustomerJournal
     Task<AuditHead> Append(
         string customerId, long after, IReadOnlyList<JournalEvent> events, CustomerState? snapshot, CancellationToken cancellationToken, AuditHead? auditHead = null);
 
+    /// <summary>
+    /// Crypto-shreds <paramref name="customerIds"/> (a customer and those merged into it) in one transaction: their data
+    /// keys are deleted and tombstones written, their snapshots deleted, and what the ledger columns still say of the
+    /// person cleared. The journal rows stay, as sealed bytes nothing can open: their ledger columns are the accounting.
+    /// Done again, it changes nothing. After it, <see cref="Load"/> gives an erased state without opening anything.
+    /// </summary>
+    Task Shred(IReadOnlyList<string> customerIds, CancellationToken cancellationToken);
+
     /// <summary>The event stored at <paramref name="sequence"/>, or null when there is none.</summary>
     Task<JournalEvent?> Read(string customerId, long sequence, CancellationToken cancellationToken);
 

@@ -91,3 +91,10 @@ public sealed record CustomerMerged([property: Id(0)] string SurvivorId, [proper
 /// <summary>A support case on one of the customer's payments was opened, answered or closed: the whole case as it is now.</summary>
 [GenerateSerializer, Immutable, Alias("customer-event-case")]
 public sealed record CaseUpdated([property: Id(0)] Cases.SupportCase Case) : CustomerEvent;
+
+/// <summary>
+/// The customer was erased: the last thing its devices hear (hub method <c>CustomerErased</c>) before the API node
+/// closes their connections. Every call for the customer answers <c>410</c> from now on.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("customer-event-erased")]
+public sealed record Erased : CustomerEvent;

@@ -18,7 +18,7 @@ public static class LiveChanges
     /// <summary>Whether anything watchers are told of differs between the two states (device sightings are not told).</summary>
     public static bool Announces(CustomerState before, CustomerState after) =>
         before.Profile != after.Profile || !ReferenceEquals(before.Commerce, after.Commerce) || !ReferenceEquals(before.Consents, after.Consents)
-        || !ReferenceEquals(before.Merges, after.Merges) || !ReferenceEquals(before.Cases, after.Cases);
+        || !ReferenceEquals(before.Merges, after.Merges) || !ReferenceEquals(before.Cases, after.Cases) || before.Erasure != after.Erasure;
 
     /// <summary>Every change of customer <paramref name="self"/> between two states, in the order devices are told.</summary>
     public static IEnumerable<CustomerEvent> Between(string self, CustomerState before, CustomerState after, Func<LimitsView> limitsAfter, DateTimeOffset now)
@@ -112,6 +112,10 @@ public static class LiveChanges
             yield return new CustomerMerged(self, merged);
         }
     }
+
+    /// <summary>The erasure between two states: its last event was written, so devices are told (and nothing else: the state was cleared).</summary>
+    public static Erased? Erasure(Erasure.ErasureState? before, Erasure.ErasureState? after) =>
+        before?.ErasedAt is null && after?.ErasedAt is not null ? new Erased() : null;
 
     /// <summary>
     /// The checkouts that expire, and the cooling-off periods that end, in (<paramref name="after"/>,

@@ -15,10 +15,12 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
     /// <summary>Unwrapped keys kept in memory; the least recently used one goes first.</summary>
     public const int CacheCapacity = 10_000;
 
-    // Of two processes creating one customer's key at once, the first insert wins and both read it back.
+    // Of two processes creating one customer's key at once, the first insert wins and both read it back. An erased
+    // customer (a tombstone in erased_customers) never gets a key again, so nothing can be sealed for them anew.
     private const string Create = """
         WITH created AS (
-            INSERT INTO customer_keys (customer_id, master_key_id, wrapped_key, created_at) VALUES ($1, $2, $3, now())
+            INSERT INTO customer_keys (customer_id, master_key_id, wrapped_key, created_at)
+            SELECT $1, $2, $3, now() WHERE NOT EXISTS (SELECT 1 FROM erased_customers WHERE customer_id = $1)
             ON CONFLICT (customer_id) DO NOTHING
             RETURNING master_key_id, wrapped_key
         )
@@ -31,6 +33,7 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = CacheCapacity });
 
     /// <summary>The customer's key, created on their first write: durable before anything sealed with it is.</summary>
+    /// <exception cref="Erasure.CustomerErasedException">The customer is erased: their key is gone for good.</exception>
     public async ValueTask<DataKey> ForWriting(string customerId, CancellationToken cancellationToken)
     {
         if (Cached(customerId) is { } cached || await Find(customerId, cancellationToken) is { } found && (cached = found) is not null)
@@ -49,9 +52,8 @@ public sealed class CustomerKeys(NpgsqlDataSource database, MasterKeyRing master
                 return Keep(customerId, new DataKey(customerId, dataKey));
             }
         }
-        // Another writer's key won the race; it is committed, so it can be read now.
-        return await Find(customerId, cancellationToken)
-            ?? throw new InvalidOperationException($"The data key of {customerId} was neither created nor found.");
+        // Another writer's key won the race (it is committed, so it can be read now), or the customer is erased.
+        return await Find(customerId, cancellationToken) ?? throw new Erasure.CustomerErasedException(customerId);
     }
 
     /// <summary>The customer's key, or null when they have none (never written, or their key was destroyed).</summary>

@@ -19,6 +19,7 @@ public static class PrivacyHosting
         services.AddSingleton<MasterKeyRing>();
         services.AddSingleton<IdentityKeys>();
         services.AddSingleton(provider => new CustomerKeys(database(provider), provider.GetRequiredService<MasterKeyRing>()));
+        services.AddSingleton(provider => new Exclusions(database(provider)));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
+using Actors.Grains.Erasure;
 using Actors.Grains.Idempotency;
 using Actors.Grains.Journal;
 using Actors.Grains.Payments;
@@ -59,8 +60,11 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         """;
 
     // One statement, so the snapshot and the events after it are read at one moment, with the key that opens them, and
-    // the last audit entry's hash (through the partial index on audit rows), which the next audit entry links to.
+    // the last audit entry's hash (through the partial index on audit rows), which the next audit entry links to. A
+    // tombstone comes first (its erasure time in microseconds since 1970): an erased customer loads from it alone.
     private const string LoadCustomer = """
+        SELECT -1, (extract(epoch FROM erased_at) * 1000000)::bigint, NULL::bytea, NULL FROM erased_customers WHERE customer_id = $1
+        UNION ALL
         SELECT 0, 0::bigint, wrapped_key, master_key_id FROM customer_keys WHERE customer_id = $1
         UNION ALL
         SELECT 1, sequence, payload, NULL FROM customer_snapshots WHERE customer_id = $1
@@ -105,6 +109,8 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         WHERE customer_id > $1
           AND ((event_type = $2 AND recorded_at < $3) OR (event_type = $4 AND recorded_at < $5)
                OR (event_type = ANY($6) AND recorded_at < $7 AND personal_data_removed_at IS NULL))
+          -- An erased customer's rows no longer open: nothing of them is left to remove.
+          AND NOT EXISTS (SELECT 1 FROM erased_customers erased WHERE erased.customer_id = customer_events.customer_id)
         ORDER BY customer_id
         LIMIT $8
         """;
@@ -126,8 +132,15 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         DataKey? key = null;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var payload = reader.GetFieldValue<byte[]>(2);
             var part = reader.GetInt32(0);
+            if (part == -1)
+            {
+                // Its key is gone: nothing after the tombstone could be opened, and nothing needs to be.
+                keys.Forget(customerId);
+                var erasedAt = DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(1) * (TimeSpan.TicksPerMillisecond / 1000));
+                return new JournalLoad(CustomerState.New with { Erasure = ErasureState.Tombstone(erasedAt) }, 0, 0, AuditHead.Genesis);
+            }
+            var payload = reader.GetFieldValue<byte[]>(2);
             if (part == 0)
             {
                 key = keys.Remember(customerId, reader.GetString(3), payload);
@@ -182,6 +195,37 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
         return await command.ExecuteScalarAsync(cancellationToken) is byte[] hash ? new AuditHead([.. hash]) : AuditHead.Genesis;
+    }
+
+    public async Task Shred(IReadOnlyList<string> customerIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        string[] ids = [.. customerIds];
+        foreach (var sql in (string[])[
+            "INSERT INTO erased_customers (customer_id, erased_at) SELECT unnest($1::text[]), $2 ON CONFLICT (customer_id) DO NOTHING",
+            "DELETE FROM customer_keys WHERE customer_id = ANY($1)",
+            "DELETE FROM customer_snapshots WHERE customer_id = ANY($1)",
+            // A card's last four digits, with its brand and the times of its payments, can point back at the holder;
+            // the gateway's payment id is what accounting and disputes match on, so they go.
+            "UPDATE customer_events SET method_last4 = NULL WHERE customer_id = ANY($1) AND method_last4 IS NOT NULL",
+        ])
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+            if (sql.Contains("$2", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            keys.Forget(id);
+        }
     }
 
     public async Task<JournalEvent?> Read(string customerId, long sequence, CancellationToken cancellationToken)

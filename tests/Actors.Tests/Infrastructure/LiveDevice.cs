@@ -16,7 +16,7 @@ public sealed record LiveMessage(string Method, JsonElement Payload)
 public sealed class LiveDevice : IAsyncDisposable
 {
     public static readonly string[] Methods =
-        ["Synced", "CartChanged", "CheckoutUpdated", "PaymentUpdated", "ProfileChanged", "LimitsChanged", "PaymentMethodsChanged", "ConsentChanged", "CustomerMerged", "CaseUpdated"];
+        ["Synced", "CartChanged", "CheckoutUpdated", "PaymentUpdated", "ProfileChanged", "LimitsChanged", "PaymentMethodsChanged", "ConsentChanged", "CustomerMerged", "CaseUpdated", "CustomerErased"];
 
     private readonly Lock gate = new();
     private readonly List<LiveMessage> messages = [];

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Actors.Grains.Identity;
 using Actors.Tests.Infrastructure;
-using Npgsql;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
 namespace Actors.Tests.Privacy;
@@ -52,7 +50,7 @@ public sealed class EncryptionAtRestTests
         var paymentId = await shopper.Pay(method, await shopper.CheckoutBody("EUR", description, ("sku-pii", "Gift box", 2_500, 1)));
 
         var needles = new[] { name, email, phone, phone[1..], label, description, card, unique };
-        Assert.Empty(await PlaintextFindings(connectionString, needles));
+        Assert.Empty(await PlaintextScan.Findings(connectionString, needles));
 
         // A restart: the new silo has nothing in memory and loads the customer from its sealed snapshot and events.
         await silo.StopAsync();
@@ -85,58 +83,12 @@ public sealed class EncryptionAtRestTests
             Assert.Contains(description, csv, StringComparison.Ordinal);
 
             // Still nothing in the clear after the restart wrote its snapshots and sightings.
-            Assert.Empty(await PlaintextFindings(connectionString, needles));
+            Assert.Empty(await PlaintextScan.Findings(connectionString, needles));
         }
         finally
         {
             await silo.StopAsync();
             silo.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Every text, bytea and JSON column of every table (found in <c>information_schema</c>) searched for each needle: as
-    /// text case-insensitively, as UTF-8 bytes in its written, lower and upper case. Returns <c>table.column: needle</c>.
-    /// </summary>
-    private static async Task<IReadOnlyList<string>> PlaintextFindings(string connectionString, IReadOnlyList<string> needles)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var columns = new List<(string Table, string Column, string Type)>();
-        await using (var command = new NpgsqlCommand("""
-            SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
-            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-            WHERE c.table_schema = 'public' AND c.data_type IN ('text', 'character varying', 'character', 'bytea', 'json', 'jsonb', 'ARRAY')
-            """, connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-        Assert.Contains(columns, column => column is ("customer_events", "payload", "bytea"));
-        Assert.Contains(columns, column => column.Table == "orleansstorage");
-
-        var findings = new List<string>();
-        foreach (var (table, column, type) in columns)
-        {
-            foreach (var needle in needles)
-            {
-                var sql = type == "bytea"
-                    ? $"SELECT count(*) FROM \"{table}\" WHERE position(@a IN \"{column}\") > 0 OR position(@b IN \"{column}\") > 0 OR position(@c IN \"{column}\") > 0"
-                    : $"SELECT count(*) FROM \"{table}\" WHERE strpos(lower(\"{column}\"::text), lower(@text)) > 0";
-                await using var command = new NpgsqlCommand(sql, connection);
-                command.Parameters.AddWithValue("text", needle);
-                command.Parameters.AddWithValue("a", Encoding.UTF8.GetBytes(needle));
-                command.Parameters.AddWithValue("b", Encoding.UTF8.GetBytes(needle.ToLowerInvariant()));
-                command.Parameters.AddWithValue("c", Encoding.UTF8.GetBytes(needle.ToUpperInvariant()));
-                if ((long)(await command.ExecuteScalarAsync())! > 0)
-                {
-                    findings.Add($"{table}.{column}: {needle}");
-                }
-            }
-        }
-        return findings;
     }
 }
