@@ -10,6 +10,7 @@ using Actors.Grains.Merge;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Customers;
@@ -32,6 +33,22 @@ public static class CustomerEvolution
         MergeStarted started => state with { Merges = state.Merges with { Pending = state.Merges.Pending.Add(started.From) } },
         MergeCancelled cancelled => state with { Merges = state.Merges with { Pending = state.Merges.Pending.Remove(cancelled.From) } },
         MergedInto merged => state with { Merges = state.Merges with { MergedInto = merged.Survivor, Handover = merged.Handover } },
+        TotpEnrolmentStarted started => state with { StepUp = state.StepUp with { PendingTotpSecret = started.Secret } },
+        TotpEnrolmentConfirmed => state with
+        {
+            StepUp = state.StepUp with { TotpSecret = state.StepUp.PendingTotpSecret, PendingTotpSecret = null, OpenCode = null, LastTotpStep = -1 },
+        },
+        OneTimeCodeIssued issued => state with { StepUp = state.StepUp with { OpenCode = issued.Code } },
+        AccountStepUpVerified verified => state with
+        {
+            // A one-time code is used up; a TOTP time step is never accepted again.
+            StepUp = state.StepUp.Verified(verified.DeviceId, verified.At) with
+            {
+                OpenCode = verified.Method == StepUpMethods.Code ? null : state.StepUp.OpenCode,
+                LastTotpStep = verified.TotpStep ?? state.StepUp.LastTotpStep,
+            },
+        },
+        AccountStepUpCodeRejected => state with { StepUp = state.StepUp with { WrongCodes = state.StepUp.WrongCodes.With(change.At) } },
         MergeCompleted completed => state with
         {
             Merges = state.Merges with

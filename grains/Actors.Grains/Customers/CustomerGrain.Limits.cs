@@ -12,7 +12,7 @@ public sealed partial class CustomerGrain
 
     public async Task<LimitsResult> SetLimits(CapRequest caps, CancellationToken cancellationToken)
     {
-        var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff);
+        var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff, StepUpStanding());
         await Commit(decision.Events);
         return decision.Answer;
     }

@@ -8,6 +8,7 @@ using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
 using Actors.Grains.Privacy;
 using Actors.Grains.Sessions;
+using Actors.Grains.StepUp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -38,6 +39,8 @@ public sealed partial class CustomerGrain(
     IOptions<JournalSettings> journalSettings,
     PaymentMetrics metrics,
     IdentityKeys identityKeys,
+    IOptions<StepUpSettings> stepUpSettings,
+    IStepUpCodeSender stepUpCodes,
     TimeProvider clock,
     ILogger<CustomerGrain> log) : Grain, ICustomerGrain, IRemindable, IIncomingGrainCallFilter
 {

@@ -3,6 +3,7 @@ using Actors.Grains.Consent;
 using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
+using Actors.Grains.StepUp;
 
 namespace Actors.Grains.Customers;
 
@@ -31,6 +32,9 @@ public sealed record CustomerState
 
     /// <summary>Whom this customer was merged into, and whom it took in (see <see cref="Merge.MergeDecider"/>).</summary>
     [Id(6)] public MergeState Merges { get; init; } = MergeState.None;
+
+    /// <summary>How the customer steps up before a sensitive change, and which devices did lately (see <see cref="StepUp.StepUpRules"/>).</summary>
+    [Id(7)] public AccountStepUpState StepUp { get; init; } = AccountStepUpState.None;
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();
