@@ -39,6 +39,7 @@ public static class Policies
     public const string MergeCustomers = "merge-customers";
     public const string Till = "till";
     public const string WatchCustomer = "watch-customer";
+    public const string StepUp = "step-up";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -61,6 +62,8 @@ public static class Policies
         .AddPolicy(Till, policy => policy.RequireRole(Roles.Pos))
         // Live updates: whoever reads a customer, and a till for its own checkouts only (see CustomerHub).
         .AddPolicy(WatchCustomer, policy => policy.RequireRole(Roles.Customer, Roles.Support, Roles.Operator, Roles.Pos))
+        // A step-up proves the customer is at the device; staff acting on a customer need none.
+        .AddPolicy(StepUp, policy => policy.RequireRole(Roles.Customer))
         .Services;
 }
 

@@ -102,6 +102,8 @@ public static class CustomerApi
                 return ApiProblems.Validation(invalid.Errors);
             case ProfileResult.IdentityTaken taken:
                 return ApiProblems.IdentityTaken(taken.Identifier);
+            case ProfileResult.StepUpRequired stepUp:
+                return ApiProblems.StepUpRequired(customerId, stepUp.Method);
             case ProfileResult.VersionMismatch mismatch:
                 http.Response.Headers.ETag = EntityTag.Of(mismatch.Current.Version);
                 return ApiProblems.Of(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
