@@ -196,6 +196,8 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         await page.GetByLabel("Language").SelectOptionAsync("fr");
         await page.GetByLabel("Time zone").SelectOptionAsync("Asia/Tokyo");
         await page.ClickAsync("#profile-save");
+        // A new email and phone: the customer confirms it is them first.
+        await WebApp.ConfirmItIsYou(page);
 
         await Expect(page.Locator("#notice")).ToContainTextAsync("Profile saved.");
         await Expect(page.Locator("#profile-name")).ToHaveTextAsync("Grace B. Hopper");
