@@ -1,10 +1,10 @@
-using Actors.Grains.StepUp;
 using System.Text;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
+using Actors.Grains.StepUp;
 using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;

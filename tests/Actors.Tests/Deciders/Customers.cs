@@ -1,4 +1,3 @@
-using Actors.Grains.StepUp;
 using Actors.Grains.Catalog;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
@@ -8,6 +7,7 @@ using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
 using Actors.Grains.Profiles;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using Actors.Tests.Infrastructure;
 

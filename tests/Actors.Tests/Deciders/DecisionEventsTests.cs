@@ -1,9 +1,9 @@
-using Actors.Grains.StepUp;
 using Actors.Grains.Carts;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using static Actors.Tests.Deciders.Customers;
 

@@ -1,8 +1,8 @@
-using Actors.Grains.StepUp;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using static Actors.Tests.Deciders.Customers;
 

@@ -1,8 +1,8 @@
-using Actors.Grains.StepUp;
 using Actors.Grains.Customers;
 using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 using Actors.Grains.Profiles;
+using Actors.Grains.StepUp;
 
 namespace Actors.Tests.Identity;
 
