@@ -262,6 +262,8 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         Assert.Equal(1, (await shopper.Read("/payment-methods")).GetArrayLength());
 
         await page.ClickAsync("#method-undo-button");
+        // Saving the card again is saving a card: the customer confirms it is them first.
+        await WebApp.ConfirmItIsYou(page);
 
         await Expect(page.Locator("#method-undo")).ToBeHiddenAsync();
         await Expect(page.Locator("[data-testid=method]")).ToHaveCountAsync(2);
