@@ -232,6 +232,8 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         await Expect(conflict).ToContainTextAsync("Amazing Grace");
         await Expect(page.GetByLabel("Phone")).ToHaveValueAsync("+4930901820");
         await page.ClickAsync("#profile-save");
+        // A new phone: the customer confirms it is them first.
+        await WebApp.ConfirmItIsYou(page);
 
         await Expect(page.Locator("#profile-phone")).ToHaveTextAsync("+4930901820");
         await Expect(page.Locator("#profile-name")).ToHaveTextAsync("Amazing Grace");
