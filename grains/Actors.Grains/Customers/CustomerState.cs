@@ -34,7 +34,7 @@ public sealed record CustomerState
     [Id(6)] public MergeState Merges { get; init; } = MergeState.None;
 
     /// <summary>How the customer steps up before a sensitive change, and which devices did lately (see <see cref="StepUp.StepUpRules"/>).</summary>
-    [Id(7)] public AccountStepUpState StepUp { get; init; } = AccountStepUpState.None;
+    [Id(20)] public AccountStepUpState StepUp { get; init; } = AccountStepUpState.None;
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();
