@@ -43,6 +43,7 @@ public static class Policies
     public const string AnswerCase = "answer-case";
     public const string GiveFeedback = "give-feedback";
     public const string Investigate = "investigate";
+    public const string StepUp = "step-up";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -71,6 +72,8 @@ public static class Policies
         .AddPolicy(GiveFeedback, policy => policy.RequireRole(Roles.Customer))
         // A customer's timeline and past states are the merchant's view for disputes and questions, not the customer's own.
         .AddPolicy(Investigate, policy => policy.RequireRole(Roles.Support, Roles.Operator))
+        // A step-up proves the customer is at the device; staff acting on a customer need none.
+        .AddPolicy(StepUp, policy => policy.RequireRole(Roles.Customer))
         .Services;
 }
 

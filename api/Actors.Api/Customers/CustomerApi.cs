@@ -73,6 +73,7 @@ public static class CustomerApi
             ErasureResult.Erased => TypedResults.NoContent(),
             ErasureResult.Erasing => TypedResults.Accepted((string?)null, new ErasureView("erasing")),
             ErasureResult.Blocked blocked => ApiProblems.ErasureBlocked(blocked.Reason, blocked.Detail),
+            ErasureResult.StepUpRequired stepUp => ApiProblems.StepUpRequired(customerId, stepUp.Method),
             _ => ApiProblems.CustomerNotFound(),
         };
     }
@@ -122,6 +123,8 @@ public static class CustomerApi
                 return ApiProblems.Validation(invalid.Errors);
             case ProfileResult.IdentityTaken taken:
                 return ApiProblems.IdentityTaken(taken.Identifier);
+            case ProfileResult.StepUpRequired stepUp:
+                return ApiProblems.StepUpRequired(customerId, stepUp.Method);
             case ProfileResult.VersionMismatch mismatch:
                 http.Response.Headers.ETag = EntityTag.Of(mismatch.Current.Version);
                 return ApiProblems.Of(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,

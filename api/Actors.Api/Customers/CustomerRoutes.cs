@@ -47,7 +47,8 @@ public static class CustomerRoutes
 
     /// <summary>
     /// Reads the device and channel headers and puts them in the Orleans request context, so the customer grain
-    /// records the session and stamps payments with their channel.
+    /// records the session and stamps payments with their channel, with whether the customer themself is calling (their
+    /// sensitive changes need a step-up; staff's do not).
     /// </summary>
     private static async ValueTask<object?> FromDevice(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -58,7 +59,7 @@ public static class CustomerRoutes
             return TypedResults.ValidationProblem(errors, title: "Say which device and channel the request comes from.",
                 type: ProblemTypes.DeviceRequired);
         }
-        RequestContext.Set(Caller.ContextKey, caller);
+        RequestContext.Set(Caller.ContextKey, caller with { ByCustomer = context.HttpContext.User.IsInRole(Roles.Customer) });
         return await next(context);
     }
 }

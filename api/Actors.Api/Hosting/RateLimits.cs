@@ -32,8 +32,8 @@ public sealed class RateLimit
 /// <summary>
 /// Rate limits of an API node (section <c>RateLimits</c>), each a token bucket. Every request counts against its client
 /// address and, under <c>/v1/customers/{id}</c>, against that customer (whoever sends it); token requests and
-/// money-moving requests (checkouts, confirmations with their step-up codes, refunds, till sales) also against a
-/// stricter bucket of their own. The addresses are the connection's: behind a proxy, configure forwarded headers first.
+/// money-moving requests (checkouts, confirmations with their step-up codes, refunds, till sales) and the customer's
+/// own step-up (challenges and codes) also against a stricter bucket of their own. The addresses are the connection's: behind a proxy, configure forwarded headers first.
 /// </summary>
 public sealed class RateLimitSettings
 {
@@ -51,7 +51,7 @@ public sealed class RateLimitSettings
     [Required]
     public RateLimit Tokens { get; set; } = new() { PerSecond = 1, Burst = 10 };
 
-    /// <summary>Per customer, for every request that moves money.</summary>
+    /// <summary>Per customer, for every request that moves money or asks for or checks a step-up code.</summary>
     [Required]
     public RateLimit Money { get; set; } = new() { PerSecond = 2, Burst = 10 };
 }
@@ -61,7 +61,7 @@ public static class RateLimits
     /// <summary>The policy of token requests.</summary>
     public const string Tokens = "tokens";
 
-    /// <summary>The policy of money-moving requests.</summary>
+    /// <summary>The policy of money-moving and step-up requests.</summary>
     public const string Money = "money";
 
     public static IServiceCollection AddActorsRateLimits(this IServiceCollection services)

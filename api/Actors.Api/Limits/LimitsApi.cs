@@ -28,7 +28,8 @@ public static class LimitsApi
 
     /// <summary>
     /// States all three caps (an absent or null one means no cap). Lowering or adding a cap applies at once;
-    /// raising or removing one is pending until its <c>effectiveAt</c>, after the cooling-off.
+    /// raising or removing one is pending until its <c>effectiveAt</c>, after the cooling-off, and needs a customer's
+    /// fresh step-up (403 <c>/errors/step-up-required</c> otherwise).
     /// </summary>
     private static async Task<Results<Ok<LimitsResponse>, ValidationProblem, ProblemHttpResult>> Put(
         string customerId, CapsRequest caps, IClusterClient cluster, CancellationToken cancellationToken)
@@ -38,6 +39,7 @@ public static class LimitsApi
         {
             LimitsResult.Current current => TypedResults.Ok(LimitsResponse.From(current.Limits)),
             LimitsResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            LimitsResult.StepUpRequired stepUp => ApiProblems.StepUpRequired(customerId, stepUp.Method),
             _ => ApiProblems.CustomerNotFound(),
         };
     }

@@ -41,6 +41,17 @@ public static class ApiProblems
         Of(StatusCodes.Status409Conflict, ProblemTypes.IdentityTaken, $"This {identifier.Kind} belongs to another customer.",
             "Nothing was changed.", new Dictionary<string, object?> { ["kind"] = identifier.Kind });
 
+    /// <summary>
+    /// A sensitive change (raising or removing a cap, a new payment method, a new email or phone, erasure) by a customer
+    /// whose device has not stepped up lately; <c>method</c> says how to: <c>totp</c> (the authenticator app) or
+    /// <c>code</c> (a one-time code sent on a challenge).
+    /// </summary>
+    public static ProblemHttpResult StepUpRequired(string customerId, string method) =>
+        Of(StatusCodes.Status403Forbidden, ProblemTypes.StepUpRequired, "This change needs a fresh step-up.",
+            $"Nothing was changed. Ask for a challenge at /v1/customers/{customerId}/step-up/challenge, send the code to " +
+            $"/v1/customers/{customerId}/step-up from this device, then repeat the request.",
+            new Dictionary<string, object?> { ["method"] = method, ["methods"] = new[] { method } });
+
     /// <summary>A write to a customer merged away: nothing was changed; the survivor (<c>mergedInto</c>) is the customer now.</summary>
     public static ProblemHttpResult CustomerMerged(string customerId, string survivorId) =>
         Of(StatusCodes.Status409Conflict, ProblemTypes.CustomerMerged, "This customer was merged into another.",

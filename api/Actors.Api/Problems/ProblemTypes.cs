@@ -23,6 +23,10 @@ public static class ProblemTypes
     public const string PreconditionRequired = Base + "precondition-required";
     public const string TooManyRequests = Base + "too-many-requests";
     public const string StepUpLocked = Base + "step-up-locked";
+    public const string StepUpRequired = Base + "step-up-required";
+    public const string AccountStepUpLocked = Base + "account-step-up-locked";
+    public const string StepUpCodeWrong = Base + "step-up-code-wrong";
+    public const string TotpNotEnrolled = Base + "totp-not-enrolled";
     public const string DeviceRequired = Base + "device-required";
     public const string RawCardNumber = Base + "raw-card-number";
     public const string InvalidText = Base + "invalid-text";

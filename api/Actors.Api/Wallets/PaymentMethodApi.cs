@@ -27,7 +27,10 @@ public static class PaymentMethodApi
             ? TypedResults.Ok(listed.Methods.Select(method => PaymentMethodView.From(method, listed.PreferredId)).ToArray())
             : ApiProblems.CustomerNotFound();
 
-    /// <summary>201 for a new method; 200 with the saved one when its token is already saved (safe to retry).</summary>
+    /// <summary>
+    /// 201 for a new method; 200 with the saved one when its token is already saved (safe to retry). A customer saving a
+    /// new method needs a fresh step-up (403 <c>/errors/step-up-required</c> otherwise).
+    /// </summary>
     private static async Task<Results<Created<PaymentMethodView>, Ok<PaymentMethodView>, ValidationProblem, ProblemHttpResult>> Add(
         string customerId, PaymentMethodRequest request, IClusterClient cluster, CancellationToken cancellationToken)
     {
@@ -38,6 +41,7 @@ public static class PaymentMethodApi
                 $"/v1/customers/{customerId}/payment-methods/{saved.Method.Id}", View(saved)),
             WalletResult.Saved saved => TypedResults.Ok(View(saved)),
             WalletResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            WalletResult.StepUpRequired stepUp => ApiProblems.StepUpRequired(customerId, stepUp.Method),
             _ => ApiProblems.CustomerNotFound(),
         };
 

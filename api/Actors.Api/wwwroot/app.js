@@ -264,6 +264,10 @@ function problemText(problem, fallback = t('problem.fallback')) {
       return t('signin.expired');
     case '/errors/forbidden':
       return t('problem.forbidden');
+    case '/errors/step-up-required':
+      return t('problem.stepUpRequired');
+    case '/errors/account-step-up-locked':
+      return t('problem.accountStepUpLocked', { until: clock(problem.until) });
     case '/errors/customer-not-found':
       return t('problem.customerNotFound');
     case '/errors/payment-method-not-found':
@@ -384,7 +388,16 @@ class ApiError extends Error {
  * Calls the API with the token and this device's headers. Resolves with { status, data, headers } for any answer
  * the server gives (problems included); rejects with ApiError only when the network failed.
  */
-async function api(method, path, { body, ifMatch, idempotencyKey, blob = false, token } = {}) {
+async function api(method, path, options = {}) {
+  const response = await send(method, path, options);
+  // A sensitive change (a raised cap, a new card, a new email or phone): confirm it is you, then send it again.
+  if (response.status === 403 && response.data?.type === '/errors/step-up-required' && !options.steppedUp && state.session) {
+    if (await accountStepUp()) return send(method, path, { ...options, steppedUp: true });
+  }
+  return response;
+}
+
+async function send(method, path, { body, ifMatch, idempotencyKey, blob = false, token } = {}) {
   const headers = {
     Authorization: `Bearer ${token ?? state.session?.token}`,
     'X-Device-Id': deviceId(),
@@ -456,7 +469,7 @@ async function signInAs(customerId) {
   startSession(session);
 }
 
-/** An operator token creates the customer; the customer then sets up their own cards and caps. */
+/** An operator token creates the customer and sets up its sandbox cards and caps (staff need no step-up for them). */
 async function createDemoCustomer(displayName, homeCurrency) {
   const operator = await devToken('operator');
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -469,11 +482,11 @@ async function createDemoCustomer(displayName, homeCurrency) {
   const session = { token: token.accessToken, customerId, expiresAt: token.expiresAt };
   const path = `/v1/customers/${encodeURIComponent(customerId)}`;
   for (const card of SANDBOX_CARDS.filter((c) => ['tok_visa', 'tok_stepUpRequired', 'tok_timeout', 'tok_chargeDeclined'].includes(c.token))) {
-    await apiOk('POST', `${path}/payment-methods`, { token: session.token, body: cardBody(card, card.token === 'tok_visa') });
+    await apiOk('POST', `${path}/payment-methods`, { token: operator.accessToken, body: cardBody(card, card.token === 'tok_visa') });
   }
   // Caps of 200, 500 and 1,500 units of a two-digit currency, scaled like the demo prices: yen get 20,000 and so on.
   const cap = (hundredths) => demoAmount(hundredths, homeCurrency);
-  await apiOk('PUT', `${path}/limits`, { token: session.token, body: { daily: cap(20_000), weekly: cap(50_000), monthly: cap(150_000) } });
+  await apiOk('PUT', `${path}/limits`, { token: operator.accessToken, body: { daily: cap(20_000), weekly: cap(50_000), monthly: cap(150_000) } });
   startSession(session);
   announce(t('signin.demoReady'));
 }
@@ -1321,6 +1334,104 @@ async function saveLimits(event) {
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Confirming it is you before a sensitive change, and the authenticator app
+
+/**
+ * One dialog for every sensitive change: asks for a challenge, shows the code from the development outbox when the
+ * server has one (a real deployment sends it by email or text), and checks the code typed in. Resolves true once
+ * this device has stepped up, false when the customer cancels.
+ */
+async function accountStepUp() {
+  const challenge = await send('POST', customerPath('/step-up/challenge'));
+  if (!challenge.ok) {
+    showAlert(problemText(challenge.data));
+    return false;
+  }
+  const byApp = challenge.data.method === 'totp';
+  $('account-stepup-text').textContent = byApp ? t('accountStepUp.textTotp') : t('accountStepUp.textCode');
+  const hint = $('account-stepup-dev');
+  show(hint, false);
+  if (!byApp) {
+    const outbox = await send('GET', `/v1/dev/outbox/${encodeURIComponent(state.session.customerId)}`);
+    if (outbox.ok && outbox.data?.length) {
+      hint.textContent = t('accountStepUp.devCode', { code: outbox.data[0].code });
+      show(hint, true);
+    }
+  }
+  const dialog = $('account-stepup');
+  const form = $('account-stepup-form');
+  const error = $('account-stepup-error');
+  const input = $('account-stepup-code');
+  input.value = '';
+  show(error, false);
+  dialog.showModal();
+  input.focus();
+  return new Promise((resolve) => {
+    const finish = (done) => {
+      form.removeEventListener('submit', submit);
+      $('account-stepup-cancel').removeEventListener('click', cancel);
+      dialog.removeEventListener('cancel', cancel);
+      dialog.close();
+      resolve(done);
+    };
+    const submit = async (event) => {
+      event.preventDefault();
+      const verified = await send('POST', customerPath('/step-up'), { body: { code: input.value.trim() } });
+      if (verified.ok) {
+        announce(t('accountStepUp.done'));
+        finish(true);
+        return;
+      }
+      error.textContent = verified.data?.type === '/errors/account-step-up-locked'
+        ? t('problem.accountStepUpLocked', { until: clock(verified.data.until) })
+        : t('accountStepUp.wrong');
+      show(error, true);
+      input.focus();
+    };
+    const cancel = (event) => {
+      event?.preventDefault();
+      finish(false);
+    };
+    form.addEventListener('submit', submit);
+    $('account-stepup-cancel').addEventListener('click', cancel);
+    dialog.addEventListener('cancel', cancel);
+  });
+}
+
+/** Enrolling an authenticator app is itself sensitive, so api() may ask to confirm first. */
+async function startTotp() {
+  await withBusy($('totp-start'), t('totp.starting'), $('security'), async () => {
+    try {
+      const enrolment = (await apiOk('POST', customerPath('/step-up/totp'))).data;
+      $('totp-secret').textContent = enrolment.secret;
+      $('totp-uri').textContent = enrolment.otpauthUri;
+      show($('totp-on'), false);
+      show($('totp-form'), true);
+      $('totp-code').focus();
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}
+
+async function confirmTotp(event) {
+  event.preventDefault();
+  await withBusy($('totp-confirm'), t('totp.confirming'), $('security'), async () => {
+    const response = await api('POST', customerPath('/step-up/totp/confirm'), { body: { code: $('totp-code').value.trim() } });
+    if (response.ok) {
+      show($('totp-form'), false);
+      show($('totp-error'), false);
+      show($('totp-on'), true);
+      announce(t('totp.on'));
+      return;
+    }
+    const error = $('totp-error');
+    error.textContent = response.data?.type === '/errors/step-up-code-wrong' ? t('accountStepUp.wrong') : problemText(response.data);
+    show(error, true);
+  });
+}
+
 async function reloadMethods() {
   state.methods = (await apiOk('GET', customerPath('/payment-methods'))).data;
   renderMethods();
@@ -2134,6 +2245,8 @@ function wire() {
   $('app-language').addEventListener('change', (event) => chooseLanguage(event.currentTarget.value));
   $('why-privacy').addEventListener('click', () => requestAnimationFrame(() => $('privacy').focus()));
   $('method-form').addEventListener('submit', addMethod);
+  $('totp-start').addEventListener('click', startTotp);
+  $('totp-form').addEventListener('submit', confirmTotp);
 
   $('payments-form').addEventListener('submit', async (event) => {
     event.preventDefault();

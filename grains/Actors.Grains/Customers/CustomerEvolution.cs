@@ -14,6 +14,7 @@ using Actors.Grains.Profiles;
 using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
 using Actors.Grains.Support;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Customers;
@@ -45,6 +46,22 @@ public static class CustomerEvolution
             Erasure = (state.Erasure ?? new ErasureState { StartedAt = erased.At }) with { ErasedAt = erased.At, MergedFrom = state.Merges.MergedFrom },
             LiveCeiling = state.LiveCeiling,
         },
+        TotpEnrolmentStarted started => state with { StepUp = state.StepUp with { PendingTotpSecret = started.Secret } },
+        TotpEnrolmentConfirmed => state with
+        {
+            StepUp = state.StepUp with { TotpSecret = state.StepUp.PendingTotpSecret, PendingTotpSecret = null, OpenCode = null, LastTotpStep = -1 },
+        },
+        OneTimeCodeIssued issued => state with { StepUp = state.StepUp with { OpenCode = issued.Code } },
+        AccountStepUpVerified verified => state with
+        {
+            // A one-time code is used up; a TOTP time step is never accepted again.
+            StepUp = state.StepUp.Verified(verified.DeviceId, verified.At) with
+            {
+                OpenCode = verified.Method == StepUpMethods.Code ? null : state.StepUp.OpenCode,
+                LastTotpStep = verified.TotpStep ?? state.StepUp.LastTotpStep,
+            },
+        },
+        AccountStepUpCodeRejected => state with { StepUp = state.StepUp with { WrongCodes = state.StepUp.WrongCodes.With(change.At) } },
         MergeCompleted completed => state with
         {
             Merges = state.Merges with

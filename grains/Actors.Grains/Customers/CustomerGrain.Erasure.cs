@@ -27,9 +27,10 @@ public sealed partial class CustomerGrain
     {
         if (state.Erasure is null)
         {
-            if (!StepUpAllowsErasure(by))
+            // A customer's own erasure is the most sensitive change of all: it needs a fresh step-up, as caps and cards do.
+            if (by == ErasedBy.Customer && StepUpStanding().Required is { } method)
             {
-                return new ErasureResult.Blocked(ErasureDecider.StepUpRequired, "Confirm it is you with a fresh step-up on this device, then ask again.");
+                return new ErasureResult.StepUpRequired(method);
             }
             var start = ErasureDecider.Start(state, by, clock.GetUtcNow());
             if (start.Events.IsEmpty)
@@ -48,17 +49,6 @@ public sealed partial class CustomerGrain
         }
         return await FinishErasure();
     }
-
-    /// <summary>
-    /// The one place where a customer's own erasure request is checked for a fresh step-up from the calling device
-    /// (decided by the step-up of sensitive changes); operators need none. Until that check is wired in here, every
-    /// caller the API lets in (the customer on their own id, or an operator) may erase.
-    /// </summary>
-    private static bool StepUpAllowsErasure(ErasedBy by) => by switch
-    {
-        ErasedBy.Operator => true,
-        _ => true,
-    };
 
     /// <summary>Runs the steps left (one run at a time); a step that fails leaves the rest to the reminder.</summary>
     private Task<ErasureResult> FinishErasure() => erasing is { IsCompleted: false } running ? running : erasing = RunErasureSteps();

@@ -29,7 +29,7 @@ public sealed partial class CustomerGrain
 
     public async Task<LimitsResult> SetLimits(CapRequest caps, CancellationToken cancellationToken)
     {
-        var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff, CallerChannel(), CallerDevice());
+        var decision = LimitsDecider.Set(state, caps, clock.GetUtcNow(), settings.CoolingOff, StepUpStanding(), CallerChannel(), CallerDevice());
         await Commit(decision.Events);
         return decision.Answer;
     }

@@ -27,7 +27,7 @@ public sealed partial class CustomerGrain
     public async Task<ProfileResult> UpdateProfile(long expectedVersion, ProfilePatch patch, CancellationToken cancellationToken)
     {
         return await DecideWithIdentities(
-            () => ProfileDecider.Update(state, expectedVersion, patch, clock.GetUtcNow()),
+            () => ProfileDecider.Update(state, expectedVersion, patch, clock.GetUtcNow(), StepUpStanding()),
             taken => new ProfileResult.IdentityTaken(taken));
     }
 

@@ -12,7 +12,7 @@ public sealed partial class CustomerGrain
 
     public async Task<WalletResult> AddPaymentMethod(PaymentMethodDraft draft, CancellationToken cancellationToken)
     {
-        var decision = WalletDecider.Add(state, RandomIds.New(PaymentMethod.Prefix), draft, clock.GetUtcNow());
+        var decision = WalletDecider.Add(state, RandomIds.New(PaymentMethod.Prefix), draft, clock.GetUtcNow(), StepUpStanding());
         await Commit(decision.Events);
         return decision.Answer;
     }

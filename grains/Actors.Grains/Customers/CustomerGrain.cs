@@ -9,6 +9,7 @@ using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
 using Actors.Grains.Privacy;
 using Actors.Grains.Sessions;
+using Actors.Grains.StepUp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -40,6 +41,8 @@ public sealed partial class CustomerGrain(
     PaymentMetrics metrics,
     IdentityKeys identityKeys,
     Exclusions exclusions,
+    IOptions<StepUpSettings> stepUpSettings,
+    IStepUpCodeSender stepUpCodes,
     TimeProvider clock,
     ILogger<CustomerGrain> log) : Grain, ICustomerGrain, IRemindable, IIncomingGrainCallFilter
 {

@@ -5,6 +5,7 @@ using Actors.Grains.Erasure;
 using Actors.Grains.Merge;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
+using Actors.Grains.StepUp;
 
 namespace Actors.Grains.Customers;
 
@@ -39,6 +40,9 @@ public sealed record CustomerState
 
     /// <summary>Support cases on this customer's payments, and the feedback they gave.</summary>
     [Id(12)] public CasesState Cases { get; init; } = CasesState.None;
+
+    /// <summary>How the customer steps up before a sensitive change, and which devices did lately (see <see cref="StepUp.StepUpRules"/>).</summary>
+    [Id(20)] public AccountStepUpState StepUp { get; init; } = AccountStepUpState.None;
 
     /// <summary>A customer nothing has been written for.</summary>
     public static CustomerState New { get; } = new();

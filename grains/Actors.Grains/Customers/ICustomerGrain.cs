@@ -12,6 +12,7 @@ using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using Orleans.Concurrency;
 
@@ -220,4 +221,19 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Records the customer's feedback on a succeeded payment or a closed case, once per subject.</summary>
     [Alias("give-feedback")]
     Task<FeedbackResult> GiveFeedback(FeedbackDraft draft, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts enrolling an authenticator app (needs a fresh step-up); it counts once <see cref="ConfirmTotpEnrolment"/> gets a right code.</summary>
+    [Alias("start-totp-enrolment")]
+    Task<AccountStepUpResult> StartTotpEnrolment(CancellationToken cancellationToken = default);
+
+    [Alias("confirm-totp-enrolment")]
+    Task<AccountStepUpResult> ConfirmTotpEnrolment(string code, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the calling device to step up: by the app when enrolled, else by a one-time code sent to the customer.</summary>
+    [Alias("challenge-step-up")]
+    Task<AccountStepUpResult> ChallengeStepUp(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks a step-up code; a right one lets the calling device make sensitive changes for a while.</summary>
+    [Alias("verify-step-up")]
+    Task<AccountStepUpResult> VerifyStepUp(string code, CancellationToken cancellationToken = default);
 }

@@ -16,7 +16,6 @@ public static class ErasureDecider
     public const string PaymentOpen = "payment-open";
     public const string RefundPending = "refund-pending";
     public const string MergePending = "merge-pending";
-    public const string StepUpRequired = "step-up-required";
 
     /// <summary>
     /// Starts the erasure, or answers how far it got. Refused while money is still moving (a payment being decided,

@@ -16,6 +16,10 @@ public abstract record ErasureResult
     [GenerateSerializer, Immutable, Alias("erasure-result-blocked")]
     public sealed record Blocked([property: Id(0)] string Reason, [property: Id(1)] string Detail) : ErasureResult;
 
+    /// <summary>The customer asked without a fresh step-up from this device (<see cref="Method"/>: how they step up); nothing was changed.</summary>
+    [GenerateSerializer, Immutable, Alias("erasure-result-step-up-required")]
+    public sealed record StepUpRequired([property: Id(0)] string Method) : ErasureResult;
+
     [GenerateSerializer, Immutable, Alias("erasure-result-not-found")]
     public sealed record NotFound : ErasureResult;
 }

@@ -1,5 +1,6 @@
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
+using Actors.Grains.StepUp;
 
 namespace Actors.Grains.Limits;
 
@@ -7,10 +8,11 @@ namespace Actors.Grains.Limits;
 public static class LimitsDecider
 {
     /// <summary>
-    /// States all three caps: stricter ones apply at once, looser ones after <paramref name="coolingOff"/>; the change
-    /// records the <paramref name="channel"/> and <paramref name="deviceId"/> it came from, for its audit entry.
+    /// States all three caps: stricter ones apply at once, looser ones after <paramref name="coolingOff"/>. Starting
+    /// to raise or remove a cap is sensitive: it needs <paramref name="stepUp"/> satisfied; lowering never does. The
+    /// change records the <paramref name="channel"/> and <paramref name="deviceId"/> it came from, for its audit entry.
     /// </summary>
-    public static Decision<LimitsResult> Set(CustomerState state, CapRequest caps, DateTimeOffset now, TimeSpan coolingOff,
+    public static Decision<LimitsResult> Set(CustomerState state, CapRequest caps, DateTimeOffset now, TimeSpan coolingOff, StepUpStanding stepUp,
         string? channel = null, string? deviceId = null)
     {
         if (state.Profile is null)
@@ -19,6 +21,8 @@ public static class LimitsDecider
         }
         return SpendingPolicy.Change(state.Commerce.Limits, caps, now, coolingOff) switch
         {
+            LimitsChange.Applied applied when Loosens(state.Commerce.Limits, applied.Limits) && stepUp.Required is { } method =>
+                Decision.Answer<LimitsResult>(new LimitsResult.StepUpRequired(method)),
             LimitsChange.Applied applied => Changed(state, applied.Limits, now, limits => new CapsSet(limits, state.CapCurrency) { At = now, Channel = channel, DeviceId = deviceId }),
             LimitsChange.Invalid invalid => Decision.Answer<LimitsResult>(new LimitsResult.Invalid(invalid.Errors)),
             _ => throw new InvalidOperationException("Unknown limits change."),
@@ -50,6 +54,9 @@ public static class LimitsDecider
         return new LimitsView(state.CapCurrency, limits.Daily, limits.Weekly, limits.Monthly, limits.Pending,
             SpendingPolicy.IsExcluded(limits, now) ? limits.ExcludedUntil : null, [.. headroom]);
     }
+
+    /// <summary>Whether <paramref name="after"/> starts a raise or removal that <paramref name="before"/> did not have cooling off.</summary>
+    public static bool Loosens(SpendingLimits before, SpendingLimits after) => after.Pending.Any(change => !before.Pending.Contains(change));
 
     // Restating what is already stored (same caps, same currency) appends nothing.
     private static Decision<LimitsResult> Changed(CustomerState state, SpendingLimits limits, DateTimeOffset now, Func<SpendingLimits, JournalEvent> change)

@@ -28,6 +28,10 @@ public abstract record LimitsResult
     [GenerateSerializer, Immutable, Alias("limits-result-exclusion-would-shorten")]
     public sealed record ExclusionWouldShorten([property: Id(0)] DateTimeOffset Until) : LimitsResult;
 
+    /// <summary>Raising or removing a cap needs a fresh step-up by <see cref="Method"/>; nothing changed.</summary>
+    [GenerateSerializer, Immutable, Alias("limits-result-step-up-required")]
+    public sealed record StepUpRequired([property: Id(0)] string Method) : LimitsResult;
+
     [GenerateSerializer, Immutable, Alias("limits-result-customer-not-found")]
     public sealed record CustomerNotFound : LimitsResult;
 }

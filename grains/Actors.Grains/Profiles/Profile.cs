@@ -68,6 +68,10 @@ public abstract record ProfileResult
     [GenerateSerializer, Immutable, Alias("profile-result-identity-taken")]
     public sealed record IdentityTaken([property: Id(0)] Identity.Identifier Identifier) : ProfileResult;
 
+    /// <summary>Changing the email or phone needs a fresh step-up by <see cref="Method"/>; the profile is unchanged.</summary>
+    [GenerateSerializer, Immutable, Alias("profile-result-step-up-required")]
+    public sealed record StepUpRequired([property: Id(0)] string Method) : ProfileResult;
+
     /// <summary>Field errors keyed by the field's JSON name.</summary>
     [GenerateSerializer, Immutable, Alias("profile-result-invalid")]
     public sealed record Invalid([property: Id(0)] IReadOnlyDictionary<string, string[]> Errors) : ProfileResult;

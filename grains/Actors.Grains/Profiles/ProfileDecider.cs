@@ -1,6 +1,7 @@
 using Actors.Grains.Customers;
 using Actors.Grains.Identity;
 using Actors.Grains.Journal;
+using Actors.Grains.StepUp;
 
 namespace Actors.Grains.Profiles;
 
@@ -21,15 +22,21 @@ public static class ProfileDecider
 
     /// <summary>
     /// Applies <paramref name="patch"/> when the profile is still at <paramref name="expectedVersion"/>; a patch that
-    /// changes nothing appends nothing. A changed email or phone claims the new one and releases the old one.
+    /// changes nothing appends nothing. A changed email or phone claims the new one and releases the old one; it is
+    /// sensitive (where codes may be sent is changing), so it needs <paramref name="stepUp"/> satisfied.
     /// </summary>
-    public static Decision<ProfileResult> Update(CustomerState state, long expectedVersion, ProfilePatch patch, DateTimeOffset now)
+    public static Decision<ProfileResult> Update(CustomerState state, long expectedVersion, ProfilePatch patch, DateTimeOffset now, StepUpStanding stepUp)
     {
         if (state.Profile is not { } current)
         {
             return Decision.Answer<ProfileResult>(new ProfileResult.NotFound());
         }
         var updated = ProfileRules.Apply(current, expectedVersion, patch, now);
+        if (updated is ProfileResult.Found { Profile: var next } && (next.Email != current.Email || next.Phone != current.Phone)
+            && stepUp.Required is { } method)
+        {
+            return Decision.Answer<ProfileResult>(new ProfileResult.StepUpRequired(method));
+        }
         return updated is ProfileResult.Found found && found.Profile.Version != current.Version
             ? Decision.Emit(updated, [new ProfileUpdated(found.Profile) { At = now }, .. IdentityDecider.ProfileChanges(state, current, found.Profile, now)])
             : Decision.Answer(updated);

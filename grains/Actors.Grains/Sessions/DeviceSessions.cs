@@ -16,12 +16,16 @@ public static class Channels
     public static bool IsKnown(string? channel) => channel is Web or Mobile or Pos;
 }
 
-/// <summary>Where a request comes from: the device (or store till) and its channel, as the client states them.</summary>
+/// <summary>
+/// Where a request comes from: the device (or store till) and its channel, as the client states them, and whether the
+/// customer themself is calling (a customer's token, not staff acting on them), which sensitive changes check.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("caller-v1")]
 public sealed partial record Caller(
     [property: Id(0)] string DeviceId,
     [property: Id(1)] string Channel,
-    [property: Id(2)] string? DeviceLabel)
+    [property: Id(2)] string? DeviceLabel,
+    [property: Id(3)] bool ByCustomer = false)
 {
     public const int MaxDeviceId = 64;
     public const int MaxDeviceLabel = 100;

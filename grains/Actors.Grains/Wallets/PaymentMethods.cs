@@ -81,6 +81,10 @@ public abstract record WalletResult
     [GenerateSerializer, Immutable, Alias("wallet-result-not-found")]
     public sealed record NotFound : WalletResult;
 
+    /// <summary>Saving a new method needs a fresh step-up by <see cref="Method"/>; nothing was saved.</summary>
+    [GenerateSerializer, Immutable, Alias("wallet-result-step-up-required")]
+    public sealed record StepUpRequired([property: Id(0)] string Method) : WalletResult;
+
     [GenerateSerializer, Immutable, Alias("wallet-result-customer-not-found")]
     public sealed record CustomerNotFound : WalletResult;
 }

@@ -1,19 +1,27 @@
 using Actors.Grains.Customers;
 using Actors.Grains.Journal;
+using Actors.Grains.StepUp;
 
 namespace Actors.Grains.Wallets;
 
 /// <summary>Saving, removing and preferring payment methods as decisions over the customer's state.</summary>
 public static class WalletDecider
 {
-    /// <summary>Saves a method under <paramref name="newId"/>; saving a token already saved answers the saved method and appends nothing.</summary>
-    public static Decision<WalletResult> Add(CustomerState state, string newId, PaymentMethodDraft draft, DateTimeOffset now)
+    /// <summary>
+    /// Saves a method under <paramref name="newId"/>; saving a token already saved answers the saved method and appends
+    /// nothing. A new method is sensitive: it needs <paramref name="stepUp"/> satisfied.
+    /// </summary>
+    public static Decision<WalletResult> Add(CustomerState state, string newId, PaymentMethodDraft draft, DateTimeOffset now, StepUpStanding stepUp)
     {
         if (state.Profile is null)
         {
             return Decision.Answer<WalletResult>(new WalletResult.CustomerNotFound());
         }
         var (_, result) = WalletRules.Add(state.Commerce.Wallet, newId, draft, now);
+        if (result is WalletResult.Saved { Created: true } && stepUp.Required is { } method)
+        {
+            return Decision.Answer<WalletResult>(new WalletResult.StepUpRequired(method));
+        }
         return result is WalletResult.Saved { Created: true } saved
             ? Decision.Emit(result, new PaymentMethodAdded(saved.Method, saved.Preferred) { At = now })
             : Decision.Answer(result);

@@ -7,6 +7,7 @@ using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
 using Actors.Grains.Privacy;
 using Actors.Grains.Retention;
+using Actors.Grains.StepUp;
 using Actors.Silo.Catalog;
 using Actors.Silo.Journal;
 using Actors.Silo.Payments;
@@ -88,6 +89,9 @@ public static class SiloHosting
                 "Catalog:Items must give each SKU (1–64 of A-Z a-z 0-9 . _ -) a name, a positive unitPrice and an ISO-4217 currency.")
             .ValidateOnStart();
         silo.Services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
+        silo.Services.AddOptions<StepUpSettings>().BindConfiguration(StepUpSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Development delivery of step-up codes; a deployment registers its email or SMS sender first.
+        silo.Services.TryAddSingleton<IStepUpCodeSender, DevOutboxSender>();
         return silo;
     }
 

@@ -54,7 +54,8 @@ public sealed class RateLimitTests(ApiFixture fixture)
     public async Task Money_moving_requests_are_limited_per_customer_whoever_sends_them_and_a_refused_one_stores_nothing()
     {
         await using var api = Node(("Money:PerSecond", "1"), ("Money:Burst", "2"));
-        var shopper = await Shopper.Create((role, id) => ApiFixture.ClientAs(api, role, id));
+        // A step-up would spend the customer's money bucket (it shares it), so none here.
+        var shopper = await Shopper.Create((role, id) => ApiFixture.ClientAs(api, role, id), stepUp: false);
         var body = await shopper.LinesOf(500);
         var staff = shopper.As(await ApiFixture.ClientAs(api, "operator"));
 
@@ -69,6 +70,25 @@ public sealed class RateLimitTests(ApiFixture fixture)
         Assert.Equal(events, await fixture.Stored.EventsOf(shopper.Id));
         // Reads of the same customer go on.
         await shopper.Read("/cart");
+    }
+
+    [Fact]
+    public async Task Step_up_challenges_are_limited_by_the_customers_strict_bucket()
+    {
+        await using var api = Node(("Money:PerSecond", "1"), ("Money:Burst", "2"));
+        var shopper = await Shopper.Create((role, id) => ApiFixture.ClientAs(api, role, id), stepUp: false);
+
+        // A bucket of 2 that refills one a second: twenty challenges in a row cannot all pass.
+        HttpResponseMessage? refused = null;
+        for (var sent = 0; sent < 20 && refused is null; sent++)
+        {
+            var response = await shopper.Client.PostAsync($"{shopper.Base}/step-up/challenge", null);
+            refused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+
+        Assert.NotNull(refused);
+        await Problem(refused, HttpStatusCode.TooManyRequests, "/errors/too-many-requests");
+        Assert.NotNull(refused.Headers.RetryAfter);
     }
 
     private ApiFactory Node(params (string Key, string Value)[] limits)

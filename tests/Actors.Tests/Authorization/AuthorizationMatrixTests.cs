@@ -19,6 +19,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
     private static readonly (string Method, string Route, string Allowed)[] Matrix =
     [
         ("POST", "/v1/dev/tokens", "*"),
+        ("GET", "/v1/dev/outbox/{customerId}", "customer operator"),
         ("GET", "/v1/catalog", "customer support operator pos"),
         ("GET", "/v1/catalog/{sku}", "customer support operator pos"),
         ("PUT", "/v1/catalog/{sku}", "operator"),
@@ -43,6 +44,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ("GET", "/v1/customers/{customerId}/limits", "customer support operator"),
         ("PUT", "/v1/customers/{customerId}/limits", "customer operator"),
         ("POST", "/v1/customers/{customerId}/self-exclusion", "customer operator"),
+        ("POST", "/v1/customers/{customerId}/step-up/totp", "customer"),
+        ("POST", "/v1/customers/{customerId}/step-up/totp/confirm", "customer"),
+        ("POST", "/v1/customers/{customerId}/step-up/challenge", "customer"),
+        ("POST", "/v1/customers/{customerId}/step-up", "customer"),
         ("GET", "/v1/customers/{customerId}/consents", "customer support operator"),
         ("PUT", "/v1/customers/{customerId}/consents/{purpose}", "customer operator"),
         ("POST", "/v1/customers/{customerId}/checkouts", "customer operator"),

@@ -111,6 +111,7 @@ public sealed class WebAppPageTests(BrowserFixture fixture)
         await page.GetByLabel("Daily cap").FillAsync("80");
         await page.GetByLabel("Weekly cap").FillAsync("40,50");
         await page.ClickAsync("#limits-submit");
+        await WebApp.ConfirmItIsYou(page);
 
         // The lower weekly cap applies now; the higher daily one waits out the cooling-off.
         await Expect(page.Locator("[data-testid=cap][data-window=weekly]")).ToContainTextAsync("€40.50 left of €40.50");

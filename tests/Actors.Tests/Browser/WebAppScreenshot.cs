@@ -19,6 +19,7 @@ public sealed class WebAppScreenshot(BrowserFixture fixture)
         var merchant = await fixture.Api.ClientAs("operator");
         var id = await ApiCustomers.Create(merchant, SampleProfiles.Ada());
         var ada = new Shopper(await fixture.Api.ClientAs("customer", id), id, merchant);
+        await ada.StepUp();
 
         var visa = await ada.SaveMethod("tok_visa", preferred: true);
         await ada.SaveMethod("tok_mastercard", brand: "mastercard", last4: "4444");

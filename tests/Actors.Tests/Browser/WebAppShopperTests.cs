@@ -196,6 +196,8 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         await page.GetByLabel("Language").SelectOptionAsync("fr");
         await page.GetByLabel("Time zone").SelectOptionAsync("Asia/Tokyo");
         await page.ClickAsync("#profile-save");
+        // A new email and phone: the customer confirms it is them first.
+        await WebApp.ConfirmItIsYou(page);
 
         await Expect(page.Locator("#notice")).ToContainTextAsync("Profile saved.");
         await Expect(page.Locator("#profile-name")).ToHaveTextAsync("Grace B. Hopper");
@@ -230,6 +232,8 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         await Expect(conflict).ToContainTextAsync("Amazing Grace");
         await Expect(page.GetByLabel("Phone")).ToHaveValueAsync("+4930901820");
         await page.ClickAsync("#profile-save");
+        // A new phone: the customer confirms it is them first.
+        await WebApp.ConfirmItIsYou(page);
 
         await Expect(page.Locator("#profile-phone")).ToHaveTextAsync("+4930901820");
         await Expect(page.Locator("#profile-name")).ToHaveTextAsync("Amazing Grace");
@@ -260,6 +264,8 @@ public sealed class WebAppShopperTests(BrowserFixture fixture)
         Assert.Equal(1, (await shopper.Read("/payment-methods")).GetArrayLength());
 
         await page.ClickAsync("#method-undo-button");
+        // Saving the card again is saving a card: the customer confirms it is them first.
+        await WebApp.ConfirmItIsYou(page);
 
         await Expect(page.Locator("#method-undo")).ToBeHiddenAsync();
         await Expect(page.Locator("[data-testid=method]")).ToHaveCountAsync(2);

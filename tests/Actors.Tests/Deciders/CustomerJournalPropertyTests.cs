@@ -4,6 +4,7 @@ using Actors.Grains.Customers;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
+using Actors.Grains.StepUp;
 using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -67,7 +68,7 @@ public sealed class CustomerJournalPropertyTests : IDisposable
                     RefundOf(state, paid[step.Pick % paid.Count], step, now),
                 Act.RefundAnswers when commerce.Refunds.Values.Where(entry => entry.Status == RefundStatus.Pending).ToList() is { Count: > 0 } pending =>
                     RefundDecider.Complete(state, pending[step.Pick % pending.Count].Refund.Id, RefundOutcomeOf(step.Outcome), now),
-                Act.Caps => LimitsDecider.Set(state, new CapRequest(step.Amount * 3, step.Outcome == 0 ? null : step.Amount * 8, null), now, TimeSpan.FromHours(24)).Events,
+                Act.Caps => LimitsDecider.Set(state, new CapRequest(step.Amount * 3, step.Outcome == 0 ? null : step.Amount * 8, null), now, TimeSpan.FromHours(24), StepUpStanding.Satisfied).Events,
                 _ => [],
             };
             state = ApplyAll(state, decided);

@@ -7,6 +7,7 @@ using Actors.Grains.Money;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
 using Actors.Grains.Profiles;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using Actors.Tests.Infrastructure;
 
@@ -29,10 +30,10 @@ public static class Customers
     {
         var state = Apply(CustomerState.New, ProfileDecider.Create(CustomerState.New, CustomerId,
             new ProfileDraft("Grace Hopper", null, null, null, "EUR", "Europe/Berlin"), Now).Events);
-        state = Apply(state, WalletDecider.Add(state, Visa, new PaymentMethodDraft("tok_visa", "visa", "4242", 12, 2030, "DE", false), Now).Events);
+        state = Apply(state, WalletDecider.Add(state, Visa, new PaymentMethodDraft("tok_visa", "visa", "4242", 12, 2030, "DE", false), Now, StepUpStanding.Satisfied).Events);
         return daily is null && weekly is null && monthly is null
             ? state
-            : Apply(state, LimitsDecider.Set(state, new CapRequest(daily, weekly, monthly), Now, TimeSpan.FromHours(24)).Events);
+            : Apply(state, LimitsDecider.Set(state, new CapRequest(daily, weekly, monthly), Now, TimeSpan.FromHours(24), StepUpStanding.Satisfied).Events);
     }
 
     public static CustomerState Apply(CustomerState state, IEnumerable<JournalEvent> events) => CustomerEvolution.ApplyAll(state, events);

@@ -3,6 +3,7 @@ using Actors.Grains.Checkouts;
 using Actors.Grains.Limits;
 using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using static Actors.Tests.Deciders.Customers;
 
@@ -45,7 +46,7 @@ public sealed class DecisionEventsTests
     {
         var state = Shopper();
 
-        var again = WalletDecider.Add(state, "pm_again", new PaymentMethodDraft("tok_visa", "visa", "4242", 12, 2030, "DE", false), Now);
+        var again = WalletDecider.Add(state, "pm_again", new PaymentMethodDraft("tok_visa", "visa", "4242", 12, 2030, "DE", false), Now, StepUpStanding.Satisfied);
         var removed = WalletDecider.Remove(state, Visa, Now);
 
         Assert.Empty(again.Events);
@@ -58,7 +59,7 @@ public sealed class DecisionEventsTests
     [Fact]
     public void Preferring_a_card_appends_one_event_and_preferring_it_again_or_an_unknown_one_appends_nothing()
     {
-        var state = Apply(Shopper(), WalletDecider.Add(Shopper(), "pm_master", new PaymentMethodDraft("tok_mastercard", "mastercard", "4444", 12, 2030, "DE", false), Now).Events);
+        var state = Apply(Shopper(), WalletDecider.Add(Shopper(), "pm_master", new PaymentMethodDraft("tok_mastercard", "mastercard", "4444", 12, 2030, "DE", false), Now, StepUpStanding.Satisfied).Events);
 
         var prefer = WalletDecider.Prefer(state, "pm_master", Now);
         var preferred = Apply(state, prefer.Events);
@@ -77,8 +78,8 @@ public sealed class DecisionEventsTests
     {
         var state = Shopper(daily: 5_000);
 
-        var same = LimitsDecider.Set(state, new CapRequest(5_000, null, null), Now, TimeSpan.FromHours(24));
-        var raise = LimitsDecider.Set(state, new CapRequest(9_000, null, null), Now, TimeSpan.FromHours(24));
+        var same = LimitsDecider.Set(state, new CapRequest(5_000, null, null), Now, TimeSpan.FromHours(24), StepUpStanding.Satisfied);
+        var raise = LimitsDecider.Set(state, new CapRequest(9_000, null, null), Now, TimeSpan.FromHours(24), StepUpStanding.Satisfied);
 
         Assert.Empty(same.Events);
         var caps = Assert.IsType<CapsSet>(Assert.Single(raise.Events));
@@ -91,8 +92,8 @@ public sealed class DecisionEventsTests
     {
         var state = Shopper();
 
-        var unchanged = ProfileDecider.Update(state, 1, new ProfilePatch { DisplayName = new("Grace Hopper") }, Now);
-        var renamed = ProfileDecider.Update(state, 1, new ProfilePatch { DisplayName = new("Grace Murray Hopper") }, Now.AddMinutes(1));
+        var unchanged = ProfileDecider.Update(state, 1, new ProfilePatch { DisplayName = new("Grace Hopper") }, Now, StepUpStanding.Satisfied);
+        var renamed = ProfileDecider.Update(state, 1, new ProfilePatch { DisplayName = new("Grace Murray Hopper") }, Now.AddMinutes(1), StepUpStanding.Satisfied);
         var twice = ProfileDecider.Create(state, CustomerId, new ProfileDraft("Other", null, null, null, "EUR", "UTC"), Now);
 
         Assert.Empty(unchanged.Events);

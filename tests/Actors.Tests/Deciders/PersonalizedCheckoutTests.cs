@@ -2,6 +2,7 @@ using Actors.Grains.Checkouts;
 using Actors.Grains.Customers;
 using Actors.Grains.Payments;
 using Actors.Grains.Personalization;
+using Actors.Grains.StepUp;
 using Actors.Grains.Wallets;
 using static Actors.Tests.Deciders.Customers;
 
@@ -119,7 +120,7 @@ public sealed class PersonalizedCheckoutTests
         {
             (state, _) = WithPayment(state, 1_000, Now.AddHours(-3));
         }
-        state = Apply(state, WalletDecider.Add(state, "pm_new", new PaymentMethodDraft("tok_mastercard", "mastercard", "4444", 12, 2030, "DE", false), Now).Events);
+        state = Apply(state, WalletDecider.Add(state, "pm_new", new PaymentMethodDraft("tok_mastercard", "mastercard", "4444", 12, 2030, "DE", false), Now, StepUpStanding.Satisfied).Events);
 
         // A device never seen, and twenty times the usual amount.
         var summary = Created(state, Lines(20_000), riskOn, device: "new-phone");

@@ -111,12 +111,13 @@ public sealed class HostileRequestFuzzTests(ApiFixture fixture, ITestOutputHelpe
     /// What a refused request must not change: the customers' journal, catalog versions, and grain-storage writes. Two
     /// kinds of journal rows are not the request's data: the stored answer of a money-moving request (a retry under its
     /// key gets the same refusal, as DESIGN's idempotency requires) and device sightings, which ride with whatever
-    /// append comes next, even one of a refused request's grain.
+    /// append comes next, even one of a refused request's grain. A wrong step-up code is refused and counted, so that
+    /// enough of them lock step-up out.
     /// </summary>
     private static async Task<(long Events, long Catalog, long StorageWrites)> StoredState(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand("""
-            SELECT (SELECT count(*) FROM customer_events WHERE event_type NOT IN ('request-answered-v1', 'device-seen-v1')),
+            SELECT (SELECT count(*) FROM customer_events WHERE event_type NOT IN ('request-answered-v1', 'device-seen-v1', 'account-step-up-code-rejected-v1')),
                    (SELECT count(*) FROM catalog_items),
                    (SELECT coalesce(sum(version), 0) FROM orleansstorage)
             """);

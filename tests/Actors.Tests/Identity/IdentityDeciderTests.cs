@@ -2,6 +2,7 @@ using Actors.Grains.Customers;
 using Actors.Grains.Identity;
 using Actors.Grains.Journal;
 using Actors.Grains.Profiles;
+using Actors.Grains.StepUp;
 
 namespace Actors.Tests.Identity;
 
@@ -40,7 +41,7 @@ public sealed class IdentityDeciderTests
         var state = Created();
 
         var decision = ProfileDecider.Update(state, 1,
-            new ProfilePatch { Email = new("ada.king@example.com"), Phone = new(null) }, Now);
+            new ProfilePatch { Email = new("ada.king@example.com"), Phone = new(null) }, Now, StepUpStanding.Satisfied);
 
         Assert.Equal(["ProfileUpdated", "-email:ada@example.com", "+email:ada.king@example.com", "-phone:+447700900123"],
             Changes(decision.Events));
@@ -53,7 +54,7 @@ public sealed class IdentityDeciderTests
         var state = Created();
 
         var decision = ProfileDecider.Update(state, 1,
-            new ProfilePatch { Email = new("ADA@example.com"), DisplayName = new("Ada King") }, Now);
+            new ProfilePatch { Email = new("ADA@example.com"), DisplayName = new("Ada King") }, Now, StepUpStanding.Satisfied);
 
         Assert.Equal(["ProfileUpdated"], Changes(decision.Events));
     }
@@ -63,8 +64,8 @@ public sealed class IdentityDeciderTests
     {
         var state = Created();
 
-        Assert.Empty(ProfileDecider.Update(state, 7, new ProfilePatch { Email = new("new@example.com") }, Now).Events);
-        Assert.Empty(ProfileDecider.Update(state, 1, new ProfilePatch { Email = new("new@"), Phone = new(null) }, Now).Events);
+        Assert.Empty(ProfileDecider.Update(state, 7, new ProfilePatch { Email = new("new@example.com") }, Now, StepUpStanding.Satisfied).Events);
+        Assert.Empty(ProfileDecider.Update(state, 1, new ProfilePatch { Email = new("new@"), Phone = new(null) }, Now, StepUpStanding.Satisfied).Events);
     }
 
     [Fact]

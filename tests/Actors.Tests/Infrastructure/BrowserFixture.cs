@@ -114,6 +114,23 @@ public static class WebApp
     public static ILocator Method(IPage page, string methodId) => page.Locator($"[data-testid=method][data-id={methodId}]");
 
     /// <summary>
+    /// Answers the dialog that asks the customer to confirm it is them before a sensitive change, with the code the
+    /// development outbox shows in it; the code.
+    /// </summary>
+    public static async Task<string> ConfirmItIsYou(IPage page)
+    {
+        var dialog = page.Locator("#account-stepup");
+        await Expect(dialog).ToBeVisibleAsync();
+        var shown = dialog.Locator("[data-testid=account-stepup-dev]");
+        await Expect(shown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Development: your code is [0-9]{6}$"));
+        var code = (await shown.TextContentAsync())![^6..];
+        await dialog.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        return code;
+    }
+
+    /// <summary>
     /// What a shopper reads must be words: no ids with their prefixes, no status or decline codes, no versions,
     /// no device ids. Only what is rendered counts (innerText leaves hidden parts out).
     /// </summary>

@@ -17,13 +17,24 @@ public sealed class Shopper(HttpClient client, string customerId, HttpClient mer
     public HttpClient Merchant { get; } = merchant;
     public string Base => $"/v1/customers/{Id}";
 
-    /// <summary>Creates a customer (as an operator) with caps in <paramref name="currency"/> and signs them in.</summary>
-    public static async Task<Shopper> Create(Func<string, string?, Task<HttpClient>> clientAs, string currency = "EUR")
+    /// <summary>
+    /// Creates a customer (as an operator) with caps in <paramref name="currency"/>, signs them in, and steps their device
+    /// up (unless <paramref name="stepUp"/> is false), so the test may raise caps, save cards and change email or phone.
+    /// </summary>
+    public static async Task<Shopper> Create(Func<string, string?, Task<HttpClient>> clientAs, string currency = "EUR", bool stepUp = true)
     {
         var merchant = await clientAs("operator", null);
         var id = await ApiCustomers.Create(merchant, SampleProfiles.Grace(currency));
-        return new Shopper(await clientAs("customer", id), id, merchant);
+        var shopper = new Shopper(await clientAs("customer", id), id, merchant);
+        if (stepUp)
+        {
+            await shopper.StepUp();
+        }
+        return shopper;
     }
+
+    /// <summary>Steps this client's device up (see <see cref="StepUps"/>); sensitive changes from it are allowed for a while.</summary>
+    public Task<DateTimeOffset> StepUp() => StepUps.Prove(Client, Id);
 
     /// <summary>The same customer, through another caller's client (an operator refunding, a second device).</summary>
     public Shopper As(HttpClient other) => new(other, Id, Merchant);

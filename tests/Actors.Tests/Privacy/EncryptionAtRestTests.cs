@@ -46,6 +46,7 @@ public sealed class EncryptionAtRestTests
         await Json(await customer.SendAsync(Requests.Json(HttpMethod.Put, $"/v1/customers/{id}/consents/marketing",
             JsonSerializer.Serialize(new { granted = true, policyVersion = "2026-01" }))), HttpStatusCode.OK);
         Assert.True((await shopper.AddToCart("sku-pii-cart", 1_200, 0)).IsSuccessStatusCode);
+        await shopper.StepUp();
         var method = await shopper.SaveMethod("tok_visa");
         var paymentId = await shopper.Pay(method, await shopper.CheckoutBody("EUR", description, ("sku-pii", "Gift box", 2_500, 1)));
 

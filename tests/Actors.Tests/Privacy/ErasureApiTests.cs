@@ -21,6 +21,7 @@ public sealed class ErasureApiTests(ApiFixture fixture)
         await Json(await customer.SendAsync(Requests.Json(HttpMethod.Post, $"/v1/customers/{id}/self-exclusion",
             JsonSerializer.Serialize(new { until }))), HttpStatusCode.OK);
 
+        await StepUps.Prove(customer, id);
         Assert.Equal(HttpStatusCode.NoContent, (await customer.DeleteAsync($"/v1/customers/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await customer.DeleteAsync($"/v1/customers/{id}")).StatusCode);
 
@@ -45,7 +46,7 @@ public sealed class ErasureApiTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_customer_erases_only_themselves_and_support_erases_nobody()
+    public async Task A_customer_erases_only_themselves_after_a_fresh_step_up_and_support_erases_nobody()
     {
         var operatorClient = await fixture.ClientAs("operator");
         var id = await ApiCustomers.Create(operatorClient);
@@ -55,7 +56,12 @@ public sealed class ErasureApiTests(ApiFixture fixture)
         await Problem(await (await fixture.ClientAs("support")).DeleteAsync($"/v1/customers/{id}"), HttpStatusCode.Forbidden, "/errors/forbidden");
         await Json(await operatorClient.GetAsync($"/v1/customers/{id}"), HttpStatusCode.OK);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await (await fixture.ClientAs("customer", id)).DeleteAsync($"/v1/customers/{id}")).StatusCode);
+        // Their own erasure is the most sensitive change a customer makes: without a fresh step-up nothing happens.
+        var customer = await fixture.ClientAs("customer", id);
+        await Problem(await customer.DeleteAsync($"/v1/customers/{id}"), HttpStatusCode.Forbidden, "/errors/step-up-required");
+        await Json(await operatorClient.GetAsync($"/v1/customers/{id}"), HttpStatusCode.OK);
+        await StepUps.Prove(customer, id);
+        Assert.Equal(HttpStatusCode.NoContent, (await customer.DeleteAsync($"/v1/customers/{id}")).StatusCode);
         await Problem(await operatorClient.GetAsync($"/v1/customers/{id}"), HttpStatusCode.Gone, "/errors/customer-erased");
         await Json(await operatorClient.GetAsync($"/v1/customers/{other}"), HttpStatusCode.OK);
         await Problem(await operatorClient.DeleteAsync("/v1/customers/cus_0123456789abcdefghjk"), HttpStatusCode.NotFound, "/errors/customer-not-found");
