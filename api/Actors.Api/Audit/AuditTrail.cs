@@ -86,7 +86,16 @@ public sealed class AuditTrail(NpgsqlDataSource database, CustomerKeys keys, Ser
         {
             rows.Add(row);
         }
-        return AuditChain.Verify(customerId, rows);
+        return AuditChain.Verify(customerId, rows, await Anchor(customerId, cancellationToken));
+    }
+
+    /// <summary>Where the kept trail begins when retention removed its oldest entries; null while it begins at the first.</summary>
+    private async Task<AuditAnchor?> Anchor(string customerId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT sequence, hash FROM audit_anchors WHERE customer_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new AuditAnchor(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
     }
 
     private async Task<List<AuditRecord>> Read(string customerId, long before, long from, int limit, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Actors.Api.Auth;
 using Actors.Api.Problems;
+using Actors.Api.Support;
 using Actors.Grains.Merge;
 using Actors.Grains.Sessions;
 
@@ -17,7 +18,8 @@ public static class CustomerRoutes
         .MapGroup("/v1/customers/{customerId}" + suffix)
         .AddEndpointFilter(CustomerAccess.VisibleToCaller)
         .AddEndpointFilter(FromDevice)
-        .AddEndpointFilter(ToSurvivor);
+        .AddEndpointFilter(ToSurvivor)
+        .AddEndpointFilter(SupportAudit.AuditsSupportReads);
 
     /// <summary>
     /// A customer merged away throws <see cref="CustomerMergedException"/> from every call (one grain call filter), and

@@ -20,7 +20,7 @@ public static class ExportApi
 {
     public static RouteGroupBuilder MapExportApi(this IEndpointRouteBuilder app)
     {
-        var customer = app.MapCustomerGroup().WithTags("Privacy");
+        var customer = app.MapCustomerGroup().WithTags("Privacy").RecordingItsOwnSupportReads();
         customer.MapGet("/export", Export).RequireAuthorization(Policies.ReadCustomer);
         return customer;
     }

@@ -26,7 +26,7 @@ public static class SupportApi
 
     public static RouteGroupBuilder MapSupportApi(this IEndpointRouteBuilder app)
     {
-        var customer = app.MapCustomerGroup().WithTags("Support").RequireAuthorization(Policies.Investigate);
+        var customer = app.MapCustomerGroup().WithTags("Support").RequireAuthorization(Policies.Investigate).RecordingItsOwnSupportReads();
         customer.MapGet("/timeline", Timeline);
         customer.MapGet("/as-of", AsOf);
         customer.MapGet("/payments/{paymentId}/context", PaymentContext);

@@ -293,7 +293,9 @@ public sealed partial class CustomerGrain(
     /// <summary>Records the calling device in memory; it is appended lazily, so a busy device costs no extra write.</summary>
     private void NoteSighting()
     {
+        // The customer's own devices and the store tills that sell to them are its sessions; staff looking it up are not.
         if (failure is not null || state.Profile is null || state.Erasure is not null || RequestContext.Get(Caller.ContextKey) is not Caller caller
+            || (!caller.ByCustomer && caller.Channel != Channels.Pos)
             || state.Sessions.Sighting(caller, clock.GetUtcNow()) is not { } session)
         {
             return;

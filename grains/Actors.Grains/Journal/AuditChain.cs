@@ -12,6 +12,12 @@ public sealed record AuditHead(ImmutableArray<byte> Hash)
     public static AuditHead Genesis { get; } = new(AuditChain.Genesis);
 }
 
+/// <summary>
+/// Where a customer's kept audit trail begins once retention removed its oldest entries: every entry up to
+/// <see cref="Sequence"/> is gone, and the last of them hashed to <see cref="Hash"/>, which the first kept one links to.
+/// </summary>
+public sealed record AuditAnchor(long Sequence, byte[] Hash);
+
 /// <summary>One audit entry as its journal row stores it: what the chain hash covers, and the hashes stored with it.</summary>
 /// <param name="Payload">The payload bytes as stored, sealed: the chain is checked without the customer's data key.</param>
 public sealed record AuditRow(long Sequence, string EventType, DateTimeOffset RecordedAt, byte[] Payload, byte[] Hash, byte[]? Previous);
@@ -70,15 +76,20 @@ public static class AuditChain
     /// <summary>
     /// Recomputes the chain of <paramref name="rows"/> (every audit row of <paramref name="customerId"/>, in sequence
     /// order) and compares it with the hashes stored: an edited field, a removed or reordered entry, or an edited hash
-    /// breaks it at the first entry that no longer links.
+    /// breaks it at the first entry that no longer links. With an <paramref name="anchor"/> (retention removed the oldest
+    /// entries) the chain starts from it, and no entry may remain at or before it.
     /// </summary>
-    public static AuditVerification Verify(string customerId, IEnumerable<AuditRow> rows)
+    public static AuditVerification Verify(string customerId, IEnumerable<AuditRow> rows, AuditAnchor? anchor = null)
     {
-        var previous = Genesis.ToArray();
+        var previous = anchor?.Hash ?? Genesis.ToArray();
         var count = 0;
         foreach (var row in rows)
         {
             count++;
+            if (row.Sequence <= (anchor?.Sequence ?? 0))
+            {
+                return AuditVerification.Broken(count, row.Sequence, "The entry is older than where the kept trail begins.");
+            }
             if (row.Previous is { } stored && !stored.AsSpan().SequenceEqual(previous))
             {
                 return AuditVerification.Broken(count, row.Sequence, "The entry does not link to the entry before it: an entry is missing or was changed.");

@@ -78,12 +78,14 @@ public static class AgedData
 public sealed record AgedDataPurge(
     [property: Id(0)] int SightingsDeleted,
     [property: Id(1)] int IdempotencyRecordsDeleted,
-    [property: Id(2)] int MoneyEventsAnonymized)
+    [property: Id(2)] int MoneyEventsAnonymized,
+    [property: Id(3)] int AuditEntriesDeleted)
 {
-    public static AgedDataPurge None { get; } = new(0, 0, 0);
+    public static AgedDataPurge None { get; } = new(0, 0, 0, 0);
 
     public AgedDataPurge Plus(AgedDataPurge other) => new(
         SightingsDeleted + other.SightingsDeleted,
         IdempotencyRecordsDeleted + other.IdempotencyRecordsDeleted,
-        MoneyEventsAnonymized + other.MoneyEventsAnonymized);
+        MoneyEventsAnonymized + other.MoneyEventsAnonymized,
+        AuditEntriesDeleted + other.AuditEntriesDeleted);
 }

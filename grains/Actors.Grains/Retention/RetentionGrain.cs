@@ -50,7 +50,15 @@ public sealed partial class RetentionGrain(
         }
     }
 
-    public Task<RetentionSweep> Sweep() => Running();
+    /// <summary>Waits for a pass already running (it may have started with older cutoffs), then runs one as of now.</summary>
+    public async Task<RetentionSweep> Sweep()
+    {
+        if (running is { IsCompleted: false } earlier)
+        {
+            await earlier;
+        }
+        return await Running();
+    }
 
     /// <summary>The reminder only starts the pass: a long pass must not hold the reminder's call open.</summary>
     public Task ReceiveReminder(string reminderName, TickStatus status)

@@ -17,7 +17,22 @@ public static class SupportReads
     public const string AsOf = "as-of";
     public const string PaymentContext = "payment-context";
 
-    public static bool IsKnown(string? what) => what is Export or Timeline or AsOf or PaymentContext;
+    public static bool IsKnown(string? what) => what is Export or Timeline or AsOf or PaymentContext
+        || (what is { Length: > 0 and <= MaxRoute } && what.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '-' or '{' or '}'));
+
+    /// <summary>The longest route a read is recorded by.</summary>
+    public const int MaxRoute = 100;
+
+    /// <summary>
+    /// Any other read, by its route under the customer (<c>/v1/customers/{customerId}/cases/{caseId}</c> →
+    /// <c>cases/{caseId}</c>; the customer itself → <c>profile</c>): a route template, never what the caller sent.
+    /// </summary>
+    public static string OfRoute(string pattern)
+    {
+        const string Prefix = "/v1/customers/{customerId}";
+        var rest = (pattern.StartsWith(Prefix, StringComparison.Ordinal) ? pattern[Prefix.Length..] : pattern).Trim('/');
+        return rest.Length == 0 ? "profile" : rest.Length > MaxRoute ? rest[..MaxRoute] : rest;
+    }
 
     /// <summary>The longest reader name kept: a token's subject, never free text.</summary>
     public const int MaxReader = 200;

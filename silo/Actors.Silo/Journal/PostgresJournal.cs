@@ -92,6 +92,23 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         RETURNING event_type
         """;
 
+    // The newest audit entry stays, whatever its age: the next entry links to it. The last one removed becomes the
+    // anchor the kept trail is checked from.
+    private const string DeleteAgedAuditEntries = """
+        WITH removed AS (
+            DELETE FROM customer_events
+            WHERE customer_id = $1 AND sequence <= $2 AND audit_hash IS NOT NULL AND recorded_at < $3
+              AND sequence < (SELECT max(sequence) FROM customer_events WHERE customer_id = $1 AND audit_hash IS NOT NULL)
+            RETURNING sequence, audit_hash
+        ), anchored AS (
+            INSERT INTO audit_anchors (customer_id, sequence, hash, anchored_at)
+            SELECT $1, sequence, audit_hash, $4 FROM removed ORDER BY sequence DESC LIMIT 1
+            ON CONFLICT (customer_id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, anchored_at = excluded.anchored_at
+                WHERE audit_anchors.sequence < excluded.sequence
+        )
+        SELECT count(*)::int FROM removed
+        """;
+
     private const string SelectAgedPersonalData = """
         SELECT sequence, payload FROM customer_events
         WHERE customer_id = $1 AND sequence <= $2 AND event_type = ANY($3) AND recorded_at < $4 AND personal_data_removed_at IS NULL
@@ -108,7 +125,9 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         SELECT DISTINCT customer_id FROM customer_events
         WHERE customer_id > $1
           AND ((event_type = $2 AND recorded_at < $3) OR (event_type = $4 AND recorded_at < $5)
-               OR (event_type = ANY($6) AND recorded_at < $7 AND personal_data_removed_at IS NULL))
+               OR (event_type = ANY($6) AND recorded_at < $7 AND personal_data_removed_at IS NULL)
+               OR (audit_hash IS NOT NULL AND recorded_at < $9 AND EXISTS (SELECT 1 FROM customer_events later
+                   WHERE later.customer_id = customer_events.customer_id AND later.audit_hash IS NOT NULL AND later.sequence > customer_events.sequence)))
           -- An erased customer's rows no longer open: nothing of them is left to remove.
           AND NOT EXISTS (SELECT 1 FROM erased_customers erased WHERE erased.customer_id = customer_events.customer_id)
         ORDER BY customer_id
@@ -297,6 +316,16 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
             }
         }
 
+        int auditEntries;
+        await using (var deleteAudit = new NpgsqlCommand(DeleteAgedAuditEntries, connection, transaction))
+        {
+            deleteAudit.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+            deleteAudit.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+            deleteAudit.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.Audit.ToUniversalTime() });
+            deleteAudit.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow().ToUniversalTime() });
+            auditEntries = (int)(await deleteAudit.ExecuteScalarAsync(cancellationToken) ?? 0);
+        }
+
         var aged = new List<(long Sequence, byte[] Payload)>();
         await using (var select = new NpgsqlCommand(SelectAgedPersonalData, connection, transaction))
         {
@@ -329,7 +358,7 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return new AgedDataPurge(sightings, records, aged.Count);
+        return new AgedDataPurge(sightings, records, aged.Count, auditEntries);
     }
 
     public async Task<IReadOnlyList<string>> CustomersWithAgedData(RetentionCutoffs cutoffs, string after, int limit, CancellationToken cancellationToken)
@@ -343,6 +372,7 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = PersonalDataTypes });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.MoneyEventPersonalData.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoffs.Audit.ToUniversalTime() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var customers = new List<string>();
         while (await reader.ReadAsync(cancellationToken))

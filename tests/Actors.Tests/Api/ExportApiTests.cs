@@ -23,6 +23,7 @@ public sealed class ExportApiTests(ApiFixture fixture)
         var merchant = await fixture.ClientAs("operator");
         var id = await ApiCustomers.Create(merchant, SampleProfiles.Ada() with { HomeCurrency = "EUR" });
         var shopper = new Shopper(await fixture.ClientAs("customer", id), id, merchant);
+        await shopper.StepUp();
 
         var card = Shopper.NewLoyaltyCard();
         await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);

@@ -33,6 +33,7 @@ public sealed class SupportTimelineTests(ApiFixture fixture)
         var merchant = await fixture.ClientAs("operator");
         var id = await ApiCustomers.Create(merchant, SampleProfiles.Ada() with { HomeCurrency = "EUR" });
         var shopper = new Shopper(await fixture.ClientAs("customer", id), id, merchant);
+        await shopper.StepUp();
         var profile = (await shopper.Read("")).Clone();
         await Consent(shopper, "marketing", granted: true);
         await shopper.SetLimits(daily: 30_000);

@@ -252,6 +252,8 @@ public sealed class CheckoutGrainTests(GrainClusterFixture fixture)
     public async Task Devices_are_remembered_with_their_channel()
     {
         var customer = await NewCustomer();
+        RequestContext.Set(Caller.ContextKey, new Caller("phone-1", Channels.Mobile, "Ada's phone", ByCustomer: true));
+        await customer.GetCart();
         RequestContext.Set(Caller.ContextKey, new Caller("till-7", Channels.Pos, null));
         await customer.GetCart();
 

@@ -10,7 +10,7 @@ namespace Actors.Tests.Infrastructure;
 /// One in-process Orleans cluster per test collection, with the real journal, grain storage and reminders on a fresh
 /// PostgreSQL database and a clock the tests move. Tests use unique customer ids, so they share it safely.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public class GrainClusterFixture : IAsyncLifetime
 {
     /// <summary>Snapshots come often here, so grain tests load customers from snapshots and from events alike.</summary>
     public const int SnapshotEvery = 5;
@@ -48,12 +48,16 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         return await AdvanceUntil(pending, step);
     }
 
+    /// <summary>Settings a fixture of its own adds to the silo's.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(PaymentTestSettings.Values)
-            .AddInMemoryCollection([new("Journal:SnapshotEvery", SnapshotEvery.ToString())]));
+            .AddInMemoryCollection([new("Journal:SnapshotEvery", SnapshotEvery.ToString())])
+            .AddInMemoryCollection(Settings));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddActorsPersistence(ConnectionString).AddActorsPayments(ConnectionString);

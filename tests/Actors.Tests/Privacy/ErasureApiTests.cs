@@ -34,6 +34,7 @@ public sealed class ErasureApiTests(ApiFixture fixture)
         // The phone alone brings the exclusion too, when a customer without it adds it later.
         var other = await ApiCustomers.Create(operatorClient, SampleProfiles.Grace());
         var otherClient = await fixture.ClientAs("customer", other);
+        await StepUps.Prove(otherClient, other);
         var read = await otherClient.GetAsync($"/v1/customers/{other}");
         var patch = new HttpRequestMessage(HttpMethod.Patch, $"/v1/customers/{other}")
         {

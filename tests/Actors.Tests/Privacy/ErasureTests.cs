@@ -46,6 +46,7 @@ public sealed class ErasureTests
             var customer = await ApiFixture.ClientAs(api, "customer", id);
             customer.DefaultRequestHeaders.Add("X-Device-Label", label);
             var shopper = new Shopper(customer, id, operatorClient);
+            await shopper.StepUp();
             await Json(await customer.PostAsJsonAsync($"/v1/customers/{id}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
             var method = await shopper.SaveMethod("tok_visa");
             var kept = await shopper.Pay(method, await shopper.CheckoutBody("EUR", description, ("sku-erase-a", "Vase", 2_500, 1)));
