@@ -15,8 +15,8 @@ using Actors.Api.Payments;
 using Actors.Api.Pos;
 using Actors.Api.Privacy;
 using Actors.Api.Problems;
-using Actors.Api.Support;
 using Actors.Api.StepUp;
+using Actors.Api.Support;
 using Actors.Api.Wallets;
 using OpenTelemetry.Metrics;
 

@@ -13,8 +13,8 @@ using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
-using Actors.Grains.Support;
 using Actors.Grains.StepUp;
+using Actors.Grains.Support;
 using Actors.Grains.Wallets;
 
 namespace Actors.Grains.Customers;

@@ -1,7 +1,7 @@
 using Actors.Grains.Consent;
 using Actors.Grains.Customers;
-using Actors.Grains.Journal;
 using Actors.Grains.Idempotency;
+using Actors.Grains.Journal;
 using Actors.Grains.Payments;
 using Actors.Grains.Retention;
 using Actors.Grains.Sessions;
