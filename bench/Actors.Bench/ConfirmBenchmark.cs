@@ -70,7 +70,8 @@ internal static class ConfirmBenchmark
                 JsonSerializer.Serialize(new { displayName = $"Bench {index}", homeCurrency = "EUR", timeZone = "Europe/Berlin" }));
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             var token = await DevTokens.Issue(http, "customer", id);
-            var method = await Send(http, token, HttpMethod.Post, $"/v1/customers/{id}/payment-methods",
+            // The merchant enrols the card: a customer would need a step-up for it.
+            var method = await Send(http, operatorToken, HttpMethod.Post, $"/v1/customers/{id}/payment-methods",
                 JsonSerializer.Serialize(new { token = "tok_visa", brand = "visa", last4 = "4242", expiryMonth = 12, expiryYear = 2030, billingCountry = "DE" }));
             var methodId = (await method.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             return new Customer(http, id, token, methodId);

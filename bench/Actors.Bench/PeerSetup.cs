@@ -20,10 +20,11 @@ internal static class PeerSetup
         {
             var id = await CreatePlatformCustomer(platform, operatorToken, i);
             var token = await DevTokens.Issue(platform, "customer", id);
-            var (saved, method) = await PeerOperations.Send(platform, HttpMethod.Post, $"/v1/customers/{id}/payment-methods", token,
+            // The merchant enrols the card and cap: a customer would need a step-up for each.
+            var (saved, method) = await PeerOperations.Send(platform, HttpMethod.Post, $"/v1/customers/{id}/payment-methods", operatorToken,
                 JsonSerializer.Serialize(new { token = "tok_visa", brand = "visa", last4 = "4242", expiryMonth = 12, expiryYear = 2030, billingCountry = "DE" }));
             Expect(saved, 201, "saving a card");
-            var (limited, _) = await PeerOperations.Send(platform, HttpMethod.Put, $"/v1/customers/{id}/limits", token,
+            var (limited, _) = await PeerOperations.Send(platform, HttpMethod.Put, $"/v1/customers/{id}/limits", operatorToken,
                 JsonSerializer.Serialize(new { daily = (long?)null, weekly = (long?)null, monthly = Cap }));
             Expect(limited, 200, "setting the cap");
             customers[i] = new BenchCustomer(id, token, method.GetProperty("id").GetString()!);
