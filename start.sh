@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Starts the whole platform on this machine: a local PostgreSQL in .local/, the schema, silos and the API.
-#   ./start.sh [--port 5080] [--silos 1] [--data .local/postgres]
-# Ctrl-C stops everything; the data stays in the data folder for the next start.
+#   ./start.sh [--port 5080] [--silos 1] [--apis 1] [--data .local/postgres]
+# With --apis 2 or more, the API nodes get ports of their own and the entry point (deploy/Actors.EntryPoint) serves
+# --port in front of them: requests spread over the nodes, a SignalR client stays on one.
+# Ctrl-C stops everything; the data stays in the data folder for the next start. A silo stopped on its own (SIGTERM,
+# to remove it) leaves the rest running while another silo remains.
 set -euo pipefail
 cd "$(dirname "$0")"
 source deploy/ports.sh
 
 api_port=5080
 silo_count=1
+api_count=1
 data=.local/postgres
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) api_port=$2; shift 2 ;;
     --silos) silo_count=$2; shift 2 ;;
+    --apis) api_count=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
-    *) echo "usage: ./start.sh [--port N] [--silos N] [--data DIR]" >&2; exit 2 ;;
+    *) echo "usage: ./start.sh [--port N] [--silos N] [--apis N] [--data DIR]" >&2; exit 2 ;;
   esac
+done
+for count in "$silo_count" "$api_count"; do
+  [[ "$count" =~ ^[1-9][0-9]?$ ]] || { echo "--silos and --apis take a number from 1 to 99." >&2; exit 2; }
 done
 if port_in_use "$api_port"; then
   echo "Port $api_port is taken: choose another with --port." >&2
@@ -25,11 +33,24 @@ fi
 mkdir -p .local/logs
 
 pids=()
+silo_pids=()
+declare -A host_names
 # Each host runs from its build folder, which is its content root: that is where its appsettings.json is.
 start_host() {
-  local dir=$1 dll=$2 log=$3
+  local dir=$1 dll=$2 log=$3 name=$4
   (cd "$dir" && exec dotnet "$dll") >"$log" 2>&1 &
   pids+=($!)
+  host_names[$!]=$name
+}
+
+# A free port that no host started here has been given yet (a host may not listen on it yet).
+given_ports=" $api_port "
+pick_port() {
+  local port
+  port=$(free_port "$1")
+  while [[ "$given_ports" == *" $port "* ]]; do port=$(free_port); done
+  given_ports+="$port "
+  echo "$port"
 }
 stop_all() {
   trap - INT TERM EXIT
@@ -82,20 +103,38 @@ export Orleans__ServiceId=actors
 dotnet "$silo_dir/Actors.Silo.dll" migrate
 
 for i in $(seq 1 "$silo_count"); do
-  silo_port=$(free_port $((11110 + i)))
-  gateway_port=$(free_port $((30000 + i - 1)))
-  metrics_port=$(free_port $((9463 + i)))
+  silo_port=$(pick_port $((11110 + i)))
+  gateway_port=$(pick_port $((30000 + i - 1)))
+  metrics_port=$(pick_port $((9463 + i)))
   Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Orleans__AdvertisedIP=127.0.0.1 \
-    Urls="http://127.0.0.1:$metrics_port" start_host "$silo_dir" Actors.Silo.dll "$logs/silo-$i.log"
+    Urls="http://127.0.0.1:$metrics_port" start_host "$silo_dir" Actors.Silo.dll "$logs/silo-$i.log" "Silo $i"
+  silo_pids+=($!)
   echo "Silo $i: silo port $silo_port, gateway $gateway_port, metrics http://127.0.0.1:$metrics_port/metrics (log .local/logs/silo-$i.log)"
 done
 
-# The API's metrics are served on a management port of their own, unauthenticated, for a local scraper.
-management_port=$(free_port 9460)
-Receipts__SigningKey=$(cat "$receipt_key") Receipts__KeyId=local1 \
-  Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$api_port;http://127.0.0.1:$management_port" \
-  Management__Port=$management_port Management__PublicUrl="http://127.0.0.1:$api_port" \
-  start_host "$api_dir" Actors.Api.dll "$logs/api.log"
+# Each API node's metrics are served on a management port of its own, unauthenticated, for a local scraper.
+nodes=()
+for i in $(seq 1 "$api_count"); do
+  if [ "$api_count" -eq 1 ]; then
+    node_port=$api_port log_name=api
+  else
+    node_port=$(pick_port $((api_port + i))) log_name=api-$i
+  fi
+  management_port=$(pick_port $((9460 + i - 1)))
+  Receipts__SigningKey=$(cat "$receipt_key") Receipts__KeyId=local1 \
+    Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$node_port;http://127.0.0.1:$management_port" \
+    Management__Port=$management_port Management__PublicUrl="http://127.0.0.1:$api_port" \
+    start_host "$api_dir" Actors.Api.dll "$logs/$log_name.log" "API node $i"
+  nodes+=("http://127.0.0.1:$node_port")
+  echo "API node $i: http://127.0.0.1:$node_port, management (metrics) http://127.0.0.1:$management_port/metrics (log .local/logs/$log_name.log)"
+done
+if [ "$api_count" -gt 1 ]; then
+  entry_settings=()
+  for i in "${!nodes[@]}"; do entry_settings+=("EntryPoint__Nodes__$i=${nodes[$i]}"); done
+  env "${entry_settings[@]}" Urls="http://127.0.0.1:$api_port" \
+    start_host deploy/Actors.EntryPoint/bin/Release/net10.0 Actors.EntryPoint.dll "$logs/entry-point.log" "The entry point"
+  echo "Entry point: http://127.0.0.1:$api_port in front of ${#nodes[@]} API nodes (log .local/logs/entry-point.log)"
+fi
 
 url="http://127.0.0.1:$api_port"
 echo "Waiting for the API to be ready ..."
@@ -120,6 +159,21 @@ Create a customer with an operator token:
 
 Press Ctrl-C to stop.
 EOT
-wait -n "${pids[@]}" || true
-echo "A process stopped by itself; see .local/logs/." >&2
-exit 1
+# A silo that stops (removed with SIGTERM) is reported; the platform runs on while another silo does.
+running=("${pids[@]}")
+while true; do
+  ended=""
+  wait -n -p ended "${running[@]}" || true
+  [ -n "$ended" ] || continue
+  remaining=()
+  for pid in "${running[@]}"; do [ "$pid" = "$ended" ] || remaining+=("$pid"); done
+  running=("${remaining[@]}")
+  silos_left=0
+  for pid in "${silo_pids[@]}"; do [[ " ${running[*]} " == *" $pid "* ]] && silos_left=$((silos_left + 1)); done
+  if [[ " ${silo_pids[*]} " == *" $ended "* ]] && [ "$silos_left" -gt 0 ]; then
+    echo "${host_names[$ended]} stopped; $silos_left silo(s) still running."
+    continue
+  fi
+  echo "${host_names[$ended]} stopped by itself; see .local/logs/." >&2
+  exit 1
+done
