@@ -38,7 +38,8 @@ declare -A host_names
 # Each host runs from its build folder, which is its content root: that is where its appsettings.json is.
 start_host() {
   local dir=$1 dll=$2 log=$3 name=$4
-  (cd "$dir" && exec dotnet "$dll") >"$log" 2>&1 &
+  shift 4
+  (cd "$dir" && exec dotnet "$dll" "$@") >"$log" 2>&1 &
   pids+=($!)
   host_names[$!]=$name
 }
@@ -129,10 +130,10 @@ for i in $(seq 1 "$api_count"); do
   echo "API node $i: http://127.0.0.1:$node_port, management (metrics) http://127.0.0.1:$management_port/metrics (log .local/logs/$log_name.log)"
 done
 if [ "$api_count" -gt 1 ]; then
-  entry_settings=()
-  for i in "${!nodes[@]}"; do entry_settings+=("EntryPoint__Nodes__$i=${nodes[$i]}"); done
-  env "${entry_settings[@]}" Urls="http://127.0.0.1:$api_port" \
-    start_host deploy/Actors.EntryPoint/bin/Release/net10.0 Actors.EntryPoint.dll "$logs/entry-point.log" "The entry point"
+  # The same keys as EntryPoint__Nodes__0=… in the environment, given on its command line.
+  entry_settings=("--Urls=http://127.0.0.1:$api_port")
+  for i in "${!nodes[@]}"; do entry_settings+=("--EntryPoint:Nodes:$i=${nodes[$i]}"); done
+  start_host deploy/Actors.EntryPoint/bin/Release/net10.0 Actors.EntryPoint.dll "$logs/entry-point.log" "The entry point" "${entry_settings[@]}"
   echo "Entry point: http://127.0.0.1:$api_port in front of ${#nodes[@]} API nodes (log .local/logs/entry-point.log)"
 fi
 

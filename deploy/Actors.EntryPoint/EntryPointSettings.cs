@@ -14,4 +14,8 @@ public sealed class EntryPointSettings
     /// <summary>How often each node's <c>/health/ready</c> is asked; a node that is not ready gets no new requests.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan HealthEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a node may take to answer it; a node busy with load must not be taken for a dead one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

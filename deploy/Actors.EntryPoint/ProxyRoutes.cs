@@ -38,7 +38,7 @@ public static class ProxyRoutes
             {
                 Enabled = true,
                 Interval = settings.HealthEvery,
-                Timeout = TimeSpan.FromSeconds(Math.Max(1, settings.HealthEvery.TotalSeconds)),
+                Timeout = settings.HealthTimeout,
                 Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
                 Path = ReadyPath,
             },

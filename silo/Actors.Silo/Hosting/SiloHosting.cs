@@ -57,8 +57,19 @@ public static class SiloHosting
         {
             silo.ConfigureEndpoints(endpoints.SiloPort, endpoints.GatewayPort, listenOnAnyHostAddress: true);
         }
+        if (RunsInKubernetes(configuration))
+        {
+            // Last, so the pod's own name, IP and orleans/* labels (POD_*, ORLEANS_* in the environment) win, and the
+            // pod of a silo declared dead is deleted rather than left running. Clustering stays on PostgreSQL.
+            silo.UseKubernetesHosting();
+        }
         return silo.AddActorsPersistence(connectionString).AddActorsPayments(connectionString);
     }
+
+    /// <summary>Kubernetes sets this variable in every container it starts.</summary>
+    public const string KubernetesServiceHostKey = "KUBERNETES_SERVICE_HOST";
+
+    public static bool RunsInKubernetes(IConfiguration configuration) => !string.IsNullOrEmpty(configuration[KubernetesServiceHostKey]);
 
     /// <summary>
     /// What checkout needs: the <c>Payments</c> settings (validated at start), the exchange-rate table, the sandbox

@@ -4,6 +4,7 @@ using System.Text;
 using Actors.Api.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Actors.Tests.Infrastructure;
@@ -76,9 +77,15 @@ public class ApiFixture : IAsyncLifetime
     public Task<HttpClient> ClientWritingUtf8HeadersAs(string role, string? customerId = null) => ClientAs(Api, role, customerId, utf8Headers: true);
 
     /// <summary>A client of the API node <paramref name="node"/> that presents a development token for <paramref name="role"/>.</summary>
-    public static async Task<HttpClient> ClientAs(WebApplicationFactory<ApiEntryPoint> node, string role, string? customerId = null, bool utf8Headers = false)
+    public static Task<HttpClient> ClientAs(WebApplicationFactory<ApiEntryPoint> node, string role, string? customerId = null, bool utf8Headers = false) =>
+        SignedIn(node.CreateClient(), role, customerId, utf8Headers);
+
+    /// <summary>A client of whatever serves <paramref name="server"/> (an entry point in front of nodes) as <paramref name="role"/>.</summary>
+    public static Task<HttpClient> ClientAs(Uri server, string role, string? customerId = null) =>
+        SignedIn(new HttpClient { BaseAddress = server }, role, customerId, utf8Headers: false);
+
+    private static async Task<HttpClient> SignedIn(HttpClient client, string role, string? customerId, bool utf8Headers)
     {
-        var client = node.CreateClient();
         var response = await client.PostAsJsonAsync("/v1/dev/tokens", new { role, customerId });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
@@ -98,11 +105,16 @@ public class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API's own Program with settings given the way operators give them (configuration keys).</summary>
-public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ApiEntryPoint>
+/// <param name="services">Adds services after the API's own, e.g. to observe the requests a node serves.</param>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<ApiEntryPoint>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

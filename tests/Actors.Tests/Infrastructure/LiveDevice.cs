@@ -43,15 +43,18 @@ public sealed class LiveDevice : IAsyncDisposable
     /// <summary>
     /// Connects as the holder of <paramref name="token"/>; <paramref name="customerId"/> names whom support watches.
     /// <paramref name="follow"/> sees each message as it arrives, one at a time, as a client app would.
+    /// With <paramref name="negotiate"/>, the client first negotiates (as the web app's does) and the connection must reach
+    /// the node that negotiated it.
     /// </summary>
-    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null, Func<LiveMessage, Task>? follow = null, string? tillId = null)
+    public static async Task<LiveDevice> Connect(Uri server, string token, string? customerId = null, Func<LiveMessage, Task>? follow = null, string? tillId = null,
+        bool negotiate = false)
     {
         var url = new Uri(server, "/hubs/customer" + (customerId is null ? "" : $"?customerId={customerId}") + (tillId is null ? "" : $"&deviceId={tillId}"));
         var connection = new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
+                options.SkipNegotiation = !negotiate;
                 options.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
             .Build();
@@ -85,9 +88,9 @@ public sealed class LiveDevice : IAsyncDisposable
     /// Connects and waits for <c>Synced</c>: the hub has put the device in its customer's group, so it hears every change
     /// made from now on. (The client's start completes before the hub has done so.)
     /// </summary>
-    public static async Task<LiveDevice> Watching(HttpClient client, string? customerId = null, Func<LiveMessage, Task>? follow = null)
+    public static async Task<LiveDevice> Watching(HttpClient client, string? customerId = null, Func<LiveMessage, Task>? follow = null, bool negotiate = false)
     {
-        var device = await Connect(client, customerId, follow);
+        var device = await Connect(client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.Parameter!, customerId, follow, negotiate: negotiate);
         try
         {
             await device.WaitFor("Synced");
