@@ -103,15 +103,23 @@ export Orleans__ClusterId=local
 export Orleans__ServiceId=actors
 dotnet "$silo_dir/Actors.Silo.dll" migrate
 
-for i in $(seq 1 "$silo_count"); do
+silos_started=0
+start_silo() {
+  local i=$((silos_started + 1)) silo_port gateway_port metrics_port
+  silos_started=$i
   silo_port=$(pick_port $((11110 + i)))
   gateway_port=$(pick_port $((30000 + i - 1)))
   metrics_port=$(pick_port $((9463 + i)))
   Orleans__SiloPort=$silo_port Orleans__GatewayPort=$gateway_port Orleans__AdvertisedIP=127.0.0.1 \
     Urls="http://127.0.0.1:$metrics_port" start_host "$silo_dir" Actors.Silo.dll "$logs/silo-$i.log" "Silo $i"
   silo_pids+=($!)
-  echo "Silo $i: silo port $silo_port, gateway $gateway_port, metrics http://127.0.0.1:$metrics_port/metrics (log .local/logs/silo-$i.log)"
-done
+  running+=($!)
+  echo "Silo $i: silo port $silo_port, gateway $gateway_port, metrics http://127.0.0.1:$metrics_port/metrics, pid $! (log .local/logs/silo-$i.log)"
+}
+running=()
+for _ in $(seq 1 "$silo_count"); do start_silo; done
+# Scaling out while it runs: SIGUSR1 to this script adds a silo; SIGTERM to a silo's pid removes it (it drains first).
+trap 'start_silo' USR1
 
 # Each API node's metrics are served on a management port of its own, unauthenticated, for a local scraper.
 nodes=()
@@ -126,6 +134,7 @@ for i in $(seq 1 "$api_count"); do
     Auth__SigningKey=$(cat .local/dev-signing-key) Auth__DevTokens=true Urls="http://127.0.0.1:$node_port;http://127.0.0.1:$management_port" \
     Management__Port=$management_port Management__PublicUrl="http://127.0.0.1:$api_port" \
     start_host "$api_dir" Actors.Api.dll "$logs/$log_name.log" "API node $i"
+  running+=($!)
   nodes+=("http://127.0.0.1:$node_port")
   echo "API node $i: http://127.0.0.1:$node_port, management (metrics) http://127.0.0.1:$management_port/metrics (log .local/logs/$log_name.log)"
 done
@@ -134,6 +143,7 @@ if [ "$api_count" -gt 1 ]; then
   entry_settings=("--Urls=http://127.0.0.1:$api_port")
   for i in "${!nodes[@]}"; do entry_settings+=("--EntryPoint:Nodes:$i=${nodes[$i]}"); done
   start_host deploy/Actors.EntryPoint/bin/Release/net10.0 Actors.EntryPoint.dll "$logs/entry-point.log" "The entry point" "${entry_settings[@]}"
+  running+=($!)
   echo "Entry point: http://127.0.0.1:$api_port in front of ${#nodes[@]} API nodes (log .local/logs/entry-point.log)"
 fi
 
@@ -158,10 +168,9 @@ Create a customer with an operator token:
   curl -s -X POST $url/v1/customers -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \\
     -d '{"displayName":"Ada Lovelace","email":"ada@example.com","homeCurrency":"GBP","timeZone":"Europe/London"}'
 
-Press Ctrl-C to stop.
+Add a silo: kill -USR1 $$   Remove one: kill -TERM <its pid>   Press Ctrl-C to stop.
 EOT
 # A silo that stops (removed with SIGTERM) is reported; the platform runs on while another silo does.
-running=("${pids[@]}")
 while true; do
   ended=""
   wait -n -p ended "${running[@]}" || true

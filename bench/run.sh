@@ -7,6 +7,9 @@
 #          [--workloads payments,hot,reads,memory]
 #     the platform and the plain-SQL peers (bench/Actors.Peers) on one PostgreSQL, the same workloads at each;
 #     prints a markdown table.
+#   scale: --scenario scale [--customers 200] [--concurrency 32] [--seconds 60] [--warmup 20] [--add-at 15] [--remove-at 35]
+#     one silo and two API nodes behind the entry point (--apis 2 unless given); a silo is added mid-run and the first
+#     one stopped gracefully; counts every answer: 2xx, 503 + Retry-After, other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/ports.sh
@@ -15,15 +18,18 @@ printf -v invocation ' %q' "$@"
 invocation="bench/run.sh${invocation}"
 
 silos=1
+apis=""
 scenario=confirm
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos=$2; shift 2 ;;
+    --apis) apis=$2; shift 2 ;;
     --scenario) scenario=$2; bench_args+=("$1" "$2"); shift 2 ;;
     *) bench_args+=("$1"); shift ;;
   esac
 done
+[ -n "$apis" ] || { [ "$scenario" = scale ] && apis=2 || apis=1; }
 port=$(free_port 5180)
 mkdir -p .local/logs
 
@@ -70,12 +76,23 @@ fi
 
 # Devices here pay many times a second, which the risk score would rightly challenge with step-up, and every device
 # shares one loopback address, which the per-address rate limit would rightly hold back.
-Personalization__RiskChecks=false RateLimits__Enabled=false ./start.sh --port "$port" --silos "$silos" --data "$data" >.local/bench-start.log 2>&1 &
+Personalization__RiskChecks=false RateLimits__Enabled=false ./start.sh --port "$port" --silos "$silos" --apis "$apis" --data "$data" >.local/bench-start.log 2>&1 &
 platform=$!
 wait_ready "http://127.0.0.1:$port" "$platform" .local/bench-start.log
 
 # The API's process id, for its memory and CPU in the reports; without ss that part is left out.
 api_pid=$(listener_pid "$port")
+
+if [ "$scenario" = scale ]; then
+  # The platform adds a silo on SIGUSR1; the first silo is the one stopped.
+  first_silo=$(sed -nE 's/^Silo 1: .*pid ([0-9]+).*/\1/p' .local/bench-start.log)
+  dotnet build bench/Actors.Bench -c Release --nologo -v quiet -clp:ErrorsOnly
+  dotnet bench/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll --url "http://127.0.0.1:$port" --platform-pid "$platform" \
+    --silo-pid "$first_silo" --platform-log .local/bench-start.log ${bench_args[@]+"${bench_args[@]}"} &
+  bench=$!
+  wait "$bench"
+  exit 0
+fi
 
 if [ "$scenario" != peers ]; then
   dotnet run -c Release --project bench/Actors.Bench -- --url "http://127.0.0.1:$port" ${api_pid:+--api-pid "$api_pid"} \
