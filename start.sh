@@ -174,7 +174,7 @@ EOT
 while true; do
   ended=""
   wait -n -p ended "${running[@]}" || true
-  [ -n "$ended" ] || continue
+  [ -n "${ended:-}" ] || continue
   remaining=()
   for pid in "${running[@]}"; do [ "$pid" = "$ended" ] || remaining+=("$pid"); done
   running=("${remaining[@]}")

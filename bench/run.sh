@@ -78,6 +78,11 @@ fi
 # shares one loopback address, which the per-address rate limit would rightly hold back.
 Personalization__RiskChecks=false RateLimits__Enabled=false ./start.sh --port "$port" --silos "$silos" --apis "$apis" --data "$data" >.local/bench-start.log 2>&1 &
 platform=$!
+# Its own words, not only a ready answer on the port: on a shared machine another run may hold that port for a while.
+until grep -q '^The platform is up' .local/bench-start.log; do
+  kill -0 "$platform" 2>/dev/null || { cat .local/bench-start.log >&2; exit 1; }
+  sleep 1
+done
 wait_ready "http://127.0.0.1:$port" "$platform" .local/bench-start.log
 
 # The API's process id, for its memory and CPU in the reports; without ss that part is left out.

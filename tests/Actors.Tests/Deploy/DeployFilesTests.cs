@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Actors.Tests.Infrastructure;
 using Actors.Silo.Hosting;
+using Actors.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace Actors.Tests.Deploy;
