@@ -58,7 +58,7 @@ internal static partial class ScaleBenchmark
 
     private static async Task Scale(Tally tally, Stopwatch clock, TimeSpan addAt, TimeSpan removeAt, int platformPid, int siloPid, string platformLog)
     {
-        await Task.Delay(addAt - clock.Elapsed);
+        await Task.Delay(Later(addAt, clock));
         var known = Silos(platformLog).Count;
         tally.Enter("adding a silo");
         Signal(platformPid, "USR1");
@@ -76,7 +76,7 @@ internal static partial class ScaleBenchmark
         Console.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s: the added silo is ready ({(clock.Elapsed - asked).TotalSeconds:0.0} s after it was asked for)");
         tally.Enter("2 silos");
 
-        await Task.Delay(removeAt - clock.Elapsed);
+        await Task.Delay(Later(removeAt, clock));
         tally.Enter("first silo draining");
         var stopping = clock.Elapsed;
         Signal(siloPid, "TERM");
@@ -87,6 +87,9 @@ internal static partial class ScaleBenchmark
         Console.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s: the first silo has stopped ({(clock.Elapsed - stopping).TotalSeconds:0.0} s of drain)");
         tally.Enter("the added silo alone");
     }
+
+    /// <summary>How long until <paramref name="at"/>; nothing when a slow start has passed it already.</summary>
+    private static TimeSpan Later(TimeSpan at, Stopwatch clock) => at > clock.Elapsed ? at - clock.Elapsed : TimeSpan.Zero;
 
     private static async Task Drive(ConfirmBenchmark.Customer[] customers, int concurrency, TimeSpan duration, Tally? tally)
     {
