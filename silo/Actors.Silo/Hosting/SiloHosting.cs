@@ -141,6 +141,7 @@ public static class SiloHosting
             options.Invariant = PostgresConnection.Invariant;
             options.ConnectionString = PostgresConnection.ForProviders(connectionString);
         });
+        silo.AddIncomingGrainCallFilter<DatabaseFaults>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

@@ -121,7 +121,12 @@ public sealed class PayingCustomers
             var spent = limits.GetProperty("headroom")[0].GetProperty("spent").GetInt64();
             Assert.True(journal <= Cap, $"{payer.Id} spent {journal} over its cap {Cap}");
             Assert.Equal(journal, spent);
-            Assert.Equal(journal / Amount, await stored.ChargesOf(payer.Id));
+            var charges = await stored.ChargesOf(payer.Id);
+            Assert.True(journal / Amount == charges, $"{payer.Id}: {journal / Amount} succeeded in the journal, {charges} charged: " + await stored.Query<string>("""
+                SELECT string_agg(c.payment_id || ' ' || c.status || ' ' || coalesce((SELECT string_agg(e.ledger_kind, '>' ORDER BY e.sequence)
+                    FROM customer_events e WHERE e.payment_id = c.payment_id AND e.ledger_kind IS NOT NULL), 'none'), ', ')
+                FROM sandbox_charges c WHERE c.customer_id = @id
+                """, ("id", payer.Id)));
             succeeded += journal / Amount;
         }
         foreach (var (paymentId, (customerId, status)) in acknowledged)
