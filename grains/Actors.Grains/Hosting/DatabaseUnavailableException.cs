@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Actors.Grains.Hosting;
 
 /// <summary>
@@ -21,5 +23,23 @@ public sealed class DatabaseUnavailableException : Exception
     public DatabaseUnavailableException(string message, Exception innerException)
         : base(message, innerException)
     {
+    }
+
+    /// <summary>The database failure (a driver's <see cref="DbException"/>, however deeply wrapped) behind <paramref name="exception"/>, if any.</summary>
+    public static DbException? CauseOf(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case DatabaseUnavailableException:
+                    return null;
+                case DbException database:
+                    return database;
+                case AggregateException aggregate:
+                    return aggregate.InnerExceptions.Select(CauseOf).FirstOrDefault(found => found is not null);
+            }
+        }
+        return null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Actors.Grains.Hosting;
 
 namespace Actors.Silo.Hosting;
@@ -16,29 +15,12 @@ public sealed partial class DatabaseFaults(ILogger<DatabaseFaults> log) : IIncom
         {
             await context.Invoke();
         }
-        catch (Exception exception) when (DatabaseFailure(exception) is { } failure)
+        catch (Exception exception) when (DatabaseUnavailableException.CauseOf(exception) is { } failure)
         {
             LogDatabaseFailure(log, context.InterfaceMethod?.Name ?? "?", failure.GetType().Name, failure.Message);
             // Not the driver's exception as the inner one: it is what cannot cross the boundary.
             throw new DatabaseUnavailableException();
         }
-    }
-
-    private static DbException? DatabaseFailure(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            switch (current)
-            {
-                case DatabaseUnavailableException:
-                    return null;
-                case DbException database:
-                    return database;
-                case AggregateException aggregate:
-                    return aggregate.InnerExceptions.Select(DatabaseFailure).FirstOrDefault(found => found is not null);
-            }
-        }
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed on the database, answered as unavailable: {ExceptionType}: {Reason}")]
