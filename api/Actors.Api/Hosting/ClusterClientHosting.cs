@@ -5,6 +5,15 @@ namespace Actors.Api.Hosting;
 
 public static partial class ClusterClientHosting
 {
+    /// <summary>Orleans' client messaging options, e.g. <c>Orleans:Messaging:ResponseTimeout</c>.</summary>
+    public const string MessagingSection = HostConfiguration.OrleansSection + ":Messaging";
+
+    /// <summary>
+    /// How long a grain call waits for its answer. It outlasts the slowest honest call (a confirm: two commits and a
+    /// gateway call of at most 5 s) and is the bound on how long a request to a silo that just died waits for its 503.
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(8);
+
     /// <summary>An Orleans client that finds the silos through the membership table in PostgreSQL.</summary>
     public static IHostApplicationBuilder AddActorsClusterClient(this IHostApplicationBuilder builder)
     {
@@ -18,6 +27,9 @@ public static partial class ClusterClientHosting
                 options.ConnectionString = PostgresConnection.ForProviders(connectionString);
             });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // A call to a silo that died unanswered fails after this, not Orleans' 30 s: the caller gets 503 + Retry-After.
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection(MessagingSection));
             // A silo that (re)started after this node read the gateway list is found within seconds, not a minute.
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });

@@ -156,7 +156,7 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problemDeta
         // refused a write (the grain then reloads what is stored): safe to retry shortly.
         InconsistentStateException or OrleansMessageRejectionException or SiloUnavailableException
             or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
-            or System.Data.Common.DbException => new()
+            or System.Data.Common.DbException or Actors.Grains.Hosting.DatabaseUnavailableException => new()
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Type = ProblemTypes.Unavailable,

@@ -81,7 +81,16 @@ public sealed partial class CustomerGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var loaded = await journal.Load(CustomerId, cancellationToken);
+        JournalLoad loaded;
+        try
+        {
+            loaded = await journal.Load(CustomerId, cancellationToken);
+        }
+        catch (Exception exception) when (Hosting.DatabaseUnavailableException.CauseOf(exception) is not null)
+        {
+            // A failed activation skips the grain call filters, and the driver's exception cannot reach the caller.
+            throw new Hosting.DatabaseUnavailableException();
+        }
         (state, durable) = (loaded.State, loaded.State);
         (head, lastDecided, durableHead) = (loaded.Sequence, loaded.Sequence, loaded.Sequence);
         eventsSinceSnapshot = loaded.EventsSinceSnapshot;

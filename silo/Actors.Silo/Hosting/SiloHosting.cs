@@ -35,6 +35,9 @@ public static class SiloHosting
     /// <summary>Orleans' membership options, e.g. <c>Orleans:Membership:ProbeTimeout</c>.</summary>
     public const string MembershipSection = HostConfiguration.OrleansSection + ":Membership";
 
+    /// <summary>Orleans' silo messaging options, e.g. <c>Orleans:Messaging:ResponseTimeout</c>.</summary>
+    public const string MessagingSection = HostConfiguration.OrleansSection + ":Messaging";
+
     /// <summary>A silo of the cluster: ADO.NET membership, storage and reminders on PostgreSQL.</summary>
     public static ISiloBuilder UseActorsCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -42,8 +45,11 @@ public static class SiloHosting
         var endpoints = configuration.GetSection(HostConfiguration.OrleansSection).Get<SiloEndpointSettings>() ?? new();
 
         silo.Configure<ClusterOptions>(configuration.GetSection(HostConfiguration.OrleansSection));
+        silo.Configure<ClusterMembershipOptions>(FailureDetection.Membership);
         // How fast a dead silo is noticed (ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, ...).
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
+        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = FailureDetection.ResponseTimeout);
+        silo.Configure<SiloMessagingOptions>(configuration.GetSection(MessagingSection));
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = PostgresConnection.Invariant;
@@ -146,6 +152,7 @@ public static class SiloHosting
             options.Invariant = PostgresConnection.Invariant;
             options.ConnectionString = PostgresConnection.ForProviders(connectionString);
         });
+        silo.AddIncomingGrainCallFilter<DatabaseFaults>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

@@ -39,10 +39,7 @@ public sealed class SiloProcess : IAsyncDisposable
         values["Orleans:SiloPort"] = siloPort.ToString();
         values["Orleans:GatewayPort"] = gatewayPort.ToString();
         values["Orleans:AdvertisedIP"] = "127.0.0.1";
-        // A dead silo is noticed within seconds, not the production half minute.
-        values["Orleans:Membership:ProbeTimeout"] = "00:00:01";
-        values["Orleans:Membership:NumMissedProbesLimit"] = "2";
-        values["Orleans:Membership:NumVotesForDeathDeclaration"] = "1";
+        // Failure detection is the production one (Actors.Silo.Hosting.FailureDetection): what the fault tests measure.
         values["Urls"] = $"http://127.0.0.1:{httpPort}";
         values["Logging:LogLevel:Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -69,6 +66,17 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         process.Kill(entireProcessTree: true);
         process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM: the graceful stop an orchestrator asks for; the silo drains, deactivates its grains and leaves.</summary>
+    public async Task Stop(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(within);
+        await process.WaitForExitAsync(deadline.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -19,6 +19,26 @@ public sealed class TestPostgres
 
     public static TestPostgres Instance => Shared.Value;
 
+    /// <summary>
+    /// A server of the caller's own, which it may stop and start (<see cref="OwnServer"/>) without touching the one the
+    /// rest of the suite shares; removed when the test process ends.
+    /// </summary>
+    public static OwnServer StartOwn()
+    {
+        var folder = Path.Combine(RepositoryRoot.Path, ".local", $"own-postgres-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        return new OwnServer(folder, new TestPostgres(RunScript("start", folder, "--fast", "--until-exit", Environment.ProcessId.ToString())));
+    }
+
+    /// <summary>A server started by <see cref="StartOwn"/>: stopped with <c>pg_ctl -m fast</c>, started again on the same port.</summary>
+    public sealed class OwnServer(string folder, TestPostgres server)
+    {
+        public TestPostgres Server { get; } = server;
+
+        public void Stop() => RunScript("stop", folder);
+
+        public void Start() => RunScript("start", folder, "--fast");
+    }
+
     /// <summary>A new, empty database; with <paramref name="migrate"/>, the project's schema applied.</summary>
     public async Task<string> CreateDatabase(bool migrate = true)
     {

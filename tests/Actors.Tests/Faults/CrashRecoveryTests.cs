@@ -9,14 +9,14 @@ using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Actors.Tests.Cluster;
+namespace Actors.Tests.Faults;
 
 /// <summary>
 /// Two silo processes; the one holding the customer is killed with SIGKILL in the middle of money moving. The other
 /// silo's reconciliation must then leave exactly what the gateway did: one charge or none, one refund or none, and
 /// the spend and the journal agreeing with it. Nothing acknowledged is lost.
 /// </summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     // A gateway call waits long enough here that the test, not the timeout, decides when the silo dies.
     private static readonly Dictionary<string, string?> SlowToGiveUp = new() { ["Payments:GatewayTimeout"] = "00:00:20" };
@@ -74,6 +74,50 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     private static async Task<long> Daily(ICustomerGrain customer) =>
         Assert.IsType<LimitsResult.Current>(await customer.GetLimits()).Limits.Headroom.Single().Remaining;
+
+    [Fact(Timeout = 180_000)]
+    public async Task Every_open_payment_of_many_customers_on_a_killed_silo_is_settled_or_released_by_the_survivor()
+    {
+        // Half the customers pay with tok_slow (reserved, charged two seconds later), half with tok_timeout (charged at
+        // once, the answer never comes): the silo dies with all of them reserved and some of them charged.
+        const long cap = 10_000;
+        const long amount = 3_000;
+        var customers = await Task.WhenAll(Enumerable.Range(0, 24).Select(index => NewCustomer(index % 2 == 0 ? "tok_slow" : "tok_timeout", cap)));
+        var checkouts = await Task.WhenAll(customers.Select(customer => CheckoutOf(customer.Customer, amount)));
+        var hosts = await Task.WhenAll(customers.Select(customer => Client.GetGrain<IManagementGrain>(0).GetActivationAddress(customer.Customer).AsTask()));
+        var dyingPort = hosts.GroupBy(host => host!.Endpoint.Port).MaxBy(group => group.Count())!.Key;
+        var onDying = customers.Zip(checkouts).Where((_, index) => hosts[index]!.Endpoint.Port == dyingPort).ToList();
+
+        foreach (var ((customer, _, method), checkout) in onDying)
+        {
+            _ = customer.ConfirmCheckout(Key(), checkout, new ConfirmDraft(method, null));
+        }
+        var open = await Task.WhenAll(onDying.Select(pair =>
+            Eventually.Get(() => Stored.PaymentReservedOf(pair.First.Id), reserved => reserved is not null, TimeSpan.FromSeconds(30))));
+        var dying = silos.Single(silo => silo.SiloPort == dyingPort);
+        dying.Kill();
+        silos.Remove(dying);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var outcomes = await Task.WhenAll(onDying.Select((pair, index) => Eventually.Get(() => pair.First.Customer.GetPayment(open[index]!),
+            payment => payment?.Status is PaymentStatus.Succeeded or PaymentStatus.Released, TimeSpan.FromSeconds(90))));
+        var closedAfter = clock.Elapsed;
+        for (var index = 0; index < onDying.Count; index++)
+        {
+            var ((customer, id, _), _) = onDying[index];
+            var settled = outcomes[index]!.Status == PaymentStatus.Succeeded;
+            // Settled exactly when the gateway charged, once; released exactly when it did not.
+            Assert.Equal(settled ? 1 : 0, await Stored.ChargesOf(id));
+            Assert.Equal(0, await Stored.OpenPaymentsOf(id));
+            Assert.Equal(settled ? new[] { "authorized", "succeeded" } : new[] { "authorized", "released" }, (await Stored.LedgerOf(open[index]!)).Select(row => row.Kind));
+            Assert.Equal(settled ? cap - amount : cap, await Daily(customer));
+        }
+        var settledCount = outcomes.Count(payment => payment!.Status == PaymentStatus.Succeeded);
+        output.WriteLine($"SIGKILL with {onDying.Count} payments open on the silo ({customers.Length} customers on two silos): all closed by the " +
+            $"survivor's reconciliation {closedAfter.TotalSeconds:0.0} s after the kill, {settledCount} settled (charged), " +
+            $"{onDying.Count - settledCount} released (never charged); none charged twice.");
+        Assert.True(onDying.Count >= 12, $"only {onDying.Count} customers were on the silo that died");
+    }
 
     [Fact]
     public async Task A_silo_killed_after_the_reservation_but_before_the_charge_leaves_the_money_released()
