@@ -13,8 +13,8 @@ CREATE TABLE webhook_endpoints
     deleted_at    timestamptz
 );
 
--- The append joins only live endpoints.
-CREATE INDEX ix_webhook_endpoints_live ON webhook_endpoints (id) WHERE deleted_at IS NULL;
+-- One live endpoint per URL: registering it again is a conflict, not a second copy of every delivery.
+CREATE UNIQUE INDEX ux_webhook_endpoints_live_url ON webhook_endpoints (url) WHERE deleted_at IS NULL;
 
 CREATE TABLE webhook_deliveries
 (

@@ -52,6 +52,12 @@ public static class WebhookEvents
     public static string[] JournalTypes(IEnumerable<string> names) =>
         [.. names.Select(name => JournalRows.TypeName(Sources[name])).Distinct().Order(StringComparer.Ordinal)];
 
+    private static readonly FrozenDictionary<string, string> NamesByJournalType =
+        Sources.ToFrozenDictionary(pair => JournalRows.TypeName(pair.Value), pair => pair.Key, StringComparer.Ordinal);
+
+    /// <summary>The webhook event name made from the journal alias <paramref name="journalType"/>, or null when none is.</summary>
+    public static string? NameOfJournalType(string journalType) => NamesByJournalType.GetValueOrDefault(journalType);
+
     /// <summary>The webhook event name of a journal event, or null when no webhook carries it.</summary>
     public static string? NameOf(JournalEvent change) => NamesByType.GetValueOrDefault(change.GetType());
 }
