@@ -22,7 +22,7 @@ public sealed class WebhookSettings
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>At most this many deliveries a silo claims at once.</summary>
+    /// <summary>At most this many deliveries a silo has under way at once.</summary>
     [Range(1, 1000)]
-    public int BatchSize { get; set; } = 50;
+    public int MaxInFlight { get; set; } = 50;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -59,13 +60,22 @@ public sealed partial class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(settings.PollEvery, clock);
+        // Deliveries run on their own, so a slow receiver holds only its own (endpoint, customer), never the next round.
+        var inFlight = new ConcurrentDictionary<Task, bool>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // A full batch means more may be due: go again at once rather than after a tick.
-                while (await Round(stoppingToken) == settings.BatchSize)
+                var room = settings.MaxInFlight - inFlight.Count;
+                if (room > 0)
                 {
+                    foreach (var delivery in await ClaimDue(room, stoppingToken))
+                    {
+                        var sending = DeliverOrLog(delivery, stoppingToken);
+                        inFlight[sending] = true;
+                        _ = sending.ContinueWith(done => inFlight.TryRemove(done, out _), CancellationToken.None,
+                            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    }
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -78,26 +88,21 @@ public sealed partial class WebhookDispatcher(
             }
             catch (OperationCanceledException)
             {
-                return;
+                break;
             }
         }
+        // A stop lets the attempts under way record their answers; what is cut off is sent again when its lease runs out.
+        await Task.WhenAll(inFlight.Keys);
     }
 
-    private async Task<int> Round(CancellationToken cancellationToken)
-    {
-        var claimed = await ClaimDue(cancellationToken);
-        await Task.WhenAll(claimed.Select(delivery => Deliver(delivery, cancellationToken)));
-        return claimed.Count;
-    }
-
-    private async Task<List<Claimed>> ClaimDue(CancellationToken cancellationToken)
+    private async Task<List<Claimed>> ClaimDue(int limit, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var command = database.DataSource.CreateCommand(Claim);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         // The lease outlasts the attempt's timeout, so only a dead silo's claim runs out.
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + settings.Timeout * 2 });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = settings.BatchSize });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<Claimed>();
         while (await reader.ReadAsync(cancellationToken))
@@ -105,6 +110,22 @@ public sealed partial class WebhookDispatcher(
             claimed.Add(new Claimed(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4), reader.GetString(5)));
         }
         return claimed;
+    }
+
+    private async Task DeliverOrLog(Claimed delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Deliver(delivery, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the lease sends it again, from this silo or another.
+        }
+        catch (Exception exception)
+        {
+            LogDeliveryFailed(log, delivery.EndpointId, delivery.Sequence, exception);
+        }
     }
 
     private async Task Deliver(Claimed delivery, CancellationToken cancellationToken)
@@ -198,6 +219,9 @@ public sealed partial class WebhookDispatcher(
     private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);
 
     private sealed record Claimed(string EndpointId, string CustomerId, long Sequence, int Attempts, string Url, string Secret);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook delivery to {EndpointId} (event {Sequence}) could not be recorded; its lease sends it again")]
+    private static partial void LogDeliveryFailed(ILogger logger, string endpointId, long sequence, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook delivery round failed; the next round tries again")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
