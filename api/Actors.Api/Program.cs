@@ -18,6 +18,7 @@ using Actors.Api.Problems;
 using Actors.Api.StepUp;
 using Actors.Api.Support;
 using Actors.Api.Wallets;
+using Actors.Api.Webhooks;
 using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,6 +35,7 @@ builder.Services.AddPaymentHistory(builder.Configuration);
 builder.Services.AddAuditTrail();
 builder.Services.AddActorsLive();
 builder.Services.AddActorsManagement();
+builder.Services.AddWebhooks();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddAspNetCoreInstrumentation()
@@ -74,6 +76,7 @@ app.MapPosApi();
 app.MapCaseApi();
 app.MapExportApi();
 app.MapSupportApi();
+app.MapWebhookApi();
 app.MapCustomerHub();
 
 app.Run();

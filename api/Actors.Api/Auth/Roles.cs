@@ -44,6 +44,7 @@ public static class Policies
     public const string GiveFeedback = "give-feedback";
     public const string Investigate = "investigate";
     public const string StepUp = "step-up";
+    public const string ManageWebhooks = "manage-webhooks";
 
     public static IServiceCollection AddActorsPolicies(this IServiceCollection services) => services
         .AddAuthorizationBuilder()
@@ -74,6 +75,8 @@ public static class Policies
         .AddPolicy(Investigate, policy => policy.RequireRole(Roles.Support, Roles.Operator))
         // A step-up proves the customer is at the device; staff acting on a customer need none.
         .AddPolicy(StepUp, policy => policy.RequireRole(Roles.Customer))
+        // Where the merchant's backend hears of payments is the operators' to set.
+        .AddPolicy(ManageWebhooks, policy => policy.RequireRole(Roles.Operator))
         .Services;
 }
 

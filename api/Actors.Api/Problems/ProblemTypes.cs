@@ -63,6 +63,10 @@ public static class ProblemTypes
     public const string AuditChainBroken = Base + "audit-chain-broken";
     public const string CustomerErased = Base + "customer-erased";
     public const string ErasureBlocked = Base + "erasure-blocked";
+    public const string WebhookNotFound = Base + "webhook-not-found";
+    public const string WebhookExists = Base + "webhook-exists";
+    public const string DeliveryNotFound = Base + "delivery-not-found";
+    public const string DeliveryPending = Base + "delivery-pending";
     public const string Internal = Base + "internal";
     public const string Unavailable = Base + "unavailable";
 

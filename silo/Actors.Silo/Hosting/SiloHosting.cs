@@ -12,6 +12,7 @@ using Actors.Silo.Catalog;
 using Actors.Silo.Journal;
 using Actors.Silo.Payments;
 using Actors.Silo.Privacy;
+using Actors.Silo.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -138,6 +139,7 @@ public static class SiloHosting
         silo.Services.AddHostedService<DataKeyRewrap>();
         silo.Services.AddSingleton<JournalAppender>();
         silo.Services.AddSingleton<ICustomerJournal, PostgresJournal>();
+        silo.Services.AddActorsWebhooks();
         silo.Services.AddOptions<RetentionSettings>().BindConfiguration(RetentionSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionGrain>(IRetentionGrain.Key).Start());
         // Orleans' own serializer rather than JSON: it honours [Id] and [Alias], so state survives renames.

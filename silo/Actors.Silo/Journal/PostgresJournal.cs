@@ -41,6 +41,12 @@ public sealed class PostgresJournal(SiloDatabase database, JournalAppender appen
             INSERT INTO customer_events (customer_id, sequence, event_type, payload, recorded_at, payment_id, ledger_kind, amount, currency,
                 converted_amount, converted_currency, method_brand, method_last4, channel, description, refund_id, audit_hash, audit_previous)
             SELECT $1, * FROM events WHERE sequence > $2 + 1 AND EXISTS (SELECT 1 FROM head)
+        ), webhooks AS (
+            -- The webhook outbox, in the same commit as the events: a committed event has its deliveries, a refused one none.
+            INSERT INTO webhook_deliveries (endpoint_id, customer_id, sequence, event_type, recorded_at, next_attempt_at)
+            SELECT endpoint.id, $1, e.sequence, e.event_type, e.recorded_at, e.recorded_at
+            FROM events e JOIN webhook_endpoints endpoint ON endpoint.deleted_at IS NULL AND e.event_type = ANY (endpoint.journal_types)
+            WHERE EXISTS (SELECT 1 FROM head)
         ), snapshot AS (
             INSERT INTO customer_snapshots (customer_id, sequence, payload, taken_at)
             SELECT $1, $18, $19, $20 WHERE $19::bytea IS NOT NULL AND EXISTS (SELECT 1 FROM head)

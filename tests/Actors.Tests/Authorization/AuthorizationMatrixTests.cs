@@ -78,6 +78,12 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         // Last of the customer's routes: it erases the target, and every route after it answers 410 (still "in").
         ("DELETE", "/v1/customers/{customerId}", "customer operator"),
         ("GET", "/metrics", "operator"),
+        ("POST", "/v1/webhooks", "operator"),
+        ("GET", "/v1/webhooks", "operator"),
+        ("GET", "/v1/webhooks/{webhookId}", "operator"),
+        ("DELETE", "/v1/webhooks/{webhookId}", "operator"),
+        ("GET", "/v1/webhooks/{webhookId}/deliveries", "operator"),
+        ("POST", "/v1/webhooks/{webhookId}/deliveries/{eventId}/replay", "operator"),
     ];
 
     private static readonly string[] Callers = ["anonymous", "customer (own)", "customer (other)", "support", "operator", "pos"];
@@ -188,7 +194,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             .Replace("{checkoutId}", "chk_0123456789abcdefghjk")
             .Replace("{paymentId}", "pay_0123456789abcdefghjk")
             .Replace("{sequence}", "1")
-            .Replace("{caseId}", "case_0123456789abcdefghjk");
+            .Replace("{caseId}", "case_0123456789abcdefghjk")
+            .Replace("{webhookId}", "we_0123456789abcdefghjk")
+            .Replace("{eventId}", "evt_cus_0123456789abcdefghjk_1");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT" or "PATCH")
         {

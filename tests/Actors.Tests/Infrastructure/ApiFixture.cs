@@ -22,6 +22,9 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>How many silos the API's cluster has.</summary>
     protected virtual int SiloCount => 1;
 
+    /// <summary>Configuration keys the silos get on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? SiloSettings => null;
+
     public string ConnectionString { get; private set; } = null!;
     public string ClusterId { get; } = "api-tests-" + Guid.NewGuid().ToString("N")[..8];
     public ApiFactory Api { get; private set; } = null!;
@@ -37,7 +40,7 @@ public class ApiFixture : IAsyncLifetime
         ConnectionString = await TestPostgres.Instance.CreateDatabase();
         for (var i = 0; i < SiloCount; i++)
         {
-            silos.Add(await Hosts.StartSilo(ConnectionString, ClusterId, Gateway.Install));
+            silos.Add(await Hosts.StartSilo(ConnectionString, ClusterId, Gateway.Install, SiloSettings));
         }
         Api = new ApiFactory(Settings(devTokens: true));
         Api.UseKestrel(0);
