@@ -183,7 +183,7 @@ internal sealed record Opening(List<double> Times, Dictionary<string, int> Error
     {
         Console.WriteLine($"opened {Opened} of {requested} connections in {OpenedIn.TotalSeconds:0.0} s ({Opened / OpenedIn.TotalSeconds:0} /s), "
             + $"{SyncedCount} synced after {SyncedIn.TotalSeconds:0.0} s");
-        Console.WriteLine($"  open (negotiate + WebSocket + handshake) ms: {Samples.Percentiles(Times)}");
+        Console.WriteLine($"  open (WebSocket + handshake) ms: {Samples.Percentiles(Times)}");
         foreach (var (reason, count) in Errors)
         {
             Console.WriteLine($"  failed {count}: {reason}");
