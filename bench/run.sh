@@ -100,8 +100,10 @@ if [ "$scenario" = scale ]; then
 fi
 
 if [ "$scenario" != peers ]; then
+  # The server start.sh runs (already running, so this only names it): the bench counts its commits per operation.
+  connection=$(deploy/local-postgres.sh start "$data")
   dotnet run -c Release --project bench/Actors.Bench -- --url "http://127.0.0.1:$port" ${api_pid:+--api-pid "$api_pid"} \
-    ${bench_args[@]+"${bench_args[@]}"}
+    --postgres "$connection" ${bench_args[@]+"${bench_args[@]}"}
   exit 0
 fi
 

@@ -8,7 +8,8 @@ namespace Actors.Bench;
 /// <summary>
 /// Confirm throughput and latency: each concurrent device loops over "create a checkout of one line, confirm it"
 /// against a customer in turn.
-///   --scenario confirm [--customers 200] [--concurrency 32] [--seconds 30] [--warmup 20]
+///   --scenario confirm [--customers 200] [--concurrency 32] [--seconds 30] [--warmup 20] [--postgres CONNECTION]
+/// With <c>--postgres</c> it also counts PostgreSQL's transactions, commits and WAL flushes per payment.
 /// </summary>
 internal static class ConfirmBenchmark
 {
@@ -25,10 +26,18 @@ internal static class ConfirmBenchmark
 
         Console.WriteLine($"Warming up for {options.Warmup.TotalSeconds:0} s, then measuring for {options.Duration.TotalSeconds:0} s with {options.Concurrency} concurrent devices ...");
         await Drive(customers, options.Concurrency, options.Warmup, record: null);
+        var database = new DatabaseActivity(options.Postgres);
         var results = new Results();
+        var before = await database.Read();
         var clock = Stopwatch.StartNew();
         await Drive(customers, options.Concurrency, options.Duration, results);
-        results.Report(clock.Elapsed, options);
+        var elapsed = clock.Elapsed;
+        if (database.Enabled)
+        {
+            await Task.Delay(DatabaseActivity.StatisticsLag);
+        }
+        var after = await database.Read();
+        results.Report(elapsed, options, DatabaseActivity.PerOperation(before, after, results.Payments, "payment"));
     }
 
     private static async Task Drive(Customer[] customers, int concurrency, TimeSpan duration, Results? record)
@@ -46,14 +55,15 @@ internal static class ConfirmBenchmark
         }));
     }
 
-    private sealed record BenchOptions(string Url, int Customers, int Concurrency, TimeSpan Duration, TimeSpan Warmup)
+    private sealed record BenchOptions(string Url, int Customers, int Concurrency, TimeSpan Duration, TimeSpan Warmup, string? Postgres)
     {
         public static BenchOptions Parse(string[] args) => new(
             CommandLine.Value(args, "--url", "http://127.0.0.1:5080"),
             int.Parse(CommandLine.Value(args, "--customers", "200")),
             int.Parse(CommandLine.Value(args, "--concurrency", "32")),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--seconds", "30"))),
-            CommandLine.Warmup(args));
+            CommandLine.Warmup(args),
+            CommandLine.Value(args, "--postgres", "") is { Length: > 0 } postgres ? postgres : null);
     }
 
     /// <summary>One customer's device: creates a checkout of one line and confirms it with the saved card.</summary>
@@ -142,13 +152,29 @@ internal static class ConfirmBenchmark
             }
         }
 
-        public void Report(TimeSpan elapsed, BenchOptions options)
+        /// <summary>Payments that were attempted (each made its writes, whatever the outcome).</summary>
+        public long Payments
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return confirms.Count + failures;
+                }
+            }
+        }
+
+        public void Report(TimeSpan elapsed, BenchOptions options, string? database)
         {
             Console.WriteLine();
             Console.WriteLine($"customers {options.Customers}, concurrency {options.Concurrency}, measured {elapsed.TotalSeconds:0.0} s");
             Console.WriteLine($"confirmed payments: {confirms.Count} ({confirms.Count / elapsed.TotalSeconds:0} /s), failed or not succeeded: {failures}");
             Console.WriteLine($"confirm latency ms: {Samples.Percentiles(confirms)}");
             Console.WriteLine($"create  latency ms: {Samples.Percentiles(creates)}");
+            if (database is not null)
+            {
+                Console.WriteLine(database);
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Actors.Bench;
 /// changes the customers' carts over REST. Measures how long each CartChanged takes from the driver's request
 /// to each connection, how many arrive per second, and whether any go missing.
 ///   --scenario live [--connections 1000] [--customers connections/4] [--rate 100 | --concurrency N]
-///     [--seconds 30] [--warmup 20] [--open-parallelism 50] [--drain 10] [--api-pid PID]
+///     [--seconds 30] [--warmup 20] [--open-parallelism 50] [--drain 10] [--api-pid PID] [--postgres CONNECTION]
 /// </summary>
 internal static class LiveBenchmark
 {
@@ -50,6 +50,8 @@ internal static class LiveBenchmark
         Console.WriteLine($"Changing carts ({drive}): warming up for {options.Warmup.TotalSeconds:0} s, then measuring for {options.Duration.TotalSeconds:0} s ...");
         await driver.Run(options, options.Warmup, measured: false);
 
+        var database = new DatabaseActivity(options.Postgres);
+        var databaseBefore = await database.Read();
         var apiBefore = api.Sample();
         var benchBefore = bench.Sample();
         var messagesBefore = ledger.CartMessages;
@@ -67,8 +69,18 @@ internal static class LiveBenchmark
             await Task.Delay(50);
         }
 
+        if (database.Enabled && drain.Elapsed < DatabaseActivity.StatisticsLag)
+        {
+            await Task.Delay(DatabaseActivity.StatisticsLag - drain.Elapsed);
+        }
+        var databaseAfter = await database.Read();
+
         new LiveReport(options, watchers, ledger, elapsed, messages, drain.Elapsed)
             .Print(apiBefore, apiAfter, benchBefore, benchAfter);
+        if (DatabaseActivity.PerOperation(databaseBefore, databaseAfter, ledger.Changes, "cart change") is { } perChange)
+        {
+            Console.WriteLine(perChange);
+        }
         await Close(watchers, options.OpenParallelism);
         return 0;
     }
@@ -136,7 +148,7 @@ internal static class LiveBenchmark
 
 internal sealed record LiveOptions(
     string Url, int Connections, int Customers, double Rate, int Concurrency,
-    TimeSpan Duration, TimeSpan Warmup, int OpenParallelism, TimeSpan Drain, int? ApiPid)
+    TimeSpan Duration, TimeSpan Warmup, int OpenParallelism, TimeSpan Drain, int? ApiPid, string? Postgres)
 {
     public static LiveOptions Parse(string[] args)
     {
@@ -156,7 +168,8 @@ internal sealed record LiveOptions(
             CommandLine.Warmup(args),
             int.Parse(CommandLine.Value(args, "--open-parallelism", "50")),
             TimeSpan.FromSeconds(int.Parse(CommandLine.Value(args, "--drain", "10"))),
-            int.TryParse(apiPid, out var pid) ? pid : null);
+            int.TryParse(apiPid, out var pid) ? pid : null,
+            CommandLine.Value(args, "--postgres", "") is { Length: > 0 } postgres ? postgres : null);
         return options;
     }
 }
@@ -170,7 +183,7 @@ internal sealed record Opening(List<double> Times, Dictionary<string, int> Error
     {
         Console.WriteLine($"opened {Opened} of {requested} connections in {OpenedIn.TotalSeconds:0.0} s ({Opened / OpenedIn.TotalSeconds:0} /s), "
             + $"{SyncedCount} synced after {SyncedIn.TotalSeconds:0.0} s");
-        Console.WriteLine($"  open (negotiate + WebSocket + handshake) ms: {Samples.Percentiles(Times)}");
+        Console.WriteLine($"  open (WebSocket + handshake) ms: {Samples.Percentiles(Times)}");
         foreach (var (reason, count) in Errors)
         {
             Console.WriteLine($"  failed {count}: {reason}");
