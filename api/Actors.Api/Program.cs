@@ -54,7 +54,7 @@ app.UseAuthorization();
 
 app.MapActorsMetrics();
 app.MapActorsHealth();
-app.MapOpenApi();
+app.MapActorsApiReference();
 app.MapDevTokenApi();
 app.MapDevOutboxApi();
 app.MapCatalogApi();
