@@ -34,6 +34,12 @@ internal static class PipelineResponses
             Refusal(declared.Status, "", [.. declared.Types]);
         }
 
+        if (context.Description.SupportedResponseTypes.Any(response =>
+            response.StatusCode == StatusCodes.Status400BadRequest && response.Type == typeof(HttpValidationProblemDetails)))
+        {
+            Refusal(StatusCodes.Status400BadRequest, "", ProblemTypes.Validation);
+        }
+
         Refusal(StatusCodes.Status429TooManyRequests, "Over a rate limit; nothing from the request was kept. Retry after `Retry-After`.",
             ProblemTypes.TooManyRequests);
         RetryAfter(operation, StatusCodes.Status429TooManyRequests, "Seconds (or an HTTP date) until a retry may succeed.");
