@@ -42,7 +42,7 @@ internal static class ApiExamples
 
     public static Task Describe(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        if (context.ParameterDescription is null && Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+        if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
         {
             schema.Examples = [JsonSerializer.SerializeToNode(example, context.JsonTypeInfo)!];
         }

@@ -133,6 +133,8 @@ internal static class PipelineResponses
     public static void DescribeOperatorPaths(OpenApiDocument document, IOpenApiSchema problem)
     {
         document.Paths ??= new OpenApiPaths();
+        document.Tags ??= new HashSet<OpenApiTag>();
+        document.Tags.Add(new OpenApiTag { Name = "Operations", Description = "Health and metrics, for operators and orchestrators." });
         foreach (var (path, summary) in new[]
         {
             ("/health/live", "Live: the process answers."),

@@ -1,3 +1,4 @@
+using Actors.Api.Hosting;
 using Actors.Api.Auth;
 using Actors.Api.Problems;
 using Actors.Grains.StepUp;
@@ -18,7 +19,8 @@ public static class DevOutboxApi
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthSettings>>().Value.DevTokens)
         {
-            app.MapGet("/v1/dev/outbox/{customerId}", Read).RequireAuthorization(Policies.WriteCustomer).WithTags("Development");
+            app.MapGet("/v1/dev/outbox/{customerId}", Read).RequireAuthorization(Policies.WriteCustomer).WithTags("Development")
+                .Refuses(StatusCodes.Status404NotFound, ProblemTypes.CustomerNotFound);
         }
         return app;
     }
