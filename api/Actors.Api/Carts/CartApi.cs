@@ -1,7 +1,7 @@
-using Actors.Api.Hosting;
 using Actors.Api.Auth;
 using Actors.Api.Catalog;
 using Actors.Api.Customers;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.Carts;
 using Actors.Grains.Customers;

@@ -1,6 +1,6 @@
-using Actors.Api.Hosting;
 using System.Text.Json;
 using Actors.Api.Auth;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
 using Actors.Grains.Erasure;

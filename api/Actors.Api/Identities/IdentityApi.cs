@@ -1,6 +1,6 @@
-using Actors.Api.Hosting;
 using Actors.Api.Auth;
 using Actors.Api.Customers;
+using Actors.Api.Hosting;
 using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
