@@ -56,7 +56,7 @@ app.UseAuthorization();
 
 app.MapActorsMetrics();
 app.MapActorsHealth();
-app.MapOpenApi();
+app.MapActorsApiReference();
 app.MapDevTokenApi();
 app.MapDevOutboxApi();
 app.MapCatalogApi();

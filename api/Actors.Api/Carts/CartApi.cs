@@ -1,6 +1,7 @@
 using Actors.Api.Auth;
 using Actors.Api.Catalog;
 using Actors.Api.Customers;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.Carts;
 using Actors.Grains.Customers;
@@ -14,10 +15,15 @@ public static class CartApi
 {
     public static RouteGroupBuilder MapCartApi(this IEndpointRouteBuilder app)
     {
-        var cart = app.MapCustomerGroup("/cart").WithTags("Cart");
+        var cart = app.MapCustomerGroup("/cart").WithTags("Cart").SendsETag();
         cart.MapGet("", Get).RequireAuthorization(Policies.ReadCustomer);
-        cart.MapPost("/items", PutLine).RequireAuthorization(Policies.WriteCustomer);
-        cart.MapDelete("/items/{sku}", RemoveLine).RequireAuthorization(Policies.WriteCustomer);
+        cart.MapPost("/items", PutLine).RequireAuthorization(Policies.WriteCustomer)
+            .Refuses(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch)
+            .Refuses(StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownSku)
+            .Refuses(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired);
+        cart.MapDelete("/items/{sku}", RemoveLine).RequireAuthorization(Policies.WriteCustomer)
+            .Refuses(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch)
+            .Refuses(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired);
         return cart;
     }
 

@@ -1,4 +1,5 @@
 using Actors.Api.Auth;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +18,7 @@ public static class CatalogApi
         catalog.MapGet("", List).RequireAuthorization(Policies.ReadCatalog)
             .WithSummary("Every item of the catalog, active or not, by SKU.");
         catalog.MapGet("/{sku}", Get).RequireAuthorization(Policies.ReadCatalog)
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.CatalogItemNotFound)
             .WithSummary("One item as it stands, with its version.");
         catalog.MapPut("/{sku}", Put).RequireAuthorization(Policies.ManageCatalog)
             .WithSummary("State an item (operators): a new version when something changed; durable before the answer.");

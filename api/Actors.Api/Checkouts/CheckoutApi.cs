@@ -34,41 +34,51 @@ public static class CheckoutApi
             .WithSummary("Create a checkout (step 1): nothing is charged.")
             .WithDescription(Conversion)
             .Accepts<CheckoutRequest>("application/json")
-            .Produces<CheckoutView>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesValidationProblem();
+            .RequiresIdempotencyKey()
+            .Refuses(StatusCodes.Status403Forbidden, ProblemTypes.SelfExcluded)
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.CartEmpty, ProblemTypes.PointsUnavailable)
+            .Refuses(StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownSku, ProblemTypes.UnsupportedCurrency);
         checkouts.MapGet("/{checkoutId}", Get)
             .RequireAuthorization(Policies.ReadCustomer)
-            .WithSummary("A checkout as it stands, with the payment methods and headroom it would be offered with now.");
+            .WithSummary("A checkout as it stands, with the payment methods and headroom it would be offered with now.")
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound);
         checkouts.MapPost("/{checkoutId}/confirm", Confirm)
             .RequireAuthorization(Policies.WriteCustomer)
             .RequireRateLimiting(RateLimits.Money)
             .WithSummary("Confirm a checkout (step 2): checks the caps, reserves, charges, settles or releases.")
             .WithDescription(Conversion)
             .Accepts<ConfirmRequest>("application/json")
-            .Produces<PaymentView>()
-            .Produces<PaymentView>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesValidationProblem();
+            .RequiresIdempotencyKey()
+            .Refuses(StatusCodes.Status403Forbidden, ProblemTypes.SelfExcluded)
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound)
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.CapExceeded, ProblemTypes.CheckoutExpired, ProblemTypes.CheckoutClosed,
+                ProblemTypes.PointsUnavailable)
+            .Refuses(StatusCodes.Status422UnprocessableEntity, ProblemTypes.PaymentMethodNotFound, ProblemTypes.PaymentMethodNotOffered,
+                ProblemTypes.UnsupportedCurrency)
+            .Refuses(StatusCodes.Status429TooManyRequests, ProblemTypes.StepUpLocked)
+            .Refuses(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable);
 
         var payments = app.MapCustomerGroup("/payments").WithTags("Payments");
         payments.MapPost("/{paymentId}/refunds", Refund)
             .RequireAuthorization(Policies.Refund)
             .RequireRateLimiting(RateLimits.Money)
             .Accepts<RefundRequestBody>("application/json")
-            .Produces<RefundView>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .RequiresIdempotencyKey()
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.PaymentNotFound)
+            .Refuses(StatusCodes.Status422UnprocessableEntity, ProblemTypes.RefundExceedsCaptured)
+            .Refuses(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable);
         return checkouts;
     }
 
     /// <summary>A checkout of the explicit <c>lines</c>, or of the shared cart when the body names none.</summary>
-    private static Task<IResult> Create(string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
-        Run<CheckoutRequest>(customerId, cluster, http, (grain, request, body) =>
-            grain.CreateCheckout(request, body.ToDraft(), cancellationToken), cancellationToken);
+    private static async Task<Results<Created<CheckoutView>, ValidationProblem, ProblemHttpResult>> Create(
+        string customerId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
+        await Run<CheckoutRequest>(customerId, cluster, http, (grain, request, body) =>
+            grain.CreateCheckout(request, body.ToDraft(), cancellationToken), cancellationToken) switch
+        {
+            { Result: { } result } => MoneyResponses.CheckoutCreated(result, customerId, http),
+            var refused => refused.Problem!,
+        };
 
     /// <summary>Read from the customer's state in memory: the summary as the checkout would be shown now.</summary>
     private static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> Get(
@@ -78,20 +88,30 @@ public static class CheckoutApi
             : ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.CheckoutNotFound, "No such checkout.");
 
     /// <summary>Pays the checkout with a saved method: succeeded, declined, requires_action (confirm again with the code) or processing.</summary>
-    private static Task<IResult> Confirm(string customerId, string checkoutId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
-        Run<ConfirmRequest>(customerId, cluster, http, (grain, request, body) =>
-            grain.ConfirmCheckout(request, checkoutId, new ConfirmDraft(body.PaymentMethodId, body.StepUpCode), cancellationToken), cancellationToken);
+    private static async Task<Results<Ok<PaymentView>, Accepted<PaymentView>, ValidationProblem, ProblemHttpResult>> Confirm(
+        string customerId, string checkoutId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
+        await Run<ConfirmRequest>(customerId, cluster, http, (grain, request, body) =>
+            grain.ConfirmCheckout(request, checkoutId, new ConfirmDraft(body.PaymentMethodId, body.StepUpCode), cancellationToken), cancellationToken) switch
+        {
+            { Result: { } result } => MoneyResponses.Confirmed(result, customerId, http),
+            var refused => refused.Problem!,
+        };
 
     /// <summary>Refunds part (<c>amount</c>) or all of a succeeded payment; never more than was captured.</summary>
-    private static Task<IResult> Refund(string customerId, string paymentId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
-        Run<RefundRequestBody>(customerId, cluster, http, (grain, request, body) =>
-            grain.RefundPayment(request, paymentId, new RefundDraft(body.Amount, body.Reason), cancellationToken), cancellationToken);
+    private static async Task<Results<Created<RefundView>, ValidationProblem, ProblemHttpResult>> Refund(
+        string customerId, string paymentId, IClusterClient cluster, HttpContext http, CancellationToken cancellationToken) =>
+        await Run<RefundRequestBody>(customerId, cluster, http, (grain, request, body) =>
+            grain.RefundPayment(request, paymentId, new RefundDraft(body.Amount, body.Reason), cancellationToken), cancellationToken) switch
+        {
+            { Result: { } result } => MoneyResponses.Refunded(result, customerId, http),
+            var refused => refused.Problem!,
+        };
 
     /// <summary>
     /// The shape of every money-moving endpoint: read key and body, run it (the grain answers a retry with the first
     /// answer, and a request still running with 409, before it decides anything); render the outcome.
     /// </summary>
-    private static async Task<IResult> Run<TBody>(
+    private static async Task<(ProblemHttpResult? Problem, MoneyResult? Result)> Run<TBody>(
         string customerId, IClusterClient cluster, HttpContext http,
         Func<ICustomerGrain, IdempotentRequest, TBody, Task<MoneyResult>> operation, CancellationToken cancellationToken)
         where TBody : class
@@ -99,10 +119,9 @@ public static class CheckoutApi
         var (request, body, problem) = await IdempotentBody.Read<TBody>(http, cancellationToken);
         if (problem is not null)
         {
-            return problem;
+            return (problem, null);
         }
-        var result = await operation(cluster.GetGrain<ICustomerGrain>(customerId), request!, body!);
-        return MoneyResponses.From(result, customerId, http);
+        return (null, await operation(cluster.GetGrain<ICustomerGrain>(customerId), request!, body!));
     }
 }
 

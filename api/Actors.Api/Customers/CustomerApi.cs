@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Actors.Api.Auth;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
 using Actors.Grains.Erasure;
@@ -14,14 +15,22 @@ public static class CustomerApi
     public static RouteGroupBuilder MapCustomerApi(this IEndpointRouteBuilder app)
     {
         var customers = app.MapGroup("/v1/customers").WithTags("Customers");
-        customers.MapPost("", Create).RequireAuthorization(Policies.CreateCustomer);
+        customers.MapPost("", Create).RequireAuthorization(Policies.CreateCustomer).SendsETag()
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.IdentityTaken, ProblemTypes.Conflict);
 
         var customer = app.MapCustomerGroup().WithTags("Customers");
-        customer.MapGet("", Get).RequireAuthorization(Policies.ReadCustomer);
+        customer.MapGet("", Get).RequireAuthorization(Policies.ReadCustomer).SendsETag();
         customer.MapPatch("", Patch)
             .RequireAuthorization(Policies.WriteCustomer)
+            .SendsETag()
+            .Refuses(StatusCodes.Status403Forbidden, ProblemTypes.StepUpRequired)
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.IdentityTaken)
+            .Refuses(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch)
+            .Refuses(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired)
             .Accepts<ProfileRequest>("application/merge-patch+json", "application/json");
-        customer.MapDelete("", Erase).RequireAuthorization(Policies.WriteCustomer);
+        customer.MapDelete("", Erase).RequireAuthorization(Policies.WriteCustomer)
+            .Refuses(StatusCodes.Status403Forbidden, ProblemTypes.StepUpRequired)
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.ErasureBlocked);
         customer.MapGet("/sessions", Sessions).RequireAuthorization(Policies.ReadCustomer);
         customer.MapGet("/points", Points).RequireAuthorization(Policies.ReadCustomer);
         return customers;

@@ -1,4 +1,5 @@
 using Actors.Api.Auth;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Api.Support;
 using Actors.Grains.Merge;
@@ -16,6 +17,8 @@ public static class CustomerRoutes
     /// <summary>A group under one customer (e.g. <c>/cart</c>): invisible customers are 404, and the caller's device is required.</summary>
     public static RouteGroupBuilder MapCustomerGroup(this IEndpointRouteBuilder app, string suffix = "") => app
         .MapGroup("/v1/customers/{customerId}" + suffix)
+        .IsCustomerScoped()
+        .ReadsDevice()
         .AddEndpointFilter(CustomerAccess.VisibleToCaller)
         .AddEndpointFilter(FromDevice)
         .AddEndpointFilter(ToSurvivor)

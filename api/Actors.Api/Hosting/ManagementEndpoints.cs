@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Actors.Api.Auth;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 
 namespace Actors.Api.Hosting;
 
@@ -29,14 +28,7 @@ public static class ManagementEndpoints
     public static IServiceCollection AddActorsManagement(this IServiceCollection services)
     {
         services.AddOptions<ManagementSettings>().BindConfiguration(ManagementSettings.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, context, _) =>
-        {
-            // The configured address, never the request's Host header (which a client chooses).
-            var publicUrl = context.ApplicationServices.GetRequiredService<IOptions<ManagementSettings>>().Value.PublicUrl;
-            document.Servers = publicUrl is null ? [] : [new OpenApiServer { Url = publicUrl }];
-            return Task.CompletedTask;
-        }));
-        return services;
+        return services.AddActorsApiReference();
     }
 
     public static IEndpointRouteBuilder MapActorsMetrics(this IEndpointRouteBuilder app)

@@ -18,6 +18,18 @@ public static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (context.Request.Path.StartsWithSegments(ApiReference.PagePath))
+        {
+            // The reference page's own inline start-up script carries a nonce made for the response.
+            context.Response.OnStarting(() =>
+            {
+                if (ApiReference.PageNonce(context) is { } nonce)
+                {
+                    headers.ContentSecurityPolicy = ApiReference.PageSecurityPolicy(nonce);
+                }
+                return Task.CompletedTask;
+            });
+        }
         return next(context);
     });
 }

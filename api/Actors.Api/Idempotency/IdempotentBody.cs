@@ -18,7 +18,7 @@ public static class IdempotentBody
     public const int MaxKeyLength = 255;
 
     /// <summary>The key and body, or the problem that stops the request before anything runs.</summary>
-    public static async Task<(IdempotentRequest? Request, T? Body, IResult? Problem)> Read<T>(HttpContext http, CancellationToken cancellationToken)
+    public static async Task<(IdempotentRequest? Request, T? Body, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)> Read<T>(HttpContext http, CancellationToken cancellationToken)
         where T : class
     {
         string? key = http.Request.Headers[Header];

@@ -1,5 +1,6 @@
 using Actors.Api.Auth;
 using Actors.Api.Customers;
+using Actors.Api.Hosting;
 using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
@@ -18,12 +19,15 @@ public static class IdentityApi
     public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/identities").WithTags("Identities")
-            .MapGet("/{kind}/{value}", Resolve).RequireAuthorization(Policies.ResolveIdentity);
+            .MapGet("/{kind}/{value}", Resolve).RequireAuthorization(Policies.ResolveIdentity)
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.IdentityNotFound);
 
         var identities = app.MapCustomerGroup("/identities").WithTags("Identities");
         identities.MapGet("", List).RequireAuthorization(Policies.ReadCustomer);
-        identities.MapPost("", Claim).RequireAuthorization(Policies.WriteCustomer);
-        identities.MapDelete("/{kind}/{value}", Release).RequireAuthorization(Policies.WriteCustomer);
+        identities.MapPost("", Claim).RequireAuthorization(Policies.WriteCustomer)
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.IdentityTaken);
+        identities.MapDelete("/{kind}/{value}", Release).RequireAuthorization(Policies.WriteCustomer)
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.IdentityNotFound);
         return app;
     }
 

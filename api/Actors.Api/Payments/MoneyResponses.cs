@@ -14,21 +14,65 @@ public static class MoneyResponses
     /// <summary>Set on responses that must replay exactly; the problem details writer leaves out the trace id for them.</summary>
     public const string ReplayableItem = "actors.replayable";
 
-    public static IResult From(MoneyResult result, string customerId, HttpContext http)
+    /// <summary>Any money outcome as its response (the till's endpoints, which answer several kinds).</summary>
+    public static IResult From(MoneyResult result, string customerId, HttpContext http) => result switch
+    {
+        MoneyResult.CheckoutCreated => CheckoutCreated(result, customerId, http).Result,
+        MoneyResult.PaymentResult => Confirmed(result, customerId, http).Result,
+        MoneyResult.Refunded => Refunded(result, customerId, http).Result,
+        MoneyResult.Invalid => Confirmed(result, customerId, http).Result,
+        _ => Refusal(result, http),
+    };
+
+    /// <summary>The answer to creating a checkout.</summary>
+    public static Results<Created<CheckoutView>, ValidationProblem, ProblemHttpResult> CheckoutCreated(MoneyResult result, string customerId, HttpContext http)
     {
         http.Items[ReplayableItem] = true;
         return result switch
         {
             MoneyResult.CheckoutCreated created => TypedResults.Created(
-                $"/v1/customers/{customerId}/checkouts/{created.Summary.Checkout.Id}",
-                CheckoutView.From(created.Summary)),
+                $"/v1/customers/{customerId}/checkouts/{created.Summary.Checkout.Id}", CheckoutView.From(created.Summary)),
+            MoneyResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            _ => Refusal(result, http),
+        };
+    }
+
+    /// <summary>The answer to confirming a checkout: the payment (202 while the gateway has not decided it), or a refusal.</summary>
+    public static Results<Ok<PaymentView>, Accepted<PaymentView>, ValidationProblem, ProblemHttpResult> Confirmed(
+        MoneyResult result, string customerId, HttpContext http)
+    {
+        http.Items[ReplayableItem] = true;
+        return result switch
+        {
             MoneyResult.PaymentResult { Payment.Status: PaymentStatus.Processing } processing => TypedResults.Accepted(
                 $"/v1/customers/{customerId}/payments/{processing.Payment.Id}/receipt", PaymentView.From(processing.Payment)),
             MoneyResult.PaymentResult payment => TypedResults.Ok(PaymentView.From(payment.Payment)),
+            MoneyResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            _ => Refusal(result, http),
+        };
+    }
+
+    /// <summary>The answer to a refund.</summary>
+    public static Results<Created<RefundView>, ValidationProblem, ProblemHttpResult> Refunded(MoneyResult result, string customerId, HttpContext http)
+    {
+        http.Items[ReplayableItem] = true;
+        return result switch
+        {
             MoneyResult.Refunded refunded => TypedResults.Created(
                 $"/v1/customers/{customerId}/payments/{refunded.Payment.Id}/receipt",
                 new RefundView(refunded.Refund.Id, refunded.Refund.PaymentId, refunded.Refund.Amount, refunded.Refund.Currency,
                     refunded.Refund.Reason, refunded.Refund.CreatedAt, refunded.Payment.Refunded, refunded.Payment.Refundable)),
+            MoneyResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
+            _ => Refusal(result, http),
+        };
+    }
+
+    /// <summary>Every refusal of a money-moving request, as problem details with its stable type.</summary>
+    public static ProblemHttpResult Refusal(MoneyResult result, HttpContext http)
+    {
+        http.Items[ReplayableItem] = true;
+        return result switch
+        {
             MoneyResult.CapExceeded cap => ApiProblems.Of(StatusCodes.Status409Conflict, ProblemTypes.CapExceeded,
                 $"This payment would exceed the {WireNames.Of(cap.Window)} spending cap.",
                 $"{cap.Remaining} {cap.Currency} (minor units) remain of the {WireNames.Of(cap.Window)} cap of {cap.Cap} until {cap.ResetsAt:O}.",
@@ -80,7 +124,6 @@ public static class MoneyResponses
             MoneyResult.NotFound { What: MissingThing.Payment } => ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.PaymentNotFound, "No such payment."),
             MoneyResult.NotFound { What: MissingThing.PaymentMethod } => ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.PaymentMethodNotFound,
                 "No such saved payment method.", "Pay with the id of one of the customer's saved payment methods."),
-            MoneyResult.Invalid invalid => ApiProblems.Validation(invalid.Errors),
             MoneyResult.GatewayUnavailable => Unavailable(http),
             MoneyResult.StepUpLocked locked => StepUpLocked(http, locked.Until),
             MoneyResult.IdempotencyMismatch => ApiProblems.Of(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyMismatch,

@@ -41,10 +41,12 @@ public static class PosApi
         var pos = app.MapGroup("/v1/pos/checkouts").WithTags("Store tills")
             .RequireAuthorization(Policies.Till)
             .RequireRateLimiting(RateLimits.Money)
+            .ReadsDevice(channel: false)
             .AddEndpointFilter(CustomerRoutes.ToSurvivor);
         pos.MapPost("", Create)
             .WithSummary("A checkout at a store till for the customer holding a loyalty card; paid at the till or on the customer's phone.")
             .Accepts<PosCheckoutRequest>("application/json")
+            .RequiresIdempotencyKey()
             .Produces<TillView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -56,6 +58,7 @@ public static class PosApi
         pos.MapPost("/{customerId}/{checkoutId}/confirm", Confirm)
             .WithSummary("Confirms a till checkout again, e.g. with the step-up code the bank asked for.")
             .Accepts<ConfirmRequest>("application/json")
+            .RequiresIdempotencyKey()
             .Produces<PaymentView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return pos;

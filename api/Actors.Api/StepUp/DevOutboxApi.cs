@@ -1,4 +1,5 @@
 using Actors.Api.Auth;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.StepUp;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,8 @@ public static class DevOutboxApi
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthSettings>>().Value.DevTokens)
         {
-            app.MapGet("/v1/dev/outbox/{customerId}", Read).RequireAuthorization(Policies.WriteCustomer).WithTags("Development");
+            app.MapGet("/v1/dev/outbox/{customerId}", Read).RequireAuthorization(Policies.WriteCustomer).WithTags("Development")
+                .Refuses(StatusCodes.Status404NotFound, ProblemTypes.CustomerNotFound);
         }
         return app;
     }
