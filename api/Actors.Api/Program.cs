@@ -18,7 +18,6 @@ using Actors.Api.Problems;
 using Actors.Api.StepUp;
 using Actors.Api.Support;
 using Actors.Api.Wallets;
-using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -35,10 +34,7 @@ builder.Services.AddAuditTrail();
 builder.Services.AddActorsLive();
 builder.Services.AddActorsManagement();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddAspNetCoreInstrumentation()
-    .AddMeter("Microsoft.Orleans", Actors.Grains.Payments.PaymentMetrics.MeterName)
-    .AddPrometheusExporter());
+builder.AddActorsTelemetry();
 
 var app = builder.Build();
 app.UseSecurityHeaders();

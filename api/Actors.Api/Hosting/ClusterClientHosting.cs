@@ -18,6 +18,8 @@ public static partial class ClusterClientHosting
                 options.ConnectionString = PostgresConnection.ForProviders(connectionString);
             });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // Grain calls carry the request's trace to the silos (spans only when tracing is on).
+            client.AddActivityPropagation();
             // A silo that (re)started after this node read the gateway list is found within seconds, not a minute.
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });

@@ -57,7 +57,7 @@ public static class SiloHosting
         {
             silo.ConfigureEndpoints(endpoints.SiloPort, endpoints.GatewayPort, listenOnAnyHostAddress: true);
         }
-        return silo.AddActorsPersistence(connectionString).AddActorsPayments(connectionString);
+        return silo.AddActorsTelemetry(configuration).AddActorsPersistence(connectionString).AddActorsPayments(connectionString);
     }
 
     /// <summary>
