@@ -49,6 +49,7 @@ app.UseRequestGuard();
 app.UseAuthorization();
 
 app.MapActorsMetrics();
+app.MapOrleansDashboardForOperators();
 app.MapActorsHealth();
 app.MapOpenApi();
 app.MapDevTokenApi();

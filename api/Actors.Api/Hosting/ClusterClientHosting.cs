@@ -1,5 +1,6 @@
 using Actors.Grains.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Actors.Api.Hosting;
 
@@ -20,6 +21,8 @@ public static partial class ClusterClientHosting
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             // Grain calls carry the request's trace to the silos (spans only when tracing is on).
             client.AddActivityPropagation();
+            // The Orleans Dashboard is served by API nodes (ManagementEndpoints); its live log stream stays off, as logs are not for browsers.
+            client.AddDashboard(dashboard => dashboard.HideTrace = true);
             // A silo that (re)started after this node read the gateway list is found within seconds, not a minute.
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Actors.Api.Auth;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Orleans.Dashboard;
 
 namespace Actors.Api.Hosting;
 
@@ -25,6 +26,7 @@ public sealed class ManagementSettings
 public static class ManagementEndpoints
 {
     public const string MetricsPath = "/metrics";
+    public const string DashboardPath = "/dashboard";
 
     public static IServiceCollection AddActorsManagement(this IServiceCollection services)
     {
@@ -51,6 +53,13 @@ public static class ManagementEndpoints
         {
             metrics.RequireAuthorization(Policies.ReadMetrics);
         }
+        return app;
+    }
+
+    /// <summary>The Orleans Dashboard (grains, silos, reminders) under <see cref="DashboardPath"/>, for operators.</summary>
+    public static IEndpointRouteBuilder MapOrleansDashboardForOperators(this IEndpointRouteBuilder app)
+    {
+        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.OperateCluster).ExcludeFromDescription();
         return app;
     }
 }

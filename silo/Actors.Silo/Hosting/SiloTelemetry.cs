@@ -1,5 +1,6 @@
 using Actors.Grains.Hosting;
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
 using OpenTelemetry.Resources;
 
 namespace Actors.Silo.Hosting;
@@ -13,6 +14,8 @@ public static class SiloTelemetry
     public static ISiloBuilder AddActorsTelemetry(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.AddActivityPropagation();
+        // What the Orleans Dashboard (served by the API nodes) shows: grain and silo statistics.
+        silo.AddDashboard(dashboard => dashboard.HideTrace = true);
         var telemetry = silo.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("actors-silo"))
             .WithMetrics(metrics => metrics.AddActorsMeters().AddPrometheusExporter());
