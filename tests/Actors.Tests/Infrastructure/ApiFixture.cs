@@ -4,6 +4,7 @@ using System.Text;
 using Actors.Api.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Actors.Tests.Infrastructure;
@@ -97,12 +98,19 @@ public class ApiFixture : IAsyncLifetime
     private sealed record TokenBody(string AccessToken);
 }
 
-/// <summary>The API's own Program with settings given the way operators give them (configuration keys).</summary>
-public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ApiEntryPoint>
+/// <summary>
+/// The API's own Program with settings given the way operators give them (configuration keys); <paramref name="services"/>
+/// adds to its services after its own (e.g. a log sink or a trace exporter of the test's).
+/// </summary>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<ApiEntryPoint>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environments.Production);
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
