@@ -23,13 +23,12 @@ public sealed class PlatformMetricsTests(ApiFixture fixture)
         await shopper.Confirm(await shopper.Checkout(1_000), await shopper.SaveMethod("tok_stepUpRequired", last4: "3184"));
         await shopper.SetConsent("marketing", granted: true);
         await shopper.SetConsent("marketing", granted: false);
+        var slow = await shopper.SaveMethod("tok_timeout", last4: "0341");
+        await Json(await shopper.Confirm(await shopper.Checkout(300), slow), HttpStatusCode.Accepted);
         await shopper.SetLimits(daily: 500);
         Assert.Equal(HttpStatusCode.Conflict, (await shopper.Confirm(await shopper.Checkout(1_000), card)).StatusCode);
         var older = await Shopper.Create(fixture.ClientAs, stepUp: false);
         await Json(await shopper.Merchant.PostAsJsonAsync($"{shopper.Base}/merge", new { from = older.Id }), HttpStatusCode.OK);
-        var slow = await shopper.SaveMethod("tok_timeout", last4: "0341");
-        await shopper.SetLimits(daily: null);
-        await Json(await shopper.Confirm(await shopper.Checkout(300), slow), HttpStatusCode.Accepted);
         await using var device = await LiveDevice.Watching(shopper.Client);
         await shopper.AddToCart("sku-metrics", 100, version: (await shopper.Read("/cart")).GetProperty("version").GetInt64());
         await device.WaitFor("CartChanged");
