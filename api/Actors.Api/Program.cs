@@ -19,7 +19,6 @@ using Actors.Api.StepUp;
 using Actors.Api.Support;
 using Actors.Api.Wallets;
 using Actors.Api.Webhooks;
-using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -37,10 +36,7 @@ builder.Services.AddActorsLive();
 builder.Services.AddActorsManagement();
 builder.Services.AddWebhooks();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddAspNetCoreInstrumentation()
-    .AddMeter("Microsoft.Orleans", Actors.Grains.Payments.PaymentMetrics.MeterName)
-    .AddPrometheusExporter());
+builder.AddActorsTelemetry();
 
 var app = builder.Build();
 app.UseSecurityHeaders();
@@ -55,6 +51,7 @@ app.UseRequestGuard();
 app.UseAuthorization();
 
 app.MapActorsMetrics();
+app.MapOrleansDashboardForOperators();
 app.MapActorsHealth();
 app.MapActorsApiReference();
 app.MapDevTokenApi();

@@ -1,9 +1,7 @@
 using Actors.Grains.Hosting;
-using Actors.Grains.Payments;
 using Actors.Silo.Hosting;
 using Actors.Silo.Schema;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,9 +13,6 @@ if (args is ["migrate", ..])
 }
 
 builder.UseOrleans(silo => silo.UseActorsCluster(builder.Configuration));
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter("Microsoft.Orleans", PaymentMetrics.MeterName)
-    .AddPrometheusExporter());
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<SiloActiveHealthCheck>("silo", tags: ["ready"]);

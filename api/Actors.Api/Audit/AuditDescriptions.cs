@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Actors.Api.Limits;
-using Actors.Api.Payments;
 using Actors.Grains.Consent;
 using Actors.Grains.Erasure;
 using Actors.Grains.Journal;
 using Actors.Grains.Limits;
 using Actors.Grains.Merge;
+using Actors.Grains.Payments;
 using Actors.Grains.Support;
 
 namespace Actors.Api.Audit;

@@ -36,6 +36,7 @@ public static class Policies
     public const string ReadExperiments = "read-experiments";
     public const string ResolveIdentity = "resolve-identity";
     public const string ReadMetrics = "read-metrics";
+    public const string OperateCluster = "operate-cluster";
     public const string MergeCustomers = "merge-customers";
     public const string Till = "till";
     public const string WatchCustomer = "watch-customer";
@@ -61,6 +62,8 @@ public static class Policies
         .AddPolicy(ResolveIdentity, policy => policy.RequireRole(Roles.Support, Roles.Operator, Roles.Pos))
         // Route names, status counts and exception types are for the merchant's operators only.
         .AddPolicy(ReadMetrics, policy => policy.RequireRole(Roles.Operator))
+        // The Orleans Dashboard shows grain keys (customer ids) and the cluster's health: operators only.
+        .AddPolicy(OperateCluster, policy => policy.RequireRole(Roles.Operator))
         // Two profiles of one person become one on the merchant's decision (support or operators), never a customer's.
         .AddPolicy(MergeCustomers, policy => policy.RequireRole(Roles.Support, Roles.Operator))
         // Selling at a store till is the till's job alone: nobody else acts as one.

@@ -1,5 +1,6 @@
 using Actors.Grains.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Actors.Api.Hosting;
 
@@ -30,6 +31,10 @@ public static partial class ClusterClientHosting
             // A call to a silo that died unanswered fails after this, not Orleans' 30 s: the caller gets 503 + Retry-After.
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
             client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection(MessagingSection));
+            // Grain calls carry the request's trace to the silos (spans only when tracing is on).
+            client.AddActivityPropagation();
+            // The Orleans Dashboard is served by API nodes (ManagementEndpoints); its live log stream stays off, as logs are not for browsers.
+            client.AddDashboard(dashboard => dashboard.HideTrace = true);
             // A silo that (re)started after this node read the gateway list is found within seconds, not a minute.
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Actors.Api.Auth;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace Actors.Api.Hosting;
 
@@ -24,6 +25,7 @@ public sealed class ManagementSettings
 public static class ManagementEndpoints
 {
     public const string MetricsPath = "/metrics";
+    public const string DashboardPath = "/dashboard";
 
     public static IServiceCollection AddActorsManagement(this IServiceCollection services)
     {
@@ -43,6 +45,25 @@ public static class ManagementEndpoints
         {
             metrics.RequireAuthorization(Policies.ReadMetrics);
         }
+        return app;
+    }
+
+    /// <summary>The Orleans Dashboard (grains, silos, reminders) under <see cref="DashboardPath"/>, for operators.</summary>
+    public static IEndpointRouteBuilder MapOrleansDashboardForOperators(this IEndpointRouteBuilder app)
+    {
+        var dashboard = app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.OperateCluster).ExcludeFromDescription();
+        // Its grain-state view would open any customer's decrypted state, unjournaled: that goes through export and support reads only.
+        dashboard.Add(endpoint =>
+        {
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.EndsWith("/GrainState", StringComparison.Ordinal))
+            {
+                endpoint.RequestDelegate = http =>
+                {
+                    http.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                };
+            }
+        });
         return app;
     }
 }

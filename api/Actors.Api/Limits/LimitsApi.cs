@@ -4,6 +4,7 @@ using Actors.Api.Payments;
 using Actors.Api.Problems;
 using Actors.Grains.Customers;
 using Actors.Grains.Limits;
+using Actors.Grains.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Api.Limits;

@@ -6,6 +6,7 @@ using Actors.Api.Limits;
 using Actors.Api.Payments;
 using Actors.Grains.Checkouts;
 using Actors.Grains.Live;
+using Actors.Grains.Payments;
 
 namespace Actors.Api.Live;
 

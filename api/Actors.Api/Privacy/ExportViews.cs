@@ -9,6 +9,7 @@ using Actors.Grains.Carts;
 using Actors.Grains.Consent;
 using Actors.Grains.Identity;
 using Actors.Grains.Limits;
+using Actors.Grains.Payments;
 using Actors.Grains.Profiles;
 using Actors.Grains.Sessions;
 using Actors.Grains.Wallets;

@@ -80,7 +80,17 @@ public sealed partial class CustomerGrain
     }
 
     /// <summary>The first answer to a request, from its compact record and the journal events it names.</summary>
-    private async Task<MoneyResult> Replay(StoredAnswer answer, CancellationToken cancellationToken) => answer switch
+    private async Task<MoneyResult> Replay(StoredAnswer answer, CancellationToken cancellationToken)
+    {
+        var replayed = await Rebuild(answer, cancellationToken);
+        if (replayed is not MoneyResult.IdempotencyMismatch)
+        {
+            metrics.Replayed();
+        }
+        return replayed;
+    }
+
+    private async Task<MoneyResult> Rebuild(StoredAnswer answer, CancellationToken cancellationToken) => answer switch
     {
         StoredAnswer.Outcome outcome => outcome.Result,
         StoredAnswer.Checkout checkout => await journal.Read(CustomerId, checkout.Sequence, cancellationToken) is CheckoutCreated created
@@ -120,9 +130,6 @@ public sealed partial class CustomerGrain
             personalization, settings.CheckoutLifetime, clock.GetUtcNow());
         switch (decision.Answer)
         {
-            case MoneyResult.CheckoutCreated:
-                metrics.CheckoutCreated();
-                break;
             case MoneyResult.SelfExcluded:
                 metrics.ExclusionBlocked();
                 break;
@@ -151,8 +158,11 @@ public sealed partial class CustomerGrain
 
         var outcome = await AskGateway(charge.PaymentId, () => GatewayWithin(charge.PaymentId, token => gateway.Charge(charge, token)));
         var settled = PaymentDecider.Settle(state, charge.PaymentId, outcome, clock.GetUtcNow());
-        var payment = settled.Aggregate(state.Commerce.FindPayment(charge.PaymentId), PaymentLife.Apply)!;
+        var before = state.Commerce.FindPayment(charge.PaymentId);
+        var payment = settled.Aggregate(before, PaymentLife.Apply)!;
         metrics.PaymentOutcome(payment.Status);
+        metrics.PaymentStepUp(before, payment,
+            StepUpFailures.IsWrongCode(before, settled.OfType<PaymentStepUpRequested>().FirstOrDefault(), settled.OfType<PaymentDeclined>().FirstOrDefault()));
         return new(new MoneyResult.PaymentResult(payment), settled);
     }
 
@@ -183,6 +193,9 @@ public sealed partial class CustomerGrain
                 break;
             case MoneyResult.CapExceeded exceeded:
                 metrics.CapBlocked(exceeded.Window);
+                break;
+            case MoneyResult.StepUpLocked:
+                metrics.StepUpLocked("payment");
                 break;
         }
     }

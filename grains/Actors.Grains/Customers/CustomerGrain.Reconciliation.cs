@@ -62,6 +62,7 @@ public sealed partial class CustomerGrain
             {
                 var status = state.Commerce.FindPayment(payment.Id)!.Status;
                 metrics.PaymentOutcome(status);
+                metrics.Reconciled(status);
                 LogReconciled(log, payment.Id, status.ToString());
             }
         }
@@ -75,6 +76,7 @@ public sealed partial class CustomerGrain
                 {
                     metrics.Refunded();
                 }
+                metrics.RefundReconciled(state.Commerce.Refunds[refund.Id].Status);
                 LogReconciled(log, refund.Id, state.Commerce.Refunds[refund.Id].Status.ToString());
             }
         }

@@ -23,7 +23,7 @@ public sealed partial class CustomerGrain
     {
         var decision = AccountStepUpDecider.ConfirmTotp(state, CallingDevice(), code, clock.GetUtcNow(), stepUpSettings.Value.FreshFor);
         await Commit(decision.Events);
-        return decision.Answer;
+        return Counted(decision.Answer);
     }
 
     public async Task<AccountStepUpResult> ChallengeStepUp(CancellationToken cancellationToken)
@@ -36,14 +36,24 @@ public sealed partial class CustomerGrain
         {
             await stepUpCodes.Send(CustomerId, code, expiresAt, cancellationToken);
         }
-        return decision.Answer;
+        return Counted(decision.Answer);
     }
 
     public async Task<AccountStepUpResult> VerifyStepUp(string code, CancellationToken cancellationToken)
     {
         var decision = AccountStepUpDecider.Verify(state, CallingDevice(), code, clock.GetUtcNow(), stepUpSettings.Value.FreshFor);
         await Commit(decision.Events);
-        return decision.Answer;
+        return Counted(decision.Answer);
+    }
+
+    /// <summary>A lock-out is journaled nowhere (the wrong codes are), so it is counted from the answer.</summary>
+    private AccountStepUpResult Counted(AccountStepUpResult answer)
+    {
+        if (answer is AccountStepUpResult.Locked)
+        {
+            metrics.StepUpLocked("account");
+        }
+        return answer;
     }
 
     /// <summary>The device a step-up belongs to; the API always names one.</summary>

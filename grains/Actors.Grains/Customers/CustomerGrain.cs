@@ -237,6 +237,7 @@ public sealed partial class CustomerGrain(
             }
             (durable, durableHead, auditHead) = (next, durableHead + events.Count, nextAuditHead);
             CountInExperiments(events);
+            metrics.Written(events);
             eventsSinceSnapshot = snapshot ? 0 : eventsSinceSnapshot + events.Count;
             if (unwritten is null)
             {

@@ -70,7 +70,7 @@ public static class SiloHosting
             // pod of a silo declared dead is deleted rather than left running. Clustering stays on PostgreSQL.
             silo.UseKubernetesHosting();
         }
-        return silo.AddActorsPersistence(connectionString).AddActorsPayments(connectionString);
+        return silo.AddActorsTelemetry(configuration).AddActorsPersistence(connectionString).AddActorsPayments(connectionString);
     }
 
     /// <summary>Kubernetes sets this variable in every container it starts.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using Actors.Grains.Hosting;
 using Actors.Grains.Payments;
 using Actors.Silo.Hosting;
 using Npgsql;
@@ -16,6 +17,8 @@ public sealed partial class JournalAppender : IAsyncDisposable
 {
     /// <summary>At most this many appends share a commit, so one batch never holds the connection for long.</summary>
     public const int MaxBatch = 512;
+
+    private static readonly ActivitySource Tracing = new(Telemetry.SourceName);
 
     private readonly SiloDatabase database;
     private readonly ILogger<JournalAppender> log;
@@ -40,7 +43,7 @@ public sealed partial class JournalAppender : IAsyncDisposable
     /// </summary>
     public Task<bool> Append(string customerId, NpgsqlBatchCommand command)
     {
-        var pending = new PendingAppend(customerId, command, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingAppend(customerId, command, new(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(JournalAppender), "The silo is shutting down; the journal takes no more appends.");
@@ -56,6 +59,8 @@ public sealed partial class JournalAppender : IAsyncDisposable
 
     private async Task Flush()
     {
+        // The loop belongs to no request: each batch's span names the requests it served (see Commit).
+        Activity.Current = null;
         var batch = new List<PendingAppend>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
@@ -72,6 +77,7 @@ public sealed partial class JournalAppender : IAsyncDisposable
     {
         // Rows are locked in customer order, so two silos' batches (briefly holding one customer twice) never deadlock.
         var ordered = batch.OrderBy(pending => pending.CustomerId, StringComparer.Ordinal).ToList();
+        using var span = StartSpan(ordered);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -101,6 +107,7 @@ public sealed partial class JournalAppender : IAsyncDisposable
         }
         catch (Exception exception)
         {
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             LogBatchFailed(log, ordered.Count, exception);
             foreach (var pending in ordered)
             {
@@ -109,7 +116,24 @@ public sealed partial class JournalAppender : IAsyncDisposable
         }
     }
 
-    private sealed record PendingAppend(string CustomerId, NpgsqlBatchCommand Command, TaskCompletionSource<bool> Appended);
+    /// <summary>
+    /// One span per commit, a child of the first append's trace (so a lone request's trace reaches PostgreSQL) and
+    /// linked to every other append's, since a batch serves many requests at once.
+    /// </summary>
+    private static Activity? StartSpan(List<PendingAppend> batch)
+    {
+        if (!Tracing.HasListeners())
+        {
+            return null;
+        }
+        var traced = batch.Where(pending => pending.Trace != default).Select(pending => pending.Trace).ToList();
+        var span = Tracing.StartActivity("journal commit", ActivityKind.Internal, traced.FirstOrDefault(),
+            links: traced.Skip(1).Select(trace => new ActivityLink(trace)));
+        span?.SetTag("actors.journal.batch.size", batch.Count);
+        return span;
+    }
+
+    private sealed record PendingAppend(string CustomerId, NpgsqlBatchCommand Command, TaskCompletionSource<bool> Appended, ActivityContext Trace);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A journal batch of {Count} appends failed; none of them was written")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);

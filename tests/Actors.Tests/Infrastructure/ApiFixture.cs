@@ -107,8 +107,10 @@ public class ApiFixture : IAsyncLifetime
     private sealed record TokenBody(string AccessToken);
 }
 
-/// <summary>The API's own Program with settings given the way operators give them (configuration keys).</summary>
-/// <param name="services">Adds services after the API's own, e.g. to observe the requests a node serves.</param>
+/// <summary>
+/// The API's own Program with settings given the way operators give them (configuration keys); <paramref name="services"/>
+/// adds to its services after its own (e.g. a log sink or a trace exporter of the test's).
+/// </summary>
 public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<ApiEntryPoint>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
