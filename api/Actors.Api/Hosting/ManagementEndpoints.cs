@@ -53,7 +53,7 @@ public static class ManagementEndpoints
     {
         var dashboard = app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.OperateCluster).ExcludeFromDescription();
         // Its grain-state view would open any customer's decrypted state, unjournaled: that goes through export and support reads only.
-        dashboard.Add(endpoint =>
+        ((IEndpointConventionBuilder)dashboard).Add(endpoint =>
         {
             if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.EndsWith("/GrainState", StringComparison.Ordinal))
             {
