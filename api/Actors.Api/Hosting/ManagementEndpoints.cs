@@ -52,18 +52,42 @@ public static class ManagementEndpoints
     public static IEndpointRouteBuilder MapOrleansDashboardForOperators(this IEndpointRouteBuilder app)
     {
         var dashboard = app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.OperateCluster).ExcludeFromDescription();
-        // Its grain-state view would open any customer's decrypted state, unjournaled: that goes through export and support reads only.
         ((IEndpointConventionBuilder)dashboard).Add(endpoint =>
         {
-            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.EndsWith("/GrainState", StringComparison.Ordinal))
+            if (endpoint is not RouteEndpointBuilder { RoutePattern: { } pattern, RequestDelegate: { } serve })
             {
-                endpoint.RequestDelegate = http =>
-                {
-                    http.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                };
+                return;
+            }
+            // Its grain-state view would open any customer's decrypted state, unjournaled: that goes through export and support reads only.
+            if (pattern.RawText?.EndsWith("/GrainState", StringComparison.Ordinal) == true)
+            {
+                endpoint.RequestDelegate = NotFound;
+            }
+            // Its silo views parse the address from the path and fail on anything else: a hostile path is a 404, not a 500.
+            else if (pattern.Parameters.FirstOrDefault(parameter =>
+                parameter.Name == "address" || (parameter.Name == "path" && pattern.RawText!.Contains("/HistoricalStats/", StringComparison.Ordinal))) is { } siloParameter)
+            {
+                endpoint.RequestDelegate = http => IsSiloAddress(http.GetRouteValue(siloParameter.Name) as string) ? serve(http) : NotFound(http);
             }
         });
         return app;
+    }
+
+    private static Task NotFound(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    private static bool IsSiloAddress(string? text)
+    {
+        try
+        {
+            return text is { Length: > 0 } && SiloAddress.FromParsableString(text) is not null;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            return false;
+        }
     }
 }

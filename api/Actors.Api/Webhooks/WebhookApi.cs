@@ -1,3 +1,4 @@
+using Actors.Api.Hosting;
 using Actors.Api.Auth;
 using Actors.Api.Problems;
 using Actors.Grains.Webhooks;
@@ -18,14 +19,19 @@ public static class WebhookApi
     {
         var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.ManageWebhooks);
         webhooks.MapPost("", Register)
-            .WithSummary("Register an endpoint: an absolute http(s) URL, the events it wants, and a secret (one is made and shown once when left out).");
+            .WithSummary("Register an endpoint: an absolute http(s) URL, the events it wants, and a secret (one is made and shown once when left out).")
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.WebhookExists);
         webhooks.MapGet("", List).WithSummary("The live endpoints, oldest first (never their secrets).");
-        webhooks.MapGet("/{webhookId}", Get).WithSummary("One live endpoint.");
-        webhooks.MapDelete("/{webhookId}", Delete).WithSummary("Stop every delivery to the endpoint, pending ones included.");
+        webhooks.MapGet("/{webhookId}", Get).WithSummary("One live endpoint.").Refuses(StatusCodes.Status404NotFound, ProblemTypes.WebhookNotFound);
+        webhooks.MapDelete("/{webhookId}", Delete).WithSummary("Stop every delivery to the endpoint, pending ones included.")
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.WebhookNotFound);
         webhooks.MapGet("/{webhookId}/deliveries", Deliveries)
-            .WithSummary("The delivery log, newest event first, in pages (`limit`, `starting_after` = the last event id of the previous page).");
+            .WithSummary("The delivery log, newest event first, in pages (`limit`, `starting_after` = the last event id of the previous page).")
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.WebhookNotFound);
         webhooks.MapPost("/{webhookId}/deliveries/{eventId}/replay", Replay)
-            .WithSummary("Send a delivered event again, with the same event id, ahead of that customer's later events still waiting.");
+            .WithSummary("Send a delivered event again, with the same event id, ahead of that customer's later events still waiting.")
+            .Refuses(StatusCodes.Status404NotFound, ProblemTypes.WebhookNotFound, ProblemTypes.DeliveryNotFound)
+            .Refuses(StatusCodes.Status409Conflict, ProblemTypes.DeliveryPending);
         return webhooks;
     }
 

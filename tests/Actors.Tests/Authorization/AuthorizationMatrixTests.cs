@@ -84,6 +84,11 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         ("DELETE", "/v1/webhooks/{webhookId}", "operator"),
         ("GET", "/v1/webhooks/{webhookId}/deliveries", "operator"),
         ("POST", "/v1/webhooks/{webhookId}/deliveries/{eventId}/replay", "operator"),
+        // The API reference page and its assets (local mode only), open like the document it shows.
+        ("GET", "/reference/{documentName?}", "*"),
+        ("GET", "/reference/scalar.js", "*"),
+        ("GET", "/reference/scalar.aspnetcore.js", "*"),
+        ("GET", "/reference/favicon.svg", "*"),
         // The Orleans Dashboard: its page, assets and data, all for operators.
         ("GET", "/dashboard", "operator"),
         ("GET", "/dashboard/index.html", "operator"),
@@ -227,6 +232,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
             .Replace("{webhookId}", "we_0123456789abcdefghjk")
             .Replace("{eventId}", "evt_cus_0123456789abcdefghjk_1")
 
+            .Replace("{documentName?}", "v1")
             .Replace("{page:int}", "1")
             .Replace("{**path}", "none")
             .Replace("{*path}", siloAddress)
