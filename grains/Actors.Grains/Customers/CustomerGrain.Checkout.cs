@@ -32,7 +32,7 @@ public sealed partial class CustomerGrain
         Idempotent(request, async () => NewCheckout(draft, await PricesFor(draft, cancellationToken)));
 
     public Task<MoneyResult> ConfirmCheckout(IdempotentRequest request, string checkoutId, ConfirmDraft draft, CancellationToken cancellationToken) =>
-        Idempotent(request, () => Confirm(checkoutId, draft));
+        Idempotent(request, () => Confirm(request, checkoutId, draft));
 
     public Task<CheckoutSummary?> GetCheckout(string checkoutId, CancellationToken cancellationToken) =>
         Task.FromResult(CheckoutDecider.Summary(durable, checkoutId, personalization, rates, clock.GetUtcNow()));
@@ -97,6 +97,7 @@ public sealed partial class CustomerGrain
             ? new MoneyResult.CheckoutCreated(created.Summary)
             : throw new InvalidOperationException($"Event {checkout.Sequence} of {CustomerId} is not the checkout an answer names."),
         StoredAnswer.Payment payment => StoredAnswer.Rebuild(answer, await journal.ReadPayment(CustomerId, payment.PaymentId, payment.UpTo, cancellationToken)),
+        StoredAnswer.PaymentUnderway underway => StoredAnswer.Rebuild(answer, await journal.ReadPayment(CustomerId, underway.PaymentId, durableHead, cancellationToken)),
         StoredAnswer.Refund refund => StoredAnswer.Rebuild(answer, await journal.ReadPayment(CustomerId, refund.PaymentId, refund.UpTo, cancellationToken)),
         _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, "Unknown stored answer."),
     };
@@ -137,7 +138,7 @@ public sealed partial class CustomerGrain
         return new(decision.Answer, decision.Events);
     }
 
-    private async Task<MoneyOutcome> Confirm(string checkoutId, ConfirmDraft draft)
+    private async Task<MoneyOutcome> Confirm(IdempotentRequest request, string checkoutId, ConfirmDraft draft)
     {
         // The reminder first, then the decision: no durable reservation is ever left without a reconciliation, and
         // nothing awaited lies between deciding and committing.
@@ -153,8 +154,10 @@ public sealed partial class CustomerGrain
             // A step-up code already on its way to the gateway decides this payment; this confirmation waits its turn.
             return new(new MoneyResult.CheckoutClosed(checkoutId, Checkouts.CheckoutStatus.Processing, charge.PaymentId), []);
         }
-        // The reservation is durable before the gateway hears of the payment.
-        await Commit(decision.Events);
+        // The reservation is durable before the gateway hears of the payment, and with it what a retry of this request
+        // is answered should the rest be cut off: the payment, however it ends, not the checkout it closed.
+        await Commit(decision.Events.IsEmpty ? decision.Events : decision.Events.Add(
+            new RequestAnswered(request.Key, request.Fingerprint, new StoredAnswer.PaymentUnderway(charge.PaymentId)) { At = clock.GetUtcNow() }));
 
         var outcome = await AskGateway(charge.PaymentId, () => GatewayWithin(charge.PaymentId, token => gateway.Charge(charge, token)));
         var settled = PaymentDecider.Settle(state, charge.PaymentId, outcome, clock.GetUtcNow());

@@ -29,6 +29,14 @@ public abstract record StoredAnswer
     [GenerateSerializer, Immutable, Alias("stored-answer-payment-v1")]
     public sealed record Payment([property: Id(0)] string PaymentId, [property: Id(1)] long UpTo) : StoredAnswer;
 
+    /// <summary>
+    /// Kept with a payment's reservation: a confirmation whose ending was cut off (the commit of its outcome, or the
+    /// answer to the caller) is answered on retry with the payment as the journal holds it then, not with the closed
+    /// checkout it finds. The confirmation's own answer, when it gets to append it, takes this one's place.
+    /// </summary>
+    [GenerateSerializer, Immutable, Alias("stored-answer-payment-underway-v1")]
+    public sealed record PaymentUnderway([property: Id(0)] string PaymentId) : StoredAnswer;
+
     /// <summary>The refund and its payment as their events up to <see cref="UpTo"/> left them.</summary>
     [GenerateSerializer, Immutable, Alias("stored-answer-refund-v1")]
     public sealed record Refund([property: Id(0)] string RefundId, [property: Id(1)] string PaymentId, [property: Id(2)] long UpTo) : StoredAnswer;
@@ -52,7 +60,7 @@ public abstract record StoredAnswer
             ?? throw new InvalidOperationException("A stored answer names a payment its journal does not hold.");
         return answer switch
         {
-            Payment => new MoneyResult.PaymentResult(payment),
+            Payment or PaymentUnderway => new MoneyResult.PaymentResult(payment),
             Refund refund => new MoneyResult.Refunded(
                 events.OfType<RefundRequested>().Single(requested => requested.Refund.Id == refund.RefundId).Refund, payment),
             _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, "Not an answer rebuilt from a payment's events."),

@@ -358,7 +358,7 @@ public sealed class CheckoutApiTests(ApiFixture fixture)
         var methods = (await shopper.Read("/payment-methods")).EnumerateArray()
             .Select(method => (method.GetProperty("id").GetString(), method.GetProperty("preferred").GetBoolean()));
         Assert.Equal([(mastercard, true), (visa, false)], methods);
-        var checkout = await Json(await shopper.Post("/checkouts", Shopper.Lines(900), Shopper.NewKey()), HttpStatusCode.Created);
+        var checkout = await Json(await shopper.Post("/checkouts", await shopper.LinesOf(900), Shopper.NewKey()), HttpStatusCode.Created);
         Assert.Equal(mastercard, checkout.GetProperty("paymentMethods")[0].GetProperty("id").GetString());
     }
 

@@ -155,6 +155,39 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_confirm_retried_under_its_key_after_its_silo_died_is_answered_with_its_payment_not_checkout_closed()
+    {
+        // tok_timeout is charged at once and the answer never comes: the caller of the first attempt hears nothing but
+        // a failure, though the reservation is durable and the money taken.
+        var (customer, id, card) = await NewCustomer("tok_timeout", 10_000);
+        var checkout = await CheckoutOf(customer, 3_000);
+        var key = Key();
+        var draft = new ConfirmDraft(card, null);
+
+        var first = customer.ConfirmCheckout(key, checkout, draft);
+        await Eventually.Get(() => Stored.ChargesOf(id), charges => charges == 1, TimeSpan.FromSeconds(30));
+        var paymentId = (await Stored.PaymentReservedOf(id))!;
+        await KillHostOf(customer);
+        await Assert.ThrowsAnyAsync<Exception>(() => first);
+
+        // The retry reaches the survivor, which reloads the journal: the same request gets the payment, open or settled.
+        var retried = await Eventually.Get(() => customer.ConfirmCheckout(key, checkout, draft), _ => true, TimeSpan.FromSeconds(60));
+        var payment = Assert.IsType<MoneyResult.PaymentResult>(retried).Payment;
+        Assert.Equal(paymentId, payment.Id);
+        Assert.Contains(payment.Status, new[] { PaymentStatus.Processing, PaymentStatus.Succeeded });
+
+        // Once reconciliation has settled it, a retry says so; another request on the closed checkout still hears it is closed.
+        var settled = await Eventually.Get(() => customer.ConfirmCheckout(key, checkout, draft),
+            answer => answer is MoneyResult.PaymentResult { Payment.Status: PaymentStatus.Succeeded }, TimeSpan.FromSeconds(90));
+        Assert.Equal(paymentId, Assert.IsType<MoneyResult.PaymentResult>(settled).Payment.Id);
+        Assert.IsType<MoneyResult.IdempotencyMismatch>(await customer.ConfirmCheckout(key with { Fingerprint = "another body" }, checkout, draft));
+        var closed = Assert.IsType<MoneyResult.CheckoutClosed>(await customer.ConfirmCheckout(Key(), checkout, draft));
+        Assert.Equal(paymentId, closed.PaymentId);
+        Assert.Equal(1, await Stored.ChargesOf(id));
+        Assert.Equal(7_000, await Daily(customer));
+    }
+
+    [Fact]
     public async Task A_silo_killed_while_the_gateway_refunds_leaves_exactly_one_refund()
     {
         var (customer, id, slow) = await NewCustomer("tok_slow", 10_000);

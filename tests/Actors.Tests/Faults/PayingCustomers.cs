@@ -9,7 +9,7 @@ namespace Actors.Tests.Faults;
 /// Customers with a daily cap and a saved card, paying through every API node of a <see cref="ProcessCluster"/> as
 /// patient devices do (<see cref="PatientClient"/>), and the checks that must hold once a fault is over: no cap passed,
 /// no payment left open, the journal's money equal to the spend the customer's state reports and to what the gateway
-/// charged, and every acknowledged payment settled in the journal.
+/// charged, every acknowledged payment settled in the journal, and every payment that succeeded acknowledged.
 /// </summary>
 public sealed class PayingCustomers
 {
@@ -102,6 +102,12 @@ public sealed class PayingCustomers
         {
             Interlocked.Increment(ref refused);
         }
+        else if (status == HttpStatusCode.Conflict && payment.GetProperty("type").GetString() == "/errors/checkout-closed")
+        {
+            // Only this confirm, under this one key, ever touched the checkout: it was closed by an earlier attempt of
+            // the same request, whose retry must be answered with that payment.
+            Outcomes.Violation($"a retried confirm of {payer.Id} met checkout-closed, not its payment {(payment.TryGetProperty("paymentId", out var closedBy) ? closedBy : default)}");
+        }
         return status;
     }
 
@@ -128,6 +134,11 @@ public sealed class PayingCustomers
                 FROM sandbox_charges c WHERE c.customer_id = @id
                 """, ("id", payer.Id)));
             succeeded += journal / Amount;
+            // Every payment that succeeded was answered to its client, however many attempts that took.
+            foreach (var paymentId in await stored.SucceededPaymentsOf(payer.Id))
+            {
+                Assert.True(acknowledged.ContainsKey(paymentId), $"{payer.Id}'s payment {paymentId} succeeded but its client was never told so");
+            }
         }
         foreach (var (paymentId, (customerId, status)) in acknowledged)
         {

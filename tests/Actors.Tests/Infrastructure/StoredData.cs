@@ -92,6 +92,16 @@ public sealed class StoredData(string connectionString)
             SELECT 1 FROM customer_events o WHERE o.customer_id = a.customer_id AND o.payment_id = a.payment_id AND o.ledger_kind = 'succeeded')
         """, ("id", customerId));
 
+    /// <summary>The ids of one customer's payments the journal holds succeeded.</summary>
+    public async Task<IReadOnlyList<string>> SucceededPaymentsOf(string customerId)
+    {
+        var ids = await Query<string>("""
+            SELECT coalesce(string_agg(payment_id, ' ' ORDER BY payment_id), '') FROM customer_events
+            WHERE customer_id = @id AND ledger_kind = 'succeeded'
+            """, ("id", customerId));
+        return ids.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     /// <summary>What the journal says was refunded to one customer, in the payments' currency.</summary>
     public Task<long> RefundedSum(string customerId) => Scalar(
         "SELECT coalesce(sum(amount), 0)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'refunded'", ("id", customerId));
