@@ -16,7 +16,7 @@ namespace Actors.Tests.Authorization;
 public sealed class AuthorizationMatrixTests(ApiFixture fixture)
 {
     /// <summary>Who may call what: the roles each endpoint lets in (<c>*</c>: anyone, even without a token).</summary>
-    private static readonly (string Method, string Route, string Allowed)[] Matrix =
+    internal static readonly (string Method, string Route, string Allowed)[] Matrix =
     [
         ("POST", "/v1/dev/tokens", "*"),
         ("GET", "/v1/dev/outbox/{customerId}", "customer operator"),
@@ -176,7 +176,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
         return text.Length > 0 && JsonDocument.Parse(text).RootElement.TryGetProperty("type", out var type) ? type.GetString() : null;
     }
 
-    private static HttpRequestMessage Request(string method, string route, string customerId)
+    internal static HttpRequestMessage Request(string method, string route, string customerId)
     {
         var path = route
             .Replace("{customerId}", customerId)
