@@ -71,9 +71,9 @@ public sealed class LogLeakTests
             var contexted = new List<string>();
             var codes = new List<string>();
             var clients = new List<HttpClient>();
-            async Task<HttpClient> ClientAs(string role, string? customerId = null)
+            async Task<HttpClient> ClientAs(string role, string? customerId = null, bool utf8Headers = false)
             {
-                var client = await ApiFixture.ClientAs(api, role, customerId);
+                var client = await ApiFixture.ClientAs(api, role, customerId, utf8Headers);
                 secrets.Add(client.DefaultRequestHeaders.Authorization!.Parameter!);
                 clients.Add(client);
                 return client;
@@ -121,14 +121,21 @@ public sealed class LogLeakTests
             // Hostile requests, carrying raw card numbers and a bearer token, at every route, against a customer of its own.
             var (targetId, targetValues) = await CreateDistinctive(operatorClient);
             secrets.AddRange(targetValues);
-            var target = await ClientAs("customer", targetId);
+            var target = await ClientAs("customer", targetId, utf8Headers: true);
             var hostile = new HostileRequests(Random.Shared.Next(), new Dictionary<string, string[]> { ["customerId"] = [targetId], ["sku"] = ["sku-1"] });
             foreach (var (routeMethod, route, _) in AuthorizationMatrixTests.Matrix.Where(cell => cell.Route != "/v1/customers/{customerId}" || cell.Method != "DELETE"))
             {
                 for (var i = 0; i < 3; i++)
                 {
                     using var request = hostile.Next((routeMethod, route));
-                    (await target.SendAsync(request)).Dispose();
+                    try
+                    {
+                        (await target.SendAsync(request)).Dispose();
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or FormatException or InvalidOperationException)
+                    {
+                        // The client itself refused to send it; what the server saw, if anything, is still in the logs.
+                    }
                 }
             }
             // A token that is not the API's, and a card number presented as a bearer token.
