@@ -29,6 +29,8 @@ public sealed class LogLeakTests
         var logs = new CapturedLogs();
         var leaks = await DriveEveryEndpoint(logs);
         Assert.True(leaks.Count == 0, "Logged in the clear:\n" + string.Join("\n", leaks));
+        // Requests are still logged, by the route they matched.
+        Assert.Contains(logs.Lines, line => line.Contains("GET /v1/identities/{kind}/{value} answered 200", StringComparison.Ordinal));
     }
 
     [Fact]
