@@ -21,6 +21,7 @@ using Actors.Api.Wallets;
 using Actors.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.WithoutRequestPaths();
 
 builder.AddActorsClusterClient();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ApiLimits.MaxRequestBodyBytes);
@@ -39,6 +40,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddActorsTelemetry();
 
 var app = builder.Build();
+app.UseRequestLog();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

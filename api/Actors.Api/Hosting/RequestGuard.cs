@@ -250,9 +250,9 @@ public sealed partial class RequestGuard(
 
     private async Task Refuse(HttpContext context, Refusal refusal)
     {
-        // The path is logged to find the client, unless it is what was refused; the offending text never is.
-        var path = refusal.Where == "path" ? "(withheld)" : context.Request.Path.Value ?? "";
-        LogRefused(log, context.Request.Method, path, refusal.Where, refusal.Reason);
+        // The route is logged, never the path: a path holds what the client put there, the offending text included.
+        var route = RequestLog.Route(context);
+        LogRefused(log, context.Request.Method, route, refusal.Where, refusal.Reason);
 
         context.Response.StatusCode = refusal.Status;
         await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -268,8 +268,8 @@ public sealed partial class RequestGuard(
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Path}: the request {Location} {Reason}")]
-    private static partial void LogRefused(ILogger logger, string method, string path, string location, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Route}: the request {Location} {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string route, string location, string reason);
 }
 
 public static class RequestGuardExtensions
