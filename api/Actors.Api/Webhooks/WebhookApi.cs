@@ -1,5 +1,5 @@
-using Actors.Api.Hosting;
 using Actors.Api.Auth;
+using Actors.Api.Hosting;
 using Actors.Api.Problems;
 using Actors.Grains.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;

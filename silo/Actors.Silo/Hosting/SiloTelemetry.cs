@@ -1,7 +1,7 @@
 using Actors.Grains.Hosting;
 using OpenTelemetry.Metrics;
-using Orleans.Dashboard;
 using OpenTelemetry.Resources;
+using Orleans.Dashboard;
 
 namespace Actors.Silo.Hosting;
 
