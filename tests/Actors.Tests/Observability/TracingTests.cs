@@ -73,7 +73,10 @@ public sealed class TracingTests
     public async Task Without_an_OTLP_endpoint_nothing_is_traced()
     {
         var connectionString = await TestPostgres.Instance.CreateDatabase();
-        await using var api = new ApiFactory(ApiFixture.NodeSettings(connectionString, "untraced-" + Guid.NewGuid().ToString("N")[..8], devTokens: true));
+        var clusterId = "untraced-" + Guid.NewGuid().ToString("N")[..8];
+        // The API node starts only once it reaches a silo of its cluster.
+        using var silo = await Hosts.StartSilo(connectionString, clusterId);
+        await using var api = new ApiFactory(ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true));
 
         Assert.Null(api.Services.GetService<TracerProvider>());
     }
