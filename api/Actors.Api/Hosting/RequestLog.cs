@@ -33,7 +33,10 @@ public static partial class RequestLog
         return logging;
     }
 
-    /// <summary>Logs each request's method, matched route pattern, status and duration once it is answered.</summary>
+    /// <summary>
+    /// Logs each request's method, matched route pattern, status and duration once it is answered, at Debug: like the
+    /// framework's lines it replaces, it stays off at the default levels, so a busy node writes nothing per request.
+    /// </summary>
     public static IApplicationBuilder UseRequestLog(this IApplicationBuilder app)
     {
         var log = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Actors.Api.Requests");
@@ -56,6 +59,6 @@ public static partial class RequestLog
     public static string Route(HttpContext context) =>
         (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } raw ? "/" + raw.Trim('/') : "(no route)";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Route} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
     private static partial void LogAnswered(ILogger logger, string method, string route, int statusCode, double elapsedMilliseconds);
 }

@@ -38,7 +38,7 @@ public static class WebhookPayload
             RefundFailed failed => RefundOf(failed.Refund, "failed", failed.Reason),
             ConsentRecorded consent => new ConsentData(ConsentPurposes.NameOf(consent.Purpose), consent.Granted, consent.PolicyVersion, consent.Channel),
             MergeCompleted merged => new MergeData(merged.From, [.. merged.MergedFrom]),
-            _ when payment is not null => new PaymentData(payment.Id, payment.CheckoutId, payment.Amount, payment.Currency, StatusOf(payment.Status),
+            _ when payment is not null => new PaymentData(payment.Id, payment.CheckoutId, payment.Amount, payment.Currency, WireNames.Of(payment.Status),
                 payment.DeclineReason, payment.Refunded),
             _ => throw new InvalidOperationException($"The {type} event of {customerId} at {sequence} needs its payment."),
         };
@@ -47,16 +47,6 @@ public static class WebhookPayload
 
     private static RefundData RefundOf(Refund refund, string status, string? reason) =>
         new(refund.Id, refund.PaymentId, refund.Amount, refund.Currency, status, reason);
-
-    private static string StatusOf(PaymentStatus status) => status switch
-    {
-        PaymentStatus.Processing => "processing",
-        PaymentStatus.RequiresAction => "requires_action",
-        PaymentStatus.Succeeded => "succeeded",
-        PaymentStatus.Declined => "declined",
-        PaymentStatus.Released => "released",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
 
     /// <param name="Sequence">The event's place in the customer's journal: deliveries of one customer arrive in this order.</param>
     private sealed record Body(string Id, string Type, DateTimeOffset Created, string Customer, long Sequence, object Data);
