@@ -3,7 +3,6 @@ using System.Net;
 using Actors.Grains.Hosting;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
 using OpenTelemetry.Trace;
 using static Actors.Tests.Infrastructure.HttpAssert;
 
