@@ -1,18 +1,16 @@
-using System.Diagnostics;
-
 namespace Actors.Tests.Infrastructure;
 
 /// <summary>
-/// A silo running as its own process, from the silo's own build output, with the same configuration keys as every
-/// host: what a crash test kills with SIGKILL (no graceful stop, no deactivation, no last write).
+/// A silo running as its own process: what a crash test kills with SIGKILL (no graceful stop, no deactivation, no
+/// last write) and what a scraper reads on <see cref="HttpPort"/>.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly Process process;
+    private readonly HostProcess host;
 
-    private SiloProcess(Process process, int siloPort, int httpPort)
+    private SiloProcess(HostProcess host, int siloPort, int httpPort)
     {
-        this.process = process;
+        this.host = host;
         SiloPort = siloPort;
         HttpPort = httpPort;
     }
@@ -20,21 +18,15 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo-to-silo port: <c>SiloAddress.Endpoint.Port</c> of this silo.</summary>
     public int SiloPort { get; }
 
+    /// <summary>Where it serves <c>/metrics</c> and <c>/health</c>.</summary>
     public int HttpPort { get; }
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => host.HasExited;
 
     /// <param name="settings">Extra configuration (keys with ':'), e.g. a longer gateway timeout.</param>
     public static async Task<SiloProcess> Start(string connectionString, string clusterId, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var (siloPort, gatewayPort, httpPort) = (Hosts.FreePort(), Hosts.FreePort(), Hosts.FreePort());
-        var folder = Path.Combine(RepositoryRoot.Path, "silo", "Actors.Silo", "bin", BuildConfiguration, "net10.0");
-        var start = new ProcessStartInfo("dotnet", "Actors.Silo.dll")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         var values = Hosts.Settings(connectionString, clusterId);
         values["Orleans:SiloPort"] = siloPort.ToString();
         values["Orleans:GatewayPort"] = gatewayPort.ToString();
@@ -46,63 +38,15 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             values[key] = value;
         }
-        foreach (var (key, value) in values)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The silo did not start.");
-        // Drain its output so a chatty silo never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var silo = new SiloProcess(process, siloPort, httpPort);
-        await silo.WaitUntilReady();
-        return silo;
+        var host = await HostProcess.Start("silo/Actors.Silo", values, new Uri($"http://127.0.0.1:{httpPort}/health/ready"));
+        return new SiloProcess(host, siloPort, httpPort);
     }
 
     /// <summary>SIGKILL: the process dies at once, in the middle of whatever it was doing.</summary>
-    public void Kill()
-    {
-        process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-    }
+    public void Kill() => host.Kill();
 
     /// <summary>SIGTERM: the graceful stop an orchestrator asks for; the silo drains, deactivates its grains and leaves.</summary>
-    public async Task Stop(TimeSpan within)
-    {
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var deadline = new CancellationTokenSource(within);
-        await process.WaitForExitAsync(deadline.Token);
-    }
+    public Task Stop(TimeSpan within) => host.Stop(within);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!process.HasExited)
-        {
-            Kill();
-        }
-        process.Dispose();
-        await Task.CompletedTask;
-    }
-
-    private async Task WaitUntilReady()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.Get(async () =>
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The silo exited with {process.ExitCode} before it was ready.");
-            }
-            return (await http.GetAsync($"http://127.0.0.1:{HttpPort}/health/ready")).IsSuccessStatusCode;
-        }, ready => ready, TimeSpan.FromSeconds(60));
-    }
-
-    /// <summary>The configuration the tests were built in, so the silo runs the same build as the code under test.</summary>
-    private static string BuildConfiguration =>
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 }
