@@ -17,20 +17,16 @@ public sealed class TracingTests
     [Fact]
     public async Task A_checkout_confirmation_is_one_trace_from_the_http_request_through_the_grain_call_to_postgres()
     {
-        var connectionString = await TestPostgres.Instance.CreateDatabase();
-        var clusterId = "traces-" + Guid.NewGuid().ToString("N")[..8];
         var collector = new Dictionary<string, string?> { [Telemetry.OtlpEndpointKey] = $"http://127.0.0.1:{Hosts.FreePort()}" };
         var siloSpans = new List<Activity>();
         var apiSpans = new List<Activity>();
-        using var silo = await Hosts.StartSilo(connectionString, clusterId,
-            services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(siloSpans)), collector);
-        var settings = ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true);
-        settings[Telemetry.OtlpEndpointKey] = collector[Telemetry.OtlpEndpointKey];
-        await using var api = new ApiFactory(settings, services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(apiSpans)));
-        api.UseKestrel(0);
-        api.StartServer();
+        await using var stack = await OwnStack.Start("traces", collector,
+            siloServices: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(siloSpans)),
+            apiServices: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(apiSpans)),
+            apiSettings: collector);
+        var (api, silo) = (stack.Api, stack.Silo);
 
-        var shopper = await Shopper.Create((role, customerId) => ApiFixture.ClientAs(api, role, customerId));
+        var shopper = await Shopper.Create(stack.ClientAs);
         var card = await shopper.SaveMethod("tok_visa");
         var checkoutId = await shopper.Checkout(1_000);
         await Json(await shopper.Confirm(checkoutId, card), HttpStatusCode.OK);
@@ -70,13 +66,9 @@ public sealed class TracingTests
     [Fact]
     public async Task Without_an_OTLP_endpoint_nothing_is_traced()
     {
-        var connectionString = await TestPostgres.Instance.CreateDatabase();
-        var clusterId = "untraced-" + Guid.NewGuid().ToString("N")[..8];
-        // The API node starts only once it reaches a silo of its cluster.
-        using var silo = await Hosts.StartSilo(connectionString, clusterId);
-        await using var api = new ApiFactory(ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true));
+        await using var stack = await OwnStack.Start("untraced");
 
-        Assert.Null(api.Services.GetService<TracerProvider>());
+        Assert.Null(stack.Api.Services.GetService<TracerProvider>());
     }
 
     private static ActivityTraceId? TraceOfConfirm(IEnumerable<Activity> spans) =>

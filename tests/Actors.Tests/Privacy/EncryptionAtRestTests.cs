@@ -16,15 +16,9 @@ public sealed class EncryptionAtRestTests
     [Fact]
     public async Task No_table_holds_a_customers_personal_data_in_the_clear_and_it_all_reads_back_after_a_restart()
     {
-        var connectionString = await TestPostgres.Instance.CreateDatabase();
-        var clusterId = "pii-" + Guid.NewGuid().ToString("N")[..8];
-        var gateway = new GatewayControl();
         // Snapshots come often, so the restart loads a snapshot and the events after it.
-        var siloSettings = new Dictionary<string, string?> { ["Journal:SnapshotEvery"] = "4" };
-        var silo = await Hosts.StartSilo(connectionString, clusterId, gateway.Install, siloSettings);
-        await using var api = new ApiFactory(ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true));
-        api.UseKestrel(0);
-        api.StartServer();
+        await using var stack = await OwnStack.Start("pii", new Dictionary<string, string?> { ["Journal:SnapshotEvery"] = "4" });
+        var connectionString = stack.ConnectionString;
 
         var unique = Guid.NewGuid().ToString("N")[..10];
         var name = $"Zanzibar Quoxworth {unique}";
@@ -34,11 +28,11 @@ public sealed class EncryptionAtRestTests
         var description = $"Birthday gift for Quoxworth {unique}";
         var card = IdentityRules.LoyaltyCardWithCheckDigit("7" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString());
 
-        var operatorClient = await ApiFixture.ClientAs(api, "operator");
+        var operatorClient = await stack.ClientAs("operator");
         var created = await Json(await operatorClient.PostAsJsonAsync("/v1/customers",
             new { displayName = name, email, phone, homeCurrency = "EUR", timeZone = "Europe/Berlin" }), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
-        var customer = await ApiFixture.ClientAs(api, "customer", id);
+        var customer = await stack.ClientAs("customer", id);
         customer.DefaultRequestHeaders.Add("X-Device-Label", label);
         var shopper = new Shopper(customer, id, operatorClient);
 
@@ -54,42 +48,32 @@ public sealed class EncryptionAtRestTests
         Assert.Empty(await PlaintextScan.Findings(connectionString, needles));
 
         // A restart: the new silo has nothing in memory and loads the customer from its sealed snapshot and events.
-        await silo.StopAsync();
-        silo.Dispose();
-        silo = await Hosts.StartSilo(connectionString, clusterId, gateway.Install, siloSettings);
-        try
-        {
-            var profile = await Eventually.Get(async () => await customer.GetAsync($"/v1/customers/{id}"), response => response.IsSuccessStatusCode,
-                TimeSpan.FromSeconds(60));
-            var body = await Json(profile, HttpStatusCode.OK);
-            Assert.Equal((name, email, phone), (body.GetProperty("displayName").GetString(), body.GetProperty("email").GetString(), body.GetProperty("phone").GetString()));
+        await stack.RestartSilo();
+        var profile = await Eventually.Get(async () => await customer.GetAsync($"/v1/customers/{id}"), response => response.IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60));
+        var body = await Json(profile, HttpStatusCode.OK);
+        Assert.Equal((name, email, phone), (body.GetProperty("displayName").GetString(), body.GetProperty("email").GetString(), body.GetProperty("phone").GetString()));
 
-            var sessions = await Json(await customer.GetAsync($"/v1/customers/{id}/sessions"), HttpStatusCode.OK);
-            Assert.Contains(label, sessions.EnumerateArray().Select(session => session.GetProperty("deviceLabel").GetString()));
-            var byEmail = await Json(await operatorClient.GetAsync($"/v1/identities/email/{Uri.EscapeDataString(email)}"), HttpStatusCode.OK);
-            Assert.Equal(id, byEmail.GetProperty("customerId").GetString());
-            var byCard = await Json(await operatorClient.GetAsync($"/v1/identities/card/{card}"), HttpStatusCode.OK);
-            Assert.Equal(id, byCard.GetProperty("customerId").GetString());
-            var consents = await Json(await customer.GetAsync($"/v1/customers/{id}/consents"), HttpStatusCode.OK);
-            Assert.Contains(consents.GetProperty("consents").EnumerateArray(),
-                consent => consent.GetProperty("purpose").GetString() == "marketing" && consent.GetProperty("granted").GetBoolean());
+        var sessions = await Json(await customer.GetAsync($"/v1/customers/{id}/sessions"), HttpStatusCode.OK);
+        Assert.Contains(label, sessions.EnumerateArray().Select(session => session.GetProperty("deviceLabel").GetString()));
+        var byEmail = await Json(await operatorClient.GetAsync($"/v1/identities/email/{Uri.EscapeDataString(email)}"), HttpStatusCode.OK);
+        Assert.Equal(id, byEmail.GetProperty("customerId").GetString());
+        var byCard = await Json(await operatorClient.GetAsync($"/v1/identities/card/{card}"), HttpStatusCode.OK);
+        Assert.Equal(id, byCard.GetProperty("customerId").GetString());
+        var consents = await Json(await customer.GetAsync($"/v1/customers/{id}/consents"), HttpStatusCode.OK);
+        Assert.Contains(consents.GetProperty("consents").EnumerateArray(),
+            consent => consent.GetProperty("purpose").GetString() == "marketing" && consent.GetProperty("granted").GetBoolean());
 
-            var found = await Json(await customer.GetAsync($"/v1/customers/{id}/payments?q={Uri.EscapeDataString("birthday GIFT")}"), HttpStatusCode.OK);
-            Assert.Equal([paymentId], found.GetProperty("data").EnumerateArray().Select(payment => payment.GetProperty("id").GetString()));
-            var missed = await Json(await customer.GetAsync($"/v1/customers/{id}/payments?q=anniversary"), HttpStatusCode.OK);
-            Assert.Empty(missed.GetProperty("data").EnumerateArray());
-            var receipt = await Json(await customer.GetAsync($"/v1/customers/{id}/payments/{paymentId}/receipt"), HttpStatusCode.OK);
-            Assert.Equal(description, receipt.GetProperty("payment").GetProperty("description").GetString());
-            var csv = await customer.GetStringAsync($"/v1/customers/{id}/payments.csv");
-            Assert.Contains(description, csv, StringComparison.Ordinal);
+        var found = await Json(await customer.GetAsync($"/v1/customers/{id}/payments?q={Uri.EscapeDataString("birthday GIFT")}"), HttpStatusCode.OK);
+        Assert.Equal([paymentId], found.GetProperty("data").EnumerateArray().Select(payment => payment.GetProperty("id").GetString()));
+        var missed = await Json(await customer.GetAsync($"/v1/customers/{id}/payments?q=anniversary"), HttpStatusCode.OK);
+        Assert.Empty(missed.GetProperty("data").EnumerateArray());
+        var receipt = await Json(await customer.GetAsync($"/v1/customers/{id}/payments/{paymentId}/receipt"), HttpStatusCode.OK);
+        Assert.Equal(description, receipt.GetProperty("payment").GetProperty("description").GetString());
+        var csv = await customer.GetStringAsync($"/v1/customers/{id}/payments.csv");
+        Assert.Contains(description, csv, StringComparison.Ordinal);
 
-            // Still nothing in the clear after the restart wrote its snapshots and sightings.
-            Assert.Empty(await PlaintextScan.Findings(connectionString, needles));
-        }
-        finally
-        {
-            await silo.StopAsync();
-            silo.Dispose();
-        }
+        // Still nothing in the clear after the restart wrote its snapshots and sightings.
+        Assert.Empty(await PlaintextScan.Findings(connectionString, needles));
     }
 }

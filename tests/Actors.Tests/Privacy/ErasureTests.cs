@@ -20,60 +20,51 @@ public sealed class ErasureTests
     [Fact]
     public async Task An_erased_customer_is_gone_everywhere_but_the_ledger_totals_and_stays_gone_after_a_restart()
     {
-        var connectionString = await TestPostgres.Instance.CreateDatabase();
-        var clusterId = "erase-" + Guid.NewGuid().ToString("N")[..8];
-        var gateway = new GatewayControl();
-        var siloSettings = new Dictionary<string, string?> { ["Journal:SnapshotEvery"] = "4" };
-        var silo = await Hosts.StartSilo(connectionString, clusterId, gateway.Install, siloSettings);
-        await using var api = new ApiFactory(ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true));
-        api.UseKestrel(0);
-        api.StartServer();
-        var stored = new StoredData(connectionString);
-        try
+        await using var stack = await OwnStack.Start("erase", new Dictionary<string, string?> { ["Journal:SnapshotEvery"] = "4" });
+        var (connectionString, api, stored) = (stack.ConnectionString, stack.Api, stack.Stored);
+        var unique = Guid.NewGuid().ToString("N")[..10];
+        var name = $"Ottoline Vexbridge {unique}";
+        var email = $"vexbridge.{unique}@example.org";
+        var phone = $"+4477{Random.Shared.Next(100_000, 999_999)}61";
+        var label = $"Vexbridge hallway tablet {unique}";
+        var description = $"Anniversary present for Vexbridge {unique}";
+        var card = Shopper.NewLoyaltyCard();
+
+        var operatorClient = await ApiFixture.ClientAs(api, "operator");
+        var created = await Json(await operatorClient.PostAsJsonAsync("/v1/customers",
+            new { displayName = name, email, phone, homeCurrency = "EUR", timeZone = "Europe/Berlin" }), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+        var customer = await ApiFixture.ClientAs(api, "customer", id);
+        customer.DefaultRequestHeaders.Add("X-Device-Label", label);
+        var shopper = new Shopper(customer, id, operatorClient);
+        await shopper.StepUp();
+        await Json(await customer.PostAsJsonAsync($"/v1/customers/{id}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
+        var method = await shopper.SaveMethod("tok_visa");
+        var kept = await shopper.Pay(method, await shopper.CheckoutBody("EUR", description, ("sku-erase-a", "Vase", 2_500, 1)));
+        var refunded = await shopper.Pay(method, await shopper.CheckoutBody("EUR", null, ("sku-erase-b", "Scarf", 1_800, 1)));
+        Assert.True((await shopper.As(operatorClient).Refund(refunded, """{"amount":1800}""")).IsSuccessStatusCode);
+
+        var phoneDevice = await LiveDevice.Watching(customer);
+        var laptopDevice = await LiveDevice.Watching(await ApiFixture.ClientAs(api, "customer", id));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.DeleteAsync($"/v1/customers/{id}")).StatusCode);
+
+        // Every live connection heard the erasure, then the server closed it.
+        foreach (var device in new[] { phoneDevice, laptopDevice })
         {
-            var unique = Guid.NewGuid().ToString("N")[..10];
-            var name = $"Ottoline Vexbridge {unique}";
-            var email = $"vexbridge.{unique}@example.org";
-            var phone = $"+4477{Random.Shared.Next(100_000, 999_999)}61";
-            var label = $"Vexbridge hallway tablet {unique}";
-            var description = $"Anniversary present for Vexbridge {unique}";
-            var card = Shopper.NewLoyaltyCard();
+            Assert.Equal(id, (await device.WaitFor("CustomerErased")).Payload.GetProperty("customerId").GetString());
+            await device.Closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        }
 
-            var operatorClient = await ApiFixture.ClientAs(api, "operator");
-            var created = await Json(await operatorClient.PostAsJsonAsync("/v1/customers",
-                new { displayName = name, email, phone, homeCurrency = "EUR", timeZone = "Europe/Berlin" }), HttpStatusCode.Created);
-            var id = created.GetProperty("id").GetString()!;
-            var customer = await ApiFixture.ClientAs(api, "customer", id);
-            customer.DefaultRequestHeaders.Add("X-Device-Label", label);
-            var shopper = new Shopper(customer, id, operatorClient);
-            await shopper.StepUp();
-            await Json(await customer.PostAsJsonAsync($"/v1/customers/{id}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
-            var method = await shopper.SaveMethod("tok_visa");
-            var kept = await shopper.Pay(method, await shopper.CheckoutBody("EUR", description, ("sku-erase-a", "Vase", 2_500, 1)));
-            var refunded = await shopper.Pay(method, await shopper.CheckoutBody("EUR", null, ("sku-erase-b", "Scarf", 1_800, 1)));
-            Assert.True((await shopper.As(operatorClient).Refund(refunded, """{"amount":1800}""")).IsSuccessStatusCode);
+        // A device that connects now is refused, saying why.
+        await using (var late = await LiveDevice.Connect(customer))
+        {
+            Assert.Contains("erased", (await late.Closed.Task.WaitAsync(TimeSpan.FromSeconds(20)))?.Message);
+            Assert.Empty(late.Messages);
+        }
 
-            var phoneDevice = await LiveDevice.Watching(customer);
-            var laptopDevice = await LiveDevice.Watching(await ApiFixture.ClientAs(api, "customer", id));
-
-            Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.DeleteAsync($"/v1/customers/{id}")).StatusCode);
-
-            // Every live connection heard the erasure, then the server closed it.
-            foreach (var device in new[] { phoneDevice, laptopDevice })
-            {
-                Assert.Equal(id, (await device.WaitFor("CustomerErased")).Payload.GetProperty("customerId").GetString());
-                await device.Closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
-            }
-
-            // A device that connects now is refused, saying why.
-            await using (var late = await LiveDevice.Connect(customer))
-            {
-                Assert.Contains("erased", (await late.Closed.Task.WaitAsync(TimeSpan.FromSeconds(20)))?.Message);
-                Assert.Empty(late.Messages);
-            }
-
-            // The key is gone, a tombstone stands, and nothing can make a key again.
-            Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
+        // The key is gone, a tombstone stands, and nothing can make a key again.
+        Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
             Assert.Equal(1, await stored.Scalar("SELECT count(*) FROM erased_customers WHERE customer_id = @id", ("id", id)));
             Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_snapshots WHERE customer_id = @id", ("id", id)));
             var keys = api.Services.GetRequiredService<CustomerKeys>();
@@ -107,21 +98,13 @@ public sealed class ErasureTests
             Assert.Empty(await PlaintextScan.Findings(connectionString, [name, email, phone, phone[1..], label, description, card, unique]));
 
             // A restart loads the tombstone and nothing else: the customer stays gone, and DELETE answers the same.
-            await silo.StopAsync();
-            silo.Dispose();
-            silo = await Hosts.StartSilo(connectionString, clusterId, gateway.Install, siloSettings);
+            await stack.RestartSilo();
             await Eventually.Get(async () => (await customer.GetAsync($"/v1/customers/{id}")).StatusCode,
                 status => status != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60));
             await AssertGone(customer, operatorClient, id, kept);
             Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.DeleteAsync($"/v1/customers/{id}")).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await customer.DeleteAsync($"/v1/customers/{id}")).StatusCode);
             Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
-        }
-        finally
-        {
-            await silo.StopAsync();
-            silo.Dispose();
-        }
     }
 
     [Fact]

@@ -50,129 +50,109 @@ public sealed class LogLeakTests
 
     private static async Task<IReadOnlyList<string>> DriveEveryEndpoint(CapturedLogs logs)
     {
-        var connectionString = await TestPostgres.Instance.CreateDatabase();
-        var clusterId = "logs-" + Guid.NewGuid().ToString("N")[..8];
-        var gateway = new GatewayControl();
-        var silo = await Hosts.StartSilo(connectionString, clusterId, services =>
+        await using var stack = await OwnStack.Start("logs", CapturedLogs.DebugSettings,
+            siloServices: services => services.AddSingleton<ILoggerProvider>(logs),
+            apiServices: services => services.AddSingleton<ILoggerProvider>(logs),
+            apiSettings: CapturedLogs.DebugSettings);
+        var api = stack.Api;
+        var secrets = new List<string>();
+        var contexted = new List<string>();
+        var codes = new List<string>();
+        var clients = new List<HttpClient>();
+        async Task<HttpClient> ClientAs(string role, string? customerId = null, bool utf8Headers = false)
         {
-            gateway.Install(services);
-            services.AddSingleton<ILoggerProvider>(logs);
-        }, CapturedLogs.DebugSettings);
-        var settings = ApiFixture.NodeSettings(connectionString, clusterId, devTokens: true);
-        foreach (var (key, value) in CapturedLogs.DebugSettings)
-        {
-            settings[key] = value;
+            var client = await ApiFixture.ClientAs(api, role, customerId, utf8Headers);
+            secrets.Add(client.DefaultRequestHeaders.Authorization!.Parameter!);
+            clients.Add(client);
+            return client;
         }
-        await using var plain = new ApiFactory(settings);
-        await using var api = plain.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(logs)));
-        api.UseKestrel(0);
-        api.StartServer();
-        try
+
+        var operatorClient = await ClientAs("operator");
+        var support = await ClientAs("support");
+
+        // The journey: every personal value distinctive, so any line that holds one is a leak, not a coincidence.
+        var (journeyId, journeyValues) = await CreateDistinctive(operatorClient);
+        secrets.AddRange(journeyValues);
+        var shopper = new Shopper(await ClientAs("customer", journeyId), journeyId, operatorClient);
+        await shopper.StepUp();
+        codes.Add(await StepUps.LatestCode(shopper.Client, journeyId));
+
+        var loyaltyCard = IdentityRules.LoyaltyCardWithCheckDigit("7" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString());
+        secrets.Add(loyaltyCard);
+        await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/identities", new { kind = "card", value = loyaltyCard }), HttpStatusCode.Created);
+        await Json(await operatorClient.GetAsync($"/v1/identities/card/{loyaltyCard}"), HttpStatusCode.OK);
+        await Json(await support.GetAsync($"/v1/identities/email/{Uri.EscapeDataString(journeyValues[1])}"), HttpStatusCode.OK);
+
+        var enrolment = await Json(await shopper.Client.PostAsync($"{shopper.Base}/step-up/totp", null), HttpStatusCode.OK);
+        var totpSecret = enrolment.GetProperty("secret").GetString()!;
+        secrets.Add(totpSecret);
+        var totpCode = new Totp(Base32Encoding.ToBytes(totpSecret)).ComputeTotp();
+        codes.Add(totpCode);
+        await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/step-up/totp/confirm", new { code = totpCode }), HttpStatusCode.OK);
+
+        var last4 = Random.Shared.Next(1000, 9999).ToString();
+        contexted.Add(last4);
+        var method = await shopper.SaveMethod(SandboxTokens.Visa, preferred: true, last4: last4);
+        var unusedToken = "tok_" + Guid.NewGuid().ToString("N")[..16];
+        secrets.Add(unusedToken);
+        await shopper.SaveMethod(unusedToken, last4: last4);
+
+        await shopper.SetConsent("marketing", granted: true);
+        var paymentId = await shopper.Pay(method, 2_500);
+        await Json(await shopper.As(operatorClient).Refund(paymentId, """{"amount":1000,"reason":"damaged"}"""), HttpStatusCode.Created);
+        await shopper.SetConsent("marketing", granted: false);
+        Assert.True((await shopper.Client.GetAsync($"{shopper.Base}/export")).IsSuccessStatusCode);
+        Assert.True((await support.GetAsync($"{shopper.Base}/timeline")).IsSuccessStatusCode);
+        Assert.True((await support.GetAsync($"{shopper.Base}/payments/{paymentId}/context")).IsSuccessStatusCode);
+        Assert.True((await shopper.Client.DeleteAsync(shopper.Base)).IsSuccessStatusCode);
+
+        // Hostile requests, carrying raw card numbers and a bearer token, at every route, against a customer of its own.
+        var (targetId, targetValues) = await CreateDistinctive(operatorClient);
+        secrets.AddRange(targetValues);
+        var target = await ClientAs("customer", targetId, utf8Headers: true);
+        var hostile = new HostileRequests(Random.Shared.Next(), new Dictionary<string, string[]> { ["customerId"] = [targetId], ["sku"] = ["sku-1"] });
+        foreach (var (routeMethod, route, _) in AuthorizationMatrixTests.Matrix.Where(cell => cell.Route != "/v1/customers/{customerId}" || cell.Method != "DELETE"))
         {
-            var secrets = new List<string>();
-            var contexted = new List<string>();
-            var codes = new List<string>();
-            var clients = new List<HttpClient>();
-            async Task<HttpClient> ClientAs(string role, string? customerId = null, bool utf8Headers = false)
+            for (var i = 0; i < 3; i++)
             {
-                var client = await ApiFixture.ClientAs(api, role, customerId, utf8Headers);
-                secrets.Add(client.DefaultRequestHeaders.Authorization!.Parameter!);
-                clients.Add(client);
-                return client;
-            }
-
-            var operatorClient = await ClientAs("operator");
-            var support = await ClientAs("support");
-
-            // The journey: every personal value distinctive, so any line that holds one is a leak, not a coincidence.
-            var (journeyId, journeyValues) = await CreateDistinctive(operatorClient);
-            secrets.AddRange(journeyValues);
-            var shopper = new Shopper(await ClientAs("customer", journeyId), journeyId, operatorClient);
-            await shopper.StepUp();
-            codes.Add(await StepUps.LatestCode(shopper.Client, journeyId));
-
-            var loyaltyCard = IdentityRules.LoyaltyCardWithCheckDigit("7" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString());
-            secrets.Add(loyaltyCard);
-            await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/identities", new { kind = "card", value = loyaltyCard }), HttpStatusCode.Created);
-            await Json(await operatorClient.GetAsync($"/v1/identities/card/{loyaltyCard}"), HttpStatusCode.OK);
-            await Json(await support.GetAsync($"/v1/identities/email/{Uri.EscapeDataString(journeyValues[1])}"), HttpStatusCode.OK);
-
-            var enrolment = await Json(await shopper.Client.PostAsync($"{shopper.Base}/step-up/totp", null), HttpStatusCode.OK);
-            var totpSecret = enrolment.GetProperty("secret").GetString()!;
-            secrets.Add(totpSecret);
-            var totpCode = new Totp(Base32Encoding.ToBytes(totpSecret)).ComputeTotp();
-            codes.Add(totpCode);
-            await Json(await shopper.Client.PostAsJsonAsync($"{shopper.Base}/step-up/totp/confirm", new { code = totpCode }), HttpStatusCode.OK);
-
-            var last4 = Random.Shared.Next(1000, 9999).ToString();
-            contexted.Add(last4);
-            var method = await shopper.SaveMethod(SandboxTokens.Visa, preferred: true, last4: last4);
-            var unusedToken = "tok_" + Guid.NewGuid().ToString("N")[..16];
-            secrets.Add(unusedToken);
-            await shopper.SaveMethod(unusedToken, last4: last4);
-
-            await shopper.SetConsent("marketing", granted: true);
-            var paymentId = await shopper.Pay(method, 2_500);
-            await Json(await shopper.As(operatorClient).Refund(paymentId, """{"amount":1000,"reason":"damaged"}"""), HttpStatusCode.Created);
-            await shopper.SetConsent("marketing", granted: false);
-            Assert.True((await shopper.Client.GetAsync($"{shopper.Base}/export")).IsSuccessStatusCode);
-            Assert.True((await support.GetAsync($"{shopper.Base}/timeline")).IsSuccessStatusCode);
-            Assert.True((await support.GetAsync($"{shopper.Base}/payments/{paymentId}/context")).IsSuccessStatusCode);
-            Assert.True((await shopper.Client.DeleteAsync(shopper.Base)).IsSuccessStatusCode);
-
-            // Hostile requests, carrying raw card numbers and a bearer token, at every route, against a customer of its own.
-            var (targetId, targetValues) = await CreateDistinctive(operatorClient);
-            secrets.AddRange(targetValues);
-            var target = await ClientAs("customer", targetId, utf8Headers: true);
-            var hostile = new HostileRequests(Random.Shared.Next(), new Dictionary<string, string[]> { ["customerId"] = [targetId], ["sku"] = ["sku-1"] });
-            foreach (var (routeMethod, route, _) in AuthorizationMatrixTests.Matrix.Where(cell => cell.Route != "/v1/customers/{customerId}" || cell.Method != "DELETE"))
-            {
-                for (var i = 0; i < 3; i++)
+                using var request = hostile.Next((routeMethod, route));
+                try
                 {
-                    using var request = hostile.Next((routeMethod, route));
-                    try
-                    {
-                        (await target.SendAsync(request)).Dispose();
-                    }
-                    catch (Exception exception) when (exception is HttpRequestException or FormatException or InvalidOperationException)
-                    {
-                        // The client itself refused to send it; what the server saw, if anything, is still in the logs.
-                    }
+                    (await target.SendAsync(request)).Dispose();
+                }
+                catch (Exception exception) when (exception is HttpRequestException or FormatException or InvalidOperationException)
+                {
+                    // The client itself refused to send it; what the server saw, if anything, is still in the logs.
                 }
             }
-            // A token that is not the API's, and a card number presented as a bearer token.
-            var forged = secrets[0][..^8] + "AAAAAAAA";
-            secrets.Add(forged);
-            foreach (var bearer in new[] { forged, HostileRequests.CardNumbers[0] })
-            {
-                using var anonymous = api.CreateClient();
-                anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-                (await anonymous.GetAsync($"/v1/customers/{targetId}")).Dispose();
-            }
-
-            // Every route as every role, the matrix's own requests; the last erases the target.
-            var callers = new[] { operatorClient, support, target, await ClientAs("pos"), api.CreateClient() };
-            foreach (var (routeMethod, route, _) in AuthorizationMatrixTests.Matrix)
-            {
-                foreach (var caller in callers)
-                {
-                    using var request = AuthorizationMatrixTests.Request(routeMethod, route, targetId, siloAddress: "none");
-                    (await caller.SendAsync(request)).Dispose();
-                }
-            }
-
-            secrets.AddRange(HostileRequests.CardNumbers);
-            secrets.AddRange(HostileRequests.CardNumbers.Select(number => string.Join(" ", number.Chunk(4).Select(chunk => new string(chunk)))));
-            Assert.NotEmpty(logs.Lines);
-            Assert.Contains(logs.Lines, line => line.StartsWith("Debug Microsoft.AspNetCore", StringComparison.Ordinal));
-            Assert.Contains(logs.Lines, line => line.StartsWith("Debug Orleans", StringComparison.Ordinal));
-            return new Needles(secrets, contexted, codes).FoundIn(logs);
         }
-        finally
+        // A token that is not the API's, and a card number presented as a bearer token.
+        var forged = secrets[0][..^8] + "AAAAAAAA";
+        secrets.Add(forged);
+        foreach (var bearer in new[] { forged, HostileRequests.CardNumbers[0] })
         {
-            await silo.StopAsync();
-            silo.Dispose();
+            using var anonymous = api.CreateClient();
+            anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            (await anonymous.GetAsync($"/v1/customers/{targetId}")).Dispose();
         }
+
+        // Every route as every role, the matrix's own requests; the last erases the target.
+        var callers = new[] { operatorClient, support, target, await ClientAs("pos"), api.CreateClient() };
+        foreach (var (routeMethod, route, _) in AuthorizationMatrixTests.Matrix)
+        {
+            foreach (var caller in callers)
+            {
+                using var request = AuthorizationMatrixTests.Request(routeMethod, route, targetId, siloAddress: "none");
+                (await caller.SendAsync(request)).Dispose();
+            }
+        }
+
+        secrets.AddRange(HostileRequests.CardNumbers);
+        secrets.AddRange(HostileRequests.CardNumbers.Select(number => string.Join(" ", number.Chunk(4).Select(chunk => new string(chunk)))));
+        Assert.NotEmpty(logs.Lines);
+        Assert.Contains(logs.Lines, line => line.StartsWith("Debug Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, line => line.StartsWith("Debug Orleans", StringComparison.Ordinal));
+        return new Needles(secrets, contexted, codes).FoundIn(logs);
     }
 
     /// <summary>A customer with a name, email and phone found nowhere else; the id and those three (the phone twice: with and without its plus).</summary>
