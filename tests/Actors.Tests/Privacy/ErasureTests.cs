@@ -65,46 +65,46 @@ public sealed class ErasureTests
 
         // The key is gone, a tombstone stands, and nothing can make a key again.
         Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
-            Assert.Equal(1, await stored.Scalar("SELECT count(*) FROM erased_customers WHERE customer_id = @id", ("id", id)));
-            Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_snapshots WHERE customer_id = @id", ("id", id)));
-            var keys = api.Services.GetRequiredService<CustomerKeys>();
-            Assert.Null(await keys.Find(id, CancellationToken.None));
-            await Assert.ThrowsAsync<CustomerErasedException>(async () => await keys.ForWriting(id, CancellationToken.None));
+        Assert.Equal(1, await stored.Scalar("SELECT count(*) FROM erased_customers WHERE customer_id = @id", ("id", id)));
+        Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_snapshots WHERE customer_id = @id", ("id", id)));
+        var keys = api.Services.GetRequiredService<CustomerKeys>();
+        Assert.Null(await keys.Find(id, CancellationToken.None));
+        await Assert.ThrowsAsync<CustomerErasedException>(async () => await keys.ForWriting(id, CancellationToken.None));
 
-            // The API answers 410 for everything of the customer, reads included.
-            await AssertGone(customer, operatorClient, id, kept);
+        // The API answers 410 for everything of the customer, reads included.
+        await AssertGone(customer, operatorClient, id, kept);
 
-            // The ledger still adds up, straight from SQL, with nothing in it that names the card.
-            Assert.Equal(4_300, await stored.Scalar(
-                "SELECT sum(amount)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'authorized' AND currency = 'EUR'", ("id", id)));
-            Assert.Equal(1_800, await stored.Scalar(
-                "SELECT sum(amount)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'refunded' AND currency = 'EUR'", ("id", id)));
-            Assert.Equal(2, await stored.Scalar(
-                "SELECT count(*) FROM customer_events WHERE customer_id = @id AND ledger_kind = 'succeeded'", ("id", id)));
-            Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_events WHERE customer_id = @id AND method_last4 IS NOT NULL", ("id", id)));
+        // The ledger still adds up, straight from SQL, with nothing in it that names the card.
+        Assert.Equal(4_300, await stored.Scalar(
+            "SELECT sum(amount)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'authorized' AND currency = 'EUR'", ("id", id)));
+        Assert.Equal(1_800, await stored.Scalar(
+            "SELECT sum(amount)::bigint FROM customer_events WHERE customer_id = @id AND ledger_kind = 'refunded' AND currency = 'EUR'", ("id", id)));
+        Assert.Equal(2, await stored.Scalar(
+            "SELECT count(*) FROM customer_events WHERE customer_id = @id AND ledger_kind = 'succeeded'", ("id", id)));
+        Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_events WHERE customer_id = @id AND method_last4 IS NOT NULL", ("id", id)));
 
-            // No reminder row and no identity grain state names the customer any more.
-            Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%' || @id || '%'", ("id", id)));
-            Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM orleansstorage WHERE position(convert_to(@id, 'UTF8') IN payloadbinary) > 0", ("id", id)));
+        // No reminder row and no identity grain state names the customer any more.
+        Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%' || @id || '%'", ("id", id)));
+        Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM orleansstorage WHERE position(convert_to(@id, 'UTF8') IN payloadbinary) > 0", ("id", id)));
 
-            // Email, phone and card are free: a new customer takes them all.
-            var successor = await Json(await operatorClient.PostAsJsonAsync("/v1/customers",
-                new { displayName = "Someone Else", email, phone, homeCurrency = "EUR", timeZone = "Europe/Berlin" }), HttpStatusCode.Created);
-            var successorId = successor.GetProperty("id").GetString()!;
-            await Json(await operatorClient.PostAsJsonAsync($"/v1/customers/{successorId}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
-            var byCard = await Json(await operatorClient.GetAsync($"/v1/identities/card/{card}"), HttpStatusCode.OK);
-            Assert.Equal(successorId, byCard.GetProperty("customerId").GetString());
+        // Email, phone and card are free: a new customer takes them all.
+        var successor = await Json(await operatorClient.PostAsJsonAsync("/v1/customers",
+            new { displayName = "Someone Else", email, phone, homeCurrency = "EUR", timeZone = "Europe/Berlin" }), HttpStatusCode.Created);
+        var successorId = successor.GetProperty("id").GetString()!;
+        await Json(await operatorClient.PostAsJsonAsync($"/v1/customers/{successorId}/identities", new { kind = "card", value = card }), HttpStatusCode.Created);
+        var byCard = await Json(await operatorClient.GetAsync($"/v1/identities/card/{card}"), HttpStatusCode.OK);
+        Assert.Equal(successorId, byCard.GetProperty("customerId").GetString());
 
-            Assert.Empty(await PlaintextScan.Findings(connectionString, [name, email, phone, phone[1..], label, description, card, unique]));
+        Assert.Empty(await PlaintextScan.Findings(connectionString, [name, email, phone, phone[1..], label, description, card, unique]));
 
-            // A restart loads the tombstone and nothing else: the customer stays gone, and DELETE answers the same.
-            await stack.RestartSilo();
-            await Eventually.Get(async () => (await customer.GetAsync($"/v1/customers/{id}")).StatusCode,
-                status => status != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60));
-            await AssertGone(customer, operatorClient, id, kept);
-            Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.DeleteAsync($"/v1/customers/{id}")).StatusCode);
-            Assert.Equal(HttpStatusCode.NoContent, (await customer.DeleteAsync($"/v1/customers/{id}")).StatusCode);
-            Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
+        // A restart loads the tombstone and nothing else: the customer stays gone, and DELETE answers the same.
+        await stack.RestartSilo();
+        await Eventually.Get(async () => (await customer.GetAsync($"/v1/customers/{id}")).StatusCode,
+            status => status != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60));
+        await AssertGone(customer, operatorClient, id, kept);
+        Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.DeleteAsync($"/v1/customers/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await customer.DeleteAsync($"/v1/customers/{id}")).StatusCode);
+        Assert.Equal(0, await stored.Scalar("SELECT count(*) FROM customer_keys WHERE customer_id = @id", ("id", id)));
     }
 
     [Fact]

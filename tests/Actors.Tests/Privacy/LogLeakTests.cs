@@ -8,7 +8,6 @@ using Actors.Silo.Payments;
 using Actors.Tests.Authorization;
 using Actors.Tests.Fuzz;
 using Actors.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OtpNet;
