@@ -124,7 +124,8 @@ public static class WebhookApi
     private static ProblemHttpResult DeliveryNotFound() =>
         ApiProblems.Of(StatusCodes.Status404NotFound, ProblemTypes.DeliveryNotFound, "No such delivery for this endpoint.");
 
-    public static IServiceCollection AddWebhooks(this IServiceCollection services) => services.AddSingleton<WebhookStore>();
+    public static IServiceCollection AddWebhooks(this IServiceCollection services) =>
+        services.AddSingleton<WebhookSecrets>().AddSingleton<WebhookStore>();
 }
 
 /// <param name="Secret">Optional: 16–256 printable ASCII characters. Left out, one is made and returned once.</param>

@@ -14,9 +14,10 @@ public sealed record WebhookDelivery(
 
 /// <summary>
 /// Endpoints and the delivery log in PostgreSQL (<c>webhook_endpoints</c>, <c>webhook_deliveries</c>). The deliveries
-/// themselves are written by the journal's append and sent by the silos; here they are only read, and replayed.
+/// themselves are written by the journal's append and sent by the silos; here they are only read, and replayed. An
+/// endpoint's secret is stored only sealed for it (<see cref="WebhookSecrets"/>) and never read back here.
 /// </summary>
-public sealed class WebhookStore(NpgsqlDataSource database)
+public sealed class WebhookStore(NpgsqlDataSource database, WebhookSecrets secrets)
 {
     public const string IdPrefix = "we_";
 
@@ -27,17 +28,19 @@ public sealed class WebhookStore(NpgsqlDataSource database)
     public async Task<WebhookEndpoint?> Register(WebhookDraft draft, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
-            INSERT INTO webhook_endpoints (id, url, events, journal_types, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO webhook_endpoints (id, url, events, journal_types, secret_key_id, secret_sealed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (url) WHERE deleted_at IS NULL DO NOTHING
             RETURNING id
             """);
         var id = RandomIds.New(IdPrefix);
         var events = draft.Events.ToArray();
+        var secret = secrets.Seal(id, draft.Secret);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = draft.Url.AbsoluteUri });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = WebhookEvents.JournalTypes(events) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = draft.Secret });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = secret.MasterKeyId });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = secret.Sealed });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         return await command.ExecuteScalarAsync(cancellationToken) is string
             ? new WebhookEndpoint(id, draft.Url.AbsoluteUri, events, now)

@@ -136,7 +136,7 @@ public static class SiloHosting
         silo.Services.AddOptions<JournalSettings>().BindConfiguration(JournalSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton(_ => SiloDatabase.Create(connectionString));
         silo.Services.AddActorsPrivacy(services => services.GetRequiredService<SiloDatabase>().DataSource);
-        silo.Services.AddHostedService<DataKeyRewrap>();
+        silo.Services.AddHostedService<MasterKeyRewrap>();
         silo.Services.AddSingleton<JournalAppender>();
         silo.Services.AddSingleton<ICustomerJournal, PostgresJournal>();
         silo.Services.AddActorsWebhooks();

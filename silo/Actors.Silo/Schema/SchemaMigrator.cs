@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Actors.Grains.Privacy;
 using Npgsql;
 
 namespace Actors.Silo.Schema;
@@ -15,9 +16,11 @@ public sealed record Migration(int Version, string Name, string Sql)
 /// <summary>
 /// Applies the numbered scripts that a database has not seen yet, each recorded in <c>schema_migrations</c>.
 /// All of it runs in one transaction behind a transaction-scoped advisory lock, so two processes starting
-/// together apply each script once: the second waits, then finds nothing left to do.
+/// together apply each script once: the second waits, then finds nothing left to do. What SQL cannot do (sealing with
+/// the master keys, which never reach the database) runs right after its script, in the same transaction.
 /// </summary>
-public sealed partial class SchemaMigrator(string connectionString)
+/// <param name="masterKeys">The <c>Privacy</c> master keys; needed only when a step has something to seal.</param>
+public sealed partial class SchemaMigrator(string connectionString, MasterKeyRing? masterKeys = null)
 {
     // Any fixed number serves; it only has to be the same in every process that migrates this database.
     private const long AdvisoryLockKey = 0x4163746f7273;
@@ -25,7 +28,10 @@ public sealed partial class SchemaMigrator(string connectionString)
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();
 
     /// <summary>Applies what is missing and returns the names of the scripts it applied (none on a second run).</summary>
-    public async Task<IReadOnlyList<string>> Apply(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> Apply(CancellationToken cancellationToken = default) => Apply(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies what is missing up to and including script <paramref name="throughVersion"/>: an upgrade in steps.</summary>
+    public async Task<IReadOnlyList<string>> Apply(int throughVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -43,7 +49,7 @@ public sealed partial class SchemaMigrator(string connectionString)
 
         var applied = await ReadApplied(connection, cancellationToken);
         var newlyApplied = new List<string>();
-        foreach (var migration in Embedded)
+        foreach (var migration in Embedded.Where(migration => migration.Version <= throughVersion))
         {
             if (applied.TryGetValue(migration.Version, out var checksum))
             {
@@ -56,6 +62,10 @@ public sealed partial class SchemaMigrator(string connectionString)
             }
 
             await Execute(connection, migration.Sql, cancellationToken);
+            if (migration.Version == WebhookSecretUpgrade.Version)
+            {
+                await WebhookSecretUpgrade.SealPlaintext(connection, masterKeys, cancellationToken);
+            }
             await using var record = new NpgsqlCommand(
                 "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection);
             record.Parameters.Add(new() { Value = migration.Version });

@@ -16,10 +16,11 @@ namespace Actors.Silo.Webhooks;
 /// event, so a failing event holds back that customer's later events for that endpoint and nobody else's. A claim is a
 /// lease (the row's next attempt moves past the attempt's timeout) taken with <c>SKIP LOCKED</c>, so silos share the
 /// work without sending one event twice at once; a silo that dies mid-delivery leaves a lease that runs out, and another
-/// silo sends the event again, with the same id. The body is built here, from the event opened with the customer's key.
+/// silo sends the event again, with the same id. The body is built here, from the event opened with the customer's key,
+/// and signed with the endpoint's secret, opened in memory for the attempt; a secret that does not open sends nothing.
 /// </summary>
 public sealed partial class WebhookDispatcher(
-    SiloDatabase database, ICustomerJournal journal, IHttpClientFactory http, IOptions<WebhookSettings> options,
+    SiloDatabase database, ICustomerJournal journal, WebhookSecrets secrets, IHttpClientFactory http, IOptions<WebhookSettings> options,
     TimeProvider clock, IMeterFactory meters, ILogger<WebhookDispatcher> log) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -43,7 +44,7 @@ public sealed partial class WebhookDispatcher(
         UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2, last_attempt_at = $1
         FROM due, webhook_endpoints e
         WHERE d.endpoint_id = due.endpoint_id AND d.customer_id = due.customer_id AND d.sequence = due.sequence AND e.id = d.endpoint_id
-        RETURNING d.endpoint_id, d.customer_id, d.sequence, d.attempts, e.url, e.secret
+        RETURNING d.endpoint_id, d.customer_id, d.sequence, d.attempts, e.url, e.secret_key_id, e.secret_sealed
         """;
 
     // Only the attempt that holds the claim records its outcome: a late answer after the lease ran out changes nothing.
@@ -55,7 +56,7 @@ public sealed partial class WebhookDispatcher(
 
     private readonly WebhookSettings settings = options.Value;
     private readonly Counter<long> deliveries = meters.Create(PaymentMetrics.MeterName)
-        .CreateCounter<long>("actors.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, failed, timed_out, unreadable).");
+        .CreateCounter<long>("actors.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, failed, timed_out, unreadable, secret_unreadable).");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -107,7 +108,8 @@ public sealed partial class WebhookDispatcher(
         var claimed = new List<Claimed>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            claimed.Add(new Claimed(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4), reader.GetString(5)));
+            claimed.Add(new Claimed(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4),
+                new SealedWebhookSecret(reader.GetString(5), reader.GetFieldValue<byte[]>(6))));
         }
         return claimed;
     }
@@ -130,6 +132,21 @@ public sealed partial class WebhookDispatcher(
 
     private async Task Deliver(Claimed delivery, CancellationToken cancellationToken)
     {
+        string secret;
+        try
+        {
+            secret = secrets.Open(delivery.EndpointId, delivery.Secret);
+        }
+        catch (InvalidDataException exception)
+        {
+            // Changed, copied from another endpoint, or under a master key no longer configured: signing with anything else
+            // would send what the receiver must refuse, so nothing is sent. It stays pending (a restored key or row
+            // delivers it) and the log says why.
+            deliveries.Add(1, Outcome("secret_unreadable"));
+            LogSecretUnreadable(log, delivery.EndpointId, exception);
+            await Save(delivery, delivered: false, status: null, $"Not sent: the endpoint's secret does not open. {exception.Message}", RetryAt(delivery.Attempts));
+            return;
+        }
         string? body;
         try
         {
@@ -154,7 +171,7 @@ public sealed partial class WebhookDispatcher(
             {
                 Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
             };
-            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(delivery.Secret, clock.GetUtcNow(), body));
+            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, clock.GetUtcNow(), body));
             using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
@@ -218,7 +235,10 @@ public sealed partial class WebhookDispatcher(
 
     private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);
 
-    private sealed record Claimed(string EndpointId, string CustomerId, long Sequence, int Attempts, string Url, string Secret);
+    private sealed record Claimed(string EndpointId, string CustomerId, long Sequence, int Attempts, string Url, SealedWebhookSecret Secret);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The secret of webhook endpoint {EndpointId} does not open; nothing is sent to it until it does")]
+    private static partial void LogSecretUnreadable(ILogger logger, string endpointId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook delivery to {EndpointId} (event {Sequence}) could not be recorded; its lease sends it again")]
     private static partial void LogDeliveryFailed(ILogger logger, string endpointId, long sequence, Exception exception);

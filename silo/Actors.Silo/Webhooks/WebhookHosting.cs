@@ -4,7 +4,7 @@ namespace Actors.Silo.Webhooks;
 
 public static class WebhookHosting
 {
-    /// <summary>The <c>Webhooks</c> settings (validated at start) and the silo's dispatcher with its HTTP client.</summary>
+    /// <summary>The <c>Webhooks</c> settings (validated at start) and the silo's dispatcher with its HTTP client and the opener of endpoints' sealed secrets.</summary>
     public static IServiceCollection AddActorsWebhooks(this IServiceCollection services)
     {
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section).ValidateDataAnnotations()
@@ -13,6 +13,7 @@ public static class WebhookHosting
         // The attempt's own timeout bounds each call; redirects are not followed, so a delivery goes where it was registered.
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddSingleton<WebhookSecrets>();
         services.AddHostedService<WebhookDispatcher>();
         return services;
     }

@@ -66,7 +66,8 @@ public static class Hosts
 
     private static void Configure(HostApplicationBuilder builder, string connectionString, string clusterId, Dictionary<string, string?> extra)
     {
-        builder.Configuration.AddInMemoryCollection(Settings(connectionString, clusterId).Concat(extra));
+        // The extra keys win over the shared ones (e.g. another Privacy:ActiveMasterKey for a rotation).
+        builder.Configuration.AddInMemoryCollection(Settings(connectionString, clusterId)).AddInMemoryCollection(extra);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
     }

@@ -20,6 +20,14 @@ public static class PrivacyTestSettings
     /// <summary>The identity grain keys the test hosts use.</summary>
     public static IdentityKeys IdentityKeys { get; } = new(Options.Create(new PrivacySettings { IdentifierKey = IdentifierKey }));
 
+    /// <summary>The master key ring the test hosts use.</summary>
+    public static MasterKeyRing MasterKeys { get; } = new(Options.Create(new PrivacySettings
+    {
+        MasterKeys = new() { [MasterKeyId] = MasterKey },
+        ActiveMasterKey = MasterKeyId,
+        IdentifierKey = IdentifierKey,
+    }));
+
     public static Dictionary<string, string?> Values => new()
     {
         [$"Privacy:MasterKeys:{MasterKeyId}"] = MasterKey,

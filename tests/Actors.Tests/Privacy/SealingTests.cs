@@ -1,6 +1,7 @@
 using System.Text;
 using Actors.Grains.Identity;
 using Actors.Grains.Privacy;
+using Actors.Grains.Webhooks;
 using Actors.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -68,6 +69,22 @@ public sealed class SealingTests
         Assert.Throws<InvalidDataException>(() => ring.Unwrap("cus_b", "k1", wrapped));
         var removed = Assert.Throws<InvalidDataException>(() => ring.Unwrap("cus_a", "k0", wrapped));
         Assert.Contains("'k0'", removed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_webhook_secret_opens_only_for_its_endpoint_and_never_as_a_data_key_and_after_a_rotation_with_the_key_that_sealed_it()
+    {
+        var before = new WebhookSecrets(Ring(new() { ["k1"] = PrivacyTestSettings.MasterKey }, "k1"));
+        var secret = before.Seal("we_a", "whsec_0123456789abcdef");
+        var rotated = Ring(new() { ["k1"] = PrivacyTestSettings.MasterKey, ["k2"] = PrivacyTestSettings.IdentifierKey }, "k2");
+
+        Assert.Equal("k1", secret.MasterKeyId);
+        Assert.DoesNotContain("0123456789abcdef", Encoding.Latin1.GetString(secret.Sealed), StringComparison.Ordinal);
+        Assert.Equal("whsec_0123456789abcdef", new WebhookSecrets(rotated).Open("we_a", secret));
+        var moved = Assert.Throws<InvalidDataException>(() => before.Open("we_b", secret));
+        Assert.Contains("we_b", moved.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => rotated.Unwrap("we_a", "k1", secret.Sealed));
+        Assert.Throws<InvalidDataException>(() => before.Open("we_a", secret with { MasterKeyId = "k2" }));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Actors.Grains.Webhooks;
 using Actors.Silo.Schema;
 using Actors.Tests.Infrastructure;
 using Npgsql;
@@ -58,6 +59,67 @@ public sealed class SchemaMigratorTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new SchemaMigrator(database).Apply());
 
         Assert.Contains(SchemaMigrator.Embedded[0].Name, error.Message);
+    }
+
+    [Fact]
+    public async Task An_upgrade_seals_the_webhook_secrets_it_finds_in_plaintext_for_their_endpoints_and_keeps_none_in_the_clear()
+    {
+        var database = await TestPostgres.Instance.CreateDatabase(migrate: false);
+        await new SchemaMigrator(database).Apply(WebhookSecretUpgrade.Version - 1);
+        var secrets = new[] { ("we_upgrade_live", "plaintext-secret-" + Guid.NewGuid().ToString("N")), ("we_upgrade_deleted", WebhookRegistration.NewSecret()) };
+        foreach (var (id, secret) in secrets)
+        {
+            await PlaintextEndpoint(database, id, secret);
+        }
+        await new StoredData(database).Execute("UPDATE webhook_endpoints SET deleted_at = now() WHERE id = 'we_upgrade_deleted'");
+
+        var applied = await new SchemaMigrator(database, PrivacyTestSettings.MasterKeys).Apply();
+
+        Assert.Equal(SchemaMigrator.Embedded.Where(m => m.Version >= WebhookSecretUpgrade.Version).Select(m => m.Name), applied);
+        Assert.DoesNotContain(await DescribeSchema(database), line => line.StartsWith("webhook_endpoints.secret:", StringComparison.Ordinal));
+        var opener = new WebhookSecrets(PrivacyTestSettings.MasterKeys);
+        foreach (var (id, secret) in secrets)
+        {
+            Assert.Equal(secret, opener.Open(id, await SealedSecretOf(database, id)));
+        }
+        // Bound to its endpoint: the one's sealed secret does not open as the other's.
+        var live = await SealedSecretOf(database, "we_upgrade_live");
+        Assert.Throws<InvalidDataException>(() => opener.Open("we_upgrade_deleted", live));
+        Assert.Empty(await PlaintextScan.Findings(database, [.. secrets.Select(entry => entry.Item2)]));
+    }
+
+    [Fact]
+    public async Task An_upgrade_without_the_master_keys_refuses_while_plaintext_secrets_remain_and_changes_nothing()
+    {
+        var database = await TestPostgres.Instance.CreateDatabase(migrate: false);
+        await new SchemaMigrator(database).Apply(WebhookSecretUpgrade.Version - 1);
+        var secret = WebhookRegistration.NewSecret();
+        await PlaintextEndpoint(database, "we_upgrade_keyless", secret);
+        var before = await DescribeSchema(database);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new SchemaMigrator(database).Apply());
+
+        Assert.Contains("Privacy:MasterKeys", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await DescribeSchema(database));
+        Assert.Equal(secret, await new StoredData(database).Query<string>("SELECT secret FROM webhook_endpoints WHERE id = 'we_upgrade_keyless'"));
+    }
+
+    /// <summary>An endpoint as the API stored it before 0019: its secret in plaintext.</summary>
+    private static async Task PlaintextEndpoint(string database, string id, string secret) =>
+        Assert.Equal(1, await new StoredData(database).Execute("""
+            INSERT INTO webhook_endpoints (id, url, events, journal_types, secret, created_at)
+            VALUES (@id, 'https://shop.example/hooks/' || @id, ARRAY['consent.changed'], ARRAY['consent-recorded-v1'], @secret, now())
+            """, ("id", id), ("secret", secret)));
+
+    private static async Task<SealedWebhookSecret> SealedSecretOf(string database, string id)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT secret_key_id, secret_sealed FROM webhook_endpoints WHERE id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return new SealedWebhookSecret(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
     }
 
     /// <summary>Tables, columns, indexes, functions and provider queries: everything a migration could change.</summary>

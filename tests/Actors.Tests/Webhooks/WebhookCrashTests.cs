@@ -53,7 +53,7 @@ public sealed class WebhookCrashTests : IAsyncLifetime
         await using (var database = NpgsqlDataSource.Create(connectionString))
         {
             var (draft, _) = WebhookRegistration.Check(url, [WebhookEvents.ConsentChanged], secret);
-            Assert.NotNull(await new WebhookStore(database).Register(draft!, DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.NotNull(await new WebhookStore(database, new WebhookSecrets(PrivacyTestSettings.MasterKeys)).Register(draft!, DateTimeOffset.UtcNow, CancellationToken.None));
         }
         var client = clientHost.Services.GetRequiredService<IClusterClient>();
         var customerId = CustomerId.New();

@@ -21,8 +21,10 @@ public enum ReceiverAnswer
     Late,
 }
 
-/// <summary>One request as the receiver saw it.</summary>
-public sealed record Received(string Path, string EventId, string Type, string Customer, long Sequence, JsonElement Body, string RawBody, bool SignatureValid, ReceiverAnswer Answer);
+/// <summary>One request as the receiver saw it; <paramref name="Signature"/> is its signature header as sent.</summary>
+public sealed record Received(
+    string Path, string EventId, string Type, string Customer, long Sequence, JsonElement Body, string RawBody, string Signature, bool SignatureValid,
+    ReceiverAnswer Answer);
 
 /// <summary>
 /// A merchant's backend on a free loopback port (real Kestrel): each path is one endpoint, with its own secret and a
@@ -83,11 +85,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
         using var reader = new StreamReader(request.Body);
         var raw = await reader.ReadToEndAsync(cancellationToken);
-        var valid = WebhookSignature.Verify(plan.Secret, request.Headers[WebhookSignature.Header].ToString(), raw, DateTimeOffset.UtcNow);
+        var signature = request.Headers[WebhookSignature.Header].ToString();
+        var valid = WebhookSignature.Verify(plan.Secret, signature, raw, DateTimeOffset.UtcNow);
         var body = JsonDocument.Parse(raw).RootElement.Clone();
         var answer = plan.Answer(plan.Next());
         received.Enqueue(new Received(name, body.GetProperty("id").GetString()!, body.GetProperty("type").GetString()!,
-            body.GetProperty("customer").GetString()!, body.GetProperty("sequence").GetInt64(), body, raw, valid, answer));
+            body.GetProperty("customer").GetString()!, body.GetProperty("sequence").GetInt64(), body, raw, signature, valid, answer));
         switch (answer)
         {
             case ReceiverAnswer.Fail:
