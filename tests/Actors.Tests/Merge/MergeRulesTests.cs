@@ -104,7 +104,8 @@ public sealed class MergeRulesTests
     public void Converting_changes_every_amount_and_keeps_no_cap_and_the_waits()
     {
         var limits = Caps(daily: 100, monthly: 3_000, pending: [Raise(null, Tomorrow), Raise(5_000, InTwoDays, CapWindow.Monthly)])
-            with { ExcludedUntil = Tomorrow };
+            with
+        { ExcludedUntil = Tomorrow };
 
         var converted = MergeRules.Converted(limits, amount => amount * 2);
 
