@@ -29,6 +29,7 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.MakeStrict());
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsAuth();
+builder.Services.AddForwardedClients();
 builder.Services.AddActorsRateLimits();
 builder.Services.AddActorsHealthChecks();
 builder.Services.AddPaymentHistory(builder.Configuration);
@@ -40,6 +41,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddActorsTelemetry();
 
 var app = builder.Build();
+app.UseForwardedClients();
 app.UseRequestLog();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();

@@ -25,7 +25,14 @@ public static class EntryPointApp
         var app = builder.Build();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ProxyRoutes.ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapReverseProxy();
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.Use(NoNodeProblem.Answer);
+            // YARP's default steps, kept in their order.
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Actors.EntryPoint;
 
@@ -22,10 +23,17 @@ public static class ProxyRoutes
 
     public static IReadOnlyList<RouteConfig> Routes() =>
     [
-        new() { RouteId = LiveCluster, ClusterId = LiveCluster, Match = new() { Path = HubPath + "/{**rest}" } },
+        Edge(new() { RouteId = LiveCluster, ClusterId = LiveCluster, Match = new() { Path = HubPath + "/{**rest}" } }),
         // Last in order: anything the entry point does not answer itself (its own /health/*) goes to a node.
-        new() { RouteId = ApiCluster, ClusterId = ApiCluster, Order = int.MaxValue, Match = new() { Path = "/{**rest}" } },
+        Edge(new() { RouteId = ApiCluster, ClusterId = ApiCluster, Order = int.MaxValue, Match = new() { Path = "/{**rest}" } }),
     ];
+
+    /// <summary>
+    /// The entry point is the edge: X-Forwarded-For/-Proto/-Host/-Prefix say what it saw, replacing whatever a client
+    /// sent (YARP's default too, spelled out so it cannot change under us), so a client cannot pick the address the
+    /// nodes rate-limit and log. Nodes believe these headers only from the entry point (<c>ForwardedHeaders:*</c>).
+    /// </summary>
+    private static RouteConfig Edge(RouteConfig route) => route.WithTransformXForwarded(xDefault: ForwardedTransformActions.Set);
 
     public static IReadOnlyList<ClusterConfig> Clusters(EntryPointSettings settings)
     {

@@ -33,7 +33,7 @@ public sealed class RateLimit
 /// Rate limits of an API node (section <c>RateLimits</c>), each a token bucket. Every request counts against its client
 /// address and, under <c>/v1/customers/{id}</c>, against that customer (whoever sends it); token requests and
 /// money-moving requests (checkouts, confirmations with their step-up codes, refunds, till sales) and the customer's
-/// own step-up (challenges and codes) also against a stricter bucket of their own. The addresses are the connection's: behind a proxy, configure forwarded headers first.
+/// own step-up (challenges and codes) also against a stricter bucket of their own. The address is the connection's, or the one a trusted proxy forwarded (<see cref="ForwardedClientSettings"/>).
 /// </summary>
 public sealed class RateLimitSettings
 {

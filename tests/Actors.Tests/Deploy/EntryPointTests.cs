@@ -109,6 +109,29 @@ public sealed class EntryPointTests : IAsyncLifetime
         await Eventually.Get(() => probe.GetAsync("/health/ready"), response => response.StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task With_no_node_up_a_client_gets_a_503_problem_with_Retry_After()
+    {
+        await BothNodesReady();
+        using var client = new HttpClient { BaseAddress = entryAddress };
+        await nodes[0].DisposeAsync();
+        await nodes[1].DisposeAsync();
+
+        // Both before the probes notice (the node refuses the connection) and after (no node is ready).
+        foreach (var _ in new[] { "unnoticed", "noticed" })
+        {
+            using var response = await client.GetAsync("/v1/customers/someone");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(response.Headers.RetryAfter);
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(NoNodeProblem.Type, problem.RootElement.GetProperty("type").GetString());
+            Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()));
+            Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+            await Eventually.Get(() => client.GetAsync("/health/ready"), ready => ready.StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>The node's own Kestrel address.</summary>
     private static Uri Address(ApiFactory node)
     {
