@@ -9,7 +9,7 @@ namespace Actors.Tests.Browser;
 public sealed class ApiReferencePageTests(BrowserFixture browser, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_reference_page_runs_under_the_content_security_policy_and_loads_the_document()
+    public async Task The_reference_page_runs_under_the_content_security_policy_and_lists_the_operations_of_the_document()
     {
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = browser.BaseAddress });
         var page = await context.NewPageAsync();
@@ -34,6 +34,12 @@ public sealed class ApiReferencePageTests(BrowserFixture browser, Xunit.Abstract
         Assert.Equal(200, response!.Status);
         Assert.Equal(200, (await fetched).Status);
         await Expect(page.GetByRole(AriaRole.Complementary)).ToBeVisibleAsync();
+        // A reader browses it: the API's title, its groups in the sidebar, and a group's operations by their summaries.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Actors customer state API" })).ToBeVisibleAsync();
+        var sidebar = page.GetByRole(AriaRole.Complementary);
+        await Expect(sidebar.GetByText("Checkout", new() { Exact = true })).ToBeVisibleAsync();
+        await sidebar.GetByText("Checkout", new() { Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Create a checkout (step 1): nothing is charged.").First).ToBeVisibleAsync();
         Assert.Empty(refused);
         Assert.Empty(errors);
     }
