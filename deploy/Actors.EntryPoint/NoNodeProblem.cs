@@ -1,5 +1,3 @@
-using Yarp.ReverseProxy.Forwarder;
-
 namespace Actors.EntryPoint;
 
 /// <summary>
